@@ -1,0 +1,57 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Layers, bottom to top: NumericCore ← Autodiff ← NeuralNetworks ← Synthesizers;
+// TabularData and Evaluation sit on NumericCore; Reporting on Evaluation; `rlsyn` on everything.
+let package = Package(
+  name: "RLSyn",
+  platforms: [.macOS(.v13)],
+  products: [
+    .executable(name: "rlsyn", targets: ["rlsyn"]),
+    .library(name: "NumericCore", targets: ["NumericCore"]),
+    .library(name: "Autodiff", targets: ["Autodiff"]),
+    .library(name: "NeuralNetworks", targets: ["NeuralNetworks"]),
+    .library(name: "TabularData", targets: ["TabularData"]),
+    .library(name: "Synthesizers", targets: ["Synthesizers"]),
+    .library(name: "Evaluation", targets: ["Evaluation"]),
+    .library(name: "Reporting", targets: ["Reporting"]),
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    .package(url: "https://github.com/apple/swift-numerics", from: "1.0.0"),
+  ],
+  targets: [
+    // MARK: - Library modules
+    .target(
+      name: "NumericCore",
+      dependencies: [.product(name: "RealModule", package: "swift-numerics")],
+      linkerSettings: [.linkedLibrary("m", .when(platforms: [.linux])), .linkedLibrary("dl", .when(platforms: [.linux]))]
+    ),
+    .target(name: "Autodiff", dependencies: ["NumericCore"]),
+    .target(name: "NeuralNetworks", dependencies: ["NumericCore", "Autodiff"]),
+    .target(name: "TabularData", dependencies: ["NumericCore"]),
+    .target(name: "Synthesizers", dependencies: ["NumericCore", "Autodiff", "NeuralNetworks", "TabularData"]),
+    .target(name: "Evaluation", dependencies: ["NumericCore", "TabularData"]),
+    .target(name: "Reporting", dependencies: ["NumericCore", "TabularData", "Evaluation"]),
+
+    // MARK: - Command-line tool
+    .executableTarget(
+      name: "rlsyn",
+      dependencies: [
+        "NumericCore", "Autodiff", "NeuralNetworks", "TabularData", "Synthesizers", "Evaluation", "Reporting",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]
+    ),
+
+    // MARK: - Tests
+    .target(name: "TestSupport", dependencies: ["NumericCore", "Autodiff"], path: "Tests/TestSupport"),
+    .testTarget(name: "NumericCoreTests", dependencies: ["NumericCore", "TestSupport"]),
+    .testTarget(name: "AutodiffTests", dependencies: ["Autodiff", "TestSupport"]),
+    .testTarget(name: "NeuralNetworksTests", dependencies: ["NeuralNetworks", "TestSupport"]),
+    .testTarget(name: "TabularDataTests", dependencies: ["TabularData", "TestSupport"]),
+    .testTarget(name: "SynthesizersTests", dependencies: ["Synthesizers", "TestSupport"]),
+    .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "TestSupport"]),
+    .testTarget(name: "ReportingTests", dependencies: ["Reporting", "TestSupport"]),
+    .testTarget(name: "EndToEndTests", dependencies: ["TestSupport"]),
+  ]
+)

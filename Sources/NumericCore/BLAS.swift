@@ -1,0 +1,138 @@
+//===----------------------------------------------------------------------===//
+// Run-time binding to OpenBLAS (or any CBLAS) with a pure-Swift fallback.
+//===----------------------------------------------------------------------===//
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Foundation
+
+/// The BLAS library in use, loaded once on first use.
+///
+/// OpenBLAS picks its kernels in a library constructor, so the library is loaded
+/// with `dlopen` *after* `OPENBLAS_CORETYPE` has been chosen from the CPU's feature
+/// flags. Debian's OpenBLAS 0.3.21 does not recognise recent CPUs and would otherwise
+/// fall back to its slowest (SSE3) kernels. A value the environment already sets is
+/// always respected. When no library can be loaded, GEMM runs on a portable Swift
+/// kernel and ``isAvailable`` is `false`.
+public enum BLAS {
+  @usableFromInline
+  typealias SgemmFunction = @convention(c) (
+    Int32, Int32, Int32, Int32, Int32, Int32, Float,
+    UnsafePointer<Float>?, Int32, UnsafePointer<Float>?, Int32,
+    Float, UnsafeMutablePointer<Float>?, Int32) -> Void
+  typealias CStringFunction = @convention(c) () -> UnsafePointer<CChar>?
+  typealias GetIntFunction = @convention(c) () -> Int32
+  typealias SetIntFunction = @convention(c) (Int32) -> Void
+
+  @usableFromInline
+  struct Library: @unchecked Sendable {
+    let path: String
+    @usableFromInline let sgemm: SgemmFunction
+    let corename: CStringFunction?
+    let config: CStringFunction?
+    let getThreads: GetIntFunction?
+    let setThreads: SetIntFunction?
+    let chosenCoreType: String?
+  }
+
+  /// Library names tried in order; `RLSYN_BLAS_LIBRARY` (a path) comes first when set,
+  /// and `RLSYN_BLAS_LIBRARY=none` forces the Swift fallback.
+  static let candidateNames = ["libopenblas.so.0", "libopenblas.so", "libopenblasp.so.0", "libblis.so.4", "libblis.so", "libcblas.so.3", "libblas.so.3"]
+
+  @usableFromInline
+  static let library: Library? = load()
+
+  static func load() -> Library? {
+    let env = ProcessInfo.processInfo.environment
+    var names = candidateNames
+    if let forced = env["RLSYN_BLAS_LIBRARY"] {
+      if forced.lowercased() == "none" { return nil }
+      names.insert(forced, at: 0)
+    }
+    let chosen = chooseCoreTypeIfUnset(environment: env)
+    for name in names {
+      guard let handle = dlopen(name, RTLD_NOW | RTLD_LOCAL) else { continue }
+      guard let sym = dlsym(handle, "cblas_sgemm") else { dlclose(handle); continue }
+      func fn<T>(_ symbol: String, _ type: T.Type) -> T? {
+        dlsym(handle, symbol).map { unsafeBitCast($0, to: type) }
+      }
+      return Library(
+        path: name,
+        sgemm: unsafeBitCast(sym, to: SgemmFunction.self),
+        corename: fn("openblas_get_corename", CStringFunction.self),
+        config: fn("openblas_get_config", CStringFunction.self),
+        getThreads: fn("openblas_get_num_threads", GetIntFunction.self),
+        setThreads: fn("openblas_set_num_threads", SetIntFunction.self),
+        chosenCoreType: chosen)
+    }
+    return nil
+  }
+
+  /// Sets `OPENBLAS_CORETYPE` from `/proc/cpuinfo` flags unless the environment already has one.
+  ///
+  /// AVX-512 (F, BW, VL, DQ) selects `SkylakeX`; AVX2 with FMA selects `Haswell`
+  /// (also the kernels OpenBLAS uses for AMD Zen). Anything else is left to OpenBLAS.
+  /// Returns the value set, or `nil` when nothing was changed.
+  static func chooseCoreTypeIfUnset(environment: [String: String]) -> String? {
+    guard environment["OPENBLAS_CORETYPE"] == nil else { return nil }
+    guard let choice = preferredCoreType(cpuFlags: cpuFlags()) else { return nil }
+    setenv("OPENBLAS_CORETYPE", choice, 0)
+    return choice
+  }
+
+  /// The OpenBLAS core type this CPU's feature flags support best, or `nil` to let OpenBLAS decide.
+  public static func preferredCoreType(cpuFlags flags: Set<String>) -> String? {
+    if ["avx512f", "avx512bw", "avx512vl", "avx512dq"].allSatisfy(flags.contains) { return "SkylakeX" }
+    if ["avx2", "fma"].allSatisfy(flags.contains) { return "Haswell" }
+    return nil
+  }
+
+  /// The `flags` line of `/proc/cpuinfo` as a set (empty where unreadable).
+  public static func cpuFlags() -> Set<String> {
+    guard let text = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8) else { return [] }
+    for line in text.split(separator: "\n") where line.hasPrefix("flags") {
+      if let colon = line.firstIndex(of: ":") {
+        return Set(line[line.index(after: colon)...].split(separator: " ").map(String.init))
+      }
+    }
+    return []
+  }
+
+  /// Whether a BLAS library was loaded (otherwise GEMM uses the Swift kernel).
+  public static var isAvailable: Bool { library != nil }
+
+  /// A one-line description: library, core type and threads, or the fallback.
+  public static var summary: String {
+    guard let lib = library else { return "no BLAS library found: using the portable Swift GEMM" }
+    var parts = ["library \(lib.path)"]
+    if let core = coreName { parts.append("core \(core)") }
+    if let chosen = lib.chosenCoreType { parts.append("(OPENBLAS_CORETYPE=\(chosen) chosen from CPU flags)") }
+    else if let env = ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"] { parts.append("(OPENBLAS_CORETYPE=\(env) from the environment)") }
+    parts.append("threads \(threadCount)")
+    return parts.joined(separator: ", ")
+  }
+
+  /// OpenBLAS's kernel name (e.g. `Haswell`, `SkylakeX`), when the library reports one.
+  public static var coreName: String? {
+    library?.corename?().map { String(cString: $0) }
+  }
+
+  /// OpenBLAS's build configuration string, when available.
+  public static var configuration: String? {
+    library?.config?().map { String(cString: $0) }
+  }
+
+  /// Threads BLAS uses (1 for the fallback).
+  public static var threadCount: Int {
+    guard let get = library?.getThreads else { return 1 }
+    return Int(get())
+  }
+
+  /// Sets the BLAS thread count (no effect for the fallback).
+  public static func setThreadCount(_ n: Int) {
+    library?.setThreads?(Int32(max(1, n)))
+  }
+}

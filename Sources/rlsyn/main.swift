@@ -1,0 +1,4 @@
+import ArgumentParser
+import NumericCore
+
+RLSynCommand.main()
