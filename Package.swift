@@ -8,6 +8,7 @@ let package = Package(
   platforms: [.macOS(.v13)],
   products: [
     .executable(name: "rlsyn", targets: ["rlsyn"]),
+    .executable(name: "rlsyn-bench", targets: ["rlsyn-bench"]),
     .library(name: "NumericCore", targets: ["NumericCore"]),
     .library(name: "Autodiff", targets: ["Autodiff"]),
     .library(name: "NeuralNetworks", targets: ["NeuralNetworks"]),
@@ -39,6 +40,15 @@ let package = Package(
       name: "rlsyn",
       dependencies: [
         "NumericCore", "Autodiff", "NeuralNetworks", "TabularData", "Synthesizers", "Evaluation", "Reporting",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]
+    ),
+
+    // Benchmarks live here (not in timed tests): `swift run -c release rlsyn-bench --help`.
+    .executableTarget(
+      name: "rlsyn-bench",
+      dependencies: [
+        "NumericCore", "Autodiff", "NeuralNetworks", "TabularData", "Synthesizers", "Evaluation",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),

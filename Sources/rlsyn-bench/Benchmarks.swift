@@ -1,0 +1,5 @@
+import ArgumentParser
+
+/// Every benchmark subcommand, one line each.
+let registeredBenchmarks: [any ParsableCommand.Type] = [
+]
