@@ -8,7 +8,7 @@ public struct TabularError: Error, Equatable, Sendable, CustomStringConvertible,
   public enum Code: String, Sendable, Codable {
     case fileNotFound, unreadableFile, emptyFile, headerOnly
     case emptyColumnName, duplicateColumnName, raggedRow, unbalancedQuote, textAfterQuote, invalidUTF8
-    case notANumber, unseenCategory, columnMismatch
+    case notANumber, unseenCategory, unexpectedMissing, columnMismatch
     case entirelyMissing, tooFewRows, tooManyCategories
     case outcomeNotFound, outcomeNotBinary, outcomeHasMissing
     case invalidMetadata, unknownMetadataColumn, unknownSdtype, metadataConflict
