@@ -53,13 +53,21 @@ public final class Discriminator: ParameterContainer {
 
   /// The discriminator loss `BCE(D(real), 1) + BCE(D(fake), 0) + γ/2 · mean_i ‖∇ₓD(x_real,i)‖²`
   /// and its parts. The R1 term is differentiated twice when the loss is minimised.
+  ///
+  /// Real and fake records go through the network as one stacked batch (one GEMM per layer
+  /// instead of two); D scores each row independently, so this equals two separate passes.
   public func loss(real: Matrix, fake: Matrix, gamma: Float) -> (total: Variable, bce: Float, r1: Float) {
-    let x = Variable(real, requiresGradient: gamma > 0)
-    let realLogits = self(x)
-    let fakeLogits = self(Variable(fake))
-    let bce = Loss.binaryCrossEntropy(logits: realLogits, label: 1) + Loss.binaryCrossEntropy(logits: fakeLogits, label: 0)
+    let nr = real.rows, nf = fake.rows
+    let x = Variable(Matrix.concatenateRows([real, fake]), requiresGradient: gamma > 0)
+    let logits = self(x)
+    // Per-row weights 1/n_r (real) and 1/n_f (fake) make the sum two means; targets 1 and 0.
+    let weights = Variable(Matrix.column([Float](repeating: 1 / Float(nr), count: nr) + [Float](repeating: 1 / Float(nf), count: nf)))
+    let isReal = Matrix.column([Float](repeating: 1, count: nr) + [Float](repeating: 0, count: nf))
+    let bce = ((logits.softplus() - logits * Variable(isReal)) * weights).sum()
     guard gamma > 0 else { return (bce, bce.value.scalarValue, 0) }
-    let r1 = Discriminator.r1Penalty(inputs: x, logits: realLogits, gamma: gamma)
+    // ∇ₓ of Σ_real D(x_i): each row's gradient depends on that row only, so fake rows get 0.
+    let gx = gradients(of: (logits * Variable(isReal)).sum(), withRespectTo: [x], createGraph: true)[0]
+    let r1 = gx.squared().sum() * (gamma / (2 * Float(nr)))
     return (bce + r1, bce.value.scalarValue, r1.value.scalarValue)
   }
 

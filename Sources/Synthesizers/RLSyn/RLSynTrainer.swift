@@ -133,16 +133,20 @@ public final class RLSynTrainer {
       entropy = h.value.scalarValue
     }
 
-    // 3. Discriminator steps on fresh fakes from the updated policy.
+    // 3. Discriminator steps on fresh fakes from the updated policy. The policy does not change
+    //    during these steps, so all K fake batches come from one forward pass.
     var dLoss: Float = 0, r1: Float = 0
-    for _ in 0..<cfg.discriminatorSteps {
-      let real = nextRealBatch(batch)
-      let fakeZ = Variable(rng.normalMatrix(rows: batch, cols: cfg.noiseDimension))
-      let fake = policy.sample(policy(fakeZ), rng: &rng)
-      let (total, bce, penalty) = discriminator.loss(real: real, fake: fake, gamma: cfg.r1Gamma)
-      discriminatorOptimizer.minimize(total)
-      dLoss = bce
-      r1 = penalty
+    if cfg.discriminatorSteps > 0 {
+      let fakeZ = Variable(rng.normalMatrix(rows: batch * cfg.discriminatorSteps, cols: cfg.noiseDimension))
+      let fakes = policy.sample(policy(fakeZ), rng: &rng)
+      for k in 0..<cfg.discriminatorSteps {
+        let real = nextRealBatch(batch)
+        let fake = fakes.rows((k * batch)..<((k + 1) * batch))
+        let (total, bce, penalty) = discriminator.loss(real: real, fake: fake, gamma: cfg.r1Gamma)
+        discriminatorOptimizer.minimize(total)
+        dLoss = bce
+        r1 = penalty
+      }
     }
     completedIterations += 1
     return RLSynProgress(iteration: completedIterations, iterations: cfg.iterations, meanReward: rewards.mean(),
