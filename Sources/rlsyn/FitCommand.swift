@@ -34,6 +34,8 @@ struct FitCommand: ParsableCommand {
   @Option(help: "Value-loss weight.") var valueCoefficient: Float?
   @Option(help: "Entropy bonus β.") var entropyCoefficient: Float?
   @Option(help: "Mean-matching penalty λm on continuous columns.") var meanPenalty: Float?
+  @Option(help: "Columns of the mean-matching penalty: continuous (paper) or all.") var meanPenaltyScope: RLSynConfiguration.MeanPenaltyScope?
+  @Option(help: "Apply the R1 penalty every N discriminator steps (weight γ·N).") var r1Interval: Int?
   @Flag(help: "Start the policy heads from random weights instead of the data's marginals.") var noMarginalInitialization = false
   @Option(help: "Numeric column encoding: quantile, standard or minmax.") var encoding: NumericEncoding = .quantile
   @Option(help: "Iterations between progress reports.") var logEvery: Int?
@@ -71,6 +73,8 @@ struct FitCommand: ParsableCommand {
       if let v = valueCoefficient { c.valueCoefficient = v }
       if let v = entropyCoefficient { c.entropyCoefficient = v }
       if let v = meanPenalty { c.meanPenalty = v }
+      if let v = meanPenaltyScope { c.meanPenaltyScope = v }
+      if let v = r1Interval { c.r1Interval = v }
       if noMarginalInitialization { c.marginalInitialization = false }
       if let v = logEvery { c.logEvery = v }
     }
@@ -98,6 +102,7 @@ struct FitCommand: ParsableCommand {
 extension SynthesizerKind: ExpressibleByArgument {}
 extension RLSynConfiguration.Preset: ExpressibleByArgument {}
 extension NumericEncoding: ExpressibleByArgument {}
+extension RLSynConfiguration.MeanPenaltyScope: ExpressibleByArgument {}
 
 /// Prints training progress as text lines on stderr or JSON lines on stdout.
 struct ProgressReporter {
