@@ -18,7 +18,14 @@ struct ElementwiseBenchmark: ParsableCommand {
   @Option(help: "Timed runs per kernel; the best is reported.")
   var repeats = 20
 
+  @Option(help: "Only run kernels whose name contains this text.")
+  var only: String?
+
+  @Flag(help: "Keep glibc's default allocator thresholds (freed large blocks go back to the kernel).")
+  var defaultAllocator = false
+
   func run() throws {
+    let tuned = defaultAllocator ? false : AllocatorTuning.keepFreedMemory()
     let cols = 1000
     let rows = max(1, elements / cols)
     let n = rows * cols
@@ -28,12 +35,15 @@ struct ElementwiseBenchmark: ParsableCommand {
     let rowVector = rng.normalMatrix(rows: 1, cols: cols)
     let columnVector = rng.normalMatrix(rows: rows, cols: 1)
     print("elementwise kernels on \(rows)×\(cols) = \(n) floats, best of \(repeats) (Gelem/s = elements / best time)")
+    print("allocator: " + (tuned ? "AllocatorTuning.keepFreedMemory() applied" : "glibc defaults"))
 
     func report(_ name: String, _ body: () -> Matrix) {
+      if let only, !name.contains(only) { return }
       var sink: Float = 0
       let t = bestTime(repeats: repeats) { let r = body(); sink += r.storage[r.count / 2] }
       blackHole(sink)
-      print(String(format: "  %-34@ %8.1f µs  %6.2f Gelem/s", name as NSString, t * 1e6, Double(n) / t / 1e9))
+      let label = name.padding(toLength: 34, withPad: " ", startingAt: 0)
+      print(label + String(format: " %9.1f µs  %6.2f Gelem/s", t * 1e6, Double(n) / t / 1e9))
     }
 
     report("raw unsafe loop  y = 2x + 1") { rawAffine(x) }
