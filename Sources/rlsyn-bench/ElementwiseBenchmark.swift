@@ -10,7 +10,7 @@ import NumericCore
 struct ElementwiseBenchmark: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "elementwise",
-    abstract: "Gelem/s of map, relu, sigmoid, tanh, softplus and broadcasting combine on 1M floats.")
+    abstract: "Gelem/s of map, relu, sigmoid, tanh, softplus, broadcasting combine, reductions and log-softmax on 1M floats.")
 
   @Option(help: "Number of elements (a 1000-column matrix; rounded down to whole rows).")
   var elements = 1_000_000
@@ -65,6 +65,11 @@ struct ElementwiseBenchmark: ParsableCommand {
     report("clamped(-1, 1)") { x.clamped(lower: -1, upper: 1) }
     report("sumOverRows() (reduction)") { x.sumOverRows() }
     report("sumOverColumns() (reduction)") { x.sumOverColumns() }
+    report("sum() (all elements)") { Matrix.scalar(x.sum()) }
+    report("maxOverColumns() (reduction)") { x.maxOverColumns() }
+    let groups = stride(from: 0, to: cols, by: 10).map { $0..<Swift.min($0 + 10, cols) }
+    report("logSoftmax(groups: 100 × 10 cols)") { x.logSoftmax(groups: groups) }
+    report("softmax(groups: 100 × 10 cols)") { x.softmax(groups: groups) }
     report("transposed()") { x.transposed() }
   }
 }
