@@ -51,6 +51,15 @@ let unaryCases: [UnaryCase] = [
             sweep: { grid(-100, 40) + grid(-1, 1) + logGrid(-30, 1, signed: true) }, relative: transcendentalRelative, absolute: subnormalAbsolute),
   UnaryCase(name: "softplus", kernel: { $0.softplus() }, reference: { $0 > 0 ? $0 + Foundation.log1p(Foundation.exp(-$0)) : Foundation.log1p(Foundation.exp($0)) },
             sweep: { grid(-100, 100) + grid(-2, 2) + logGrid(-30, 1, signed: true) }, relative: transcendentalRelative, absolute: subnormalAbsolute),
+  // The vectorised FastMath versions, held to the same tolerances (`tanh()` already uses FastMath).
+  UnaryCase(name: "FastMath.exp", kernel: { $0.map(FastMath.exp) }, reference: { Foundation.exp($0) },
+            sweep: { grid(-104, 88.7) + grid(-1, 1) + logGrid(-30, -1, signed: true) }, relative: transcendentalRelative, absolute: subnormalAbsolute),
+  UnaryCase(name: "FastMath.log", kernel: { $0.map(FastMath.log) }, reference: { Foundation.log($0) },
+            sweep: { logGrid(-44, 38, count: 60_001, signed: false) + grid(0.5, 2) + grid(0.999, 1.001) }, relative: transcendentalRelative, absolute: 1e-30),
+  UnaryCase(name: "FastMath.sigmoid", kernel: { $0.map(FastMath.sigmoid) }, reference: { 1 / (1 + Foundation.exp(-$0)) },
+            sweep: { grid(-100, 40) + grid(-1, 1) + logGrid(-30, 1, signed: true) }, relative: transcendentalRelative, absolute: subnormalAbsolute),
+  UnaryCase(name: "FastMath.softplus", kernel: { $0.map(FastMath.softplus) }, reference: { $0 > 0 ? $0 + Foundation.log1p(Foundation.exp(-$0)) : Foundation.log1p(Foundation.exp($0)) },
+            sweep: { grid(-100, 100) + grid(-2, 2) + logGrid(-30, 1, signed: true) }, relative: transcendentalRelative, absolute: subnormalAbsolute),
   UnaryCase(name: "squared", kernel: { $0.squared() }, reference: { $0 * $0 },
             sweep: { grid(-1e3, 1e3) }, relative: 1.2e-7, absolute: 0),
   UnaryCase(name: "sqrt", kernel: { $0.sqrt() }, reference: { $0.squareRoot() },
@@ -64,6 +73,16 @@ let unaryCases: [UnaryCase] = [
   UnaryCase(name: "map { 3x − 1 }", kernel: { $0.map { 3 * $0 - 1 } }, reference: { Double(Float(3 * Float($0))) - 1 },
             sweep: { grid(-5, 5) }, relative: 1.2e-7, absolute: 1e-30),
 ]
+
+/// The Matrix kernels as shipped, and the same functions mapped through ``FastMath``.
+enum TranscendentalImplementation: String, CaseIterable, Sendable {
+  case matrix, fastMath
+  func exp(_ x: Matrix) -> Matrix { self == .matrix ? x.exp() : x.map(FastMath.exp) }
+  func log(_ x: Matrix) -> Matrix { self == .matrix ? x.log() : x.map(FastMath.log) }
+  func tanh(_ x: Matrix) -> Matrix { self == .matrix ? x.tanh() : x.map(FastMath.tanh) }
+  func sigmoid(_ x: Matrix) -> Matrix { self == .matrix ? x.sigmoid() : x.map(FastMath.sigmoid) }
+  func softplus(_ x: Matrix) -> Matrix { self == .matrix ? x.softplus() : x.map(FastMath.softplus) }
+}
 
 @Suite struct ElementwiseTests {
   @Test(arguments: unaryCases)
@@ -88,7 +107,7 @@ let unaryCases: [UnaryCase] = [
   @Test(arguments: unaryCases)
   func unaryKernelKeepsShape(_ kase: UnaryCase) {
     for (r, c) in awkwardShapes {
-      let x = kase.name == "log" || kase.name == "sqrt"
+      let x = kase.name.hasSuffix("log") || kase.name == "sqrt"
         ? randomMatrix(r, c, seed: 3, lower: 0.1, upper: 4) : randomMatrix(r, c, seed: 3)
       let y = kase.kernel(x)
       #expect(y.rows == r && y.cols == c, "\(kase.name) on \(r)×\(c)")
@@ -97,9 +116,10 @@ let unaryCases: [UnaryCase] = [
     }
   }
 
-  @Test func stableFormsAtLargeArguments() {
+  @Test(arguments: TranscendentalImplementation.allCases)
+  func stableFormsAtLargeArguments(_ impl: TranscendentalImplementation) {
     let x = Matrix.row([100, -100, 50, -50, 1e4, -1e4, 0])
-    let sp = x.softplus(), sg = x.sigmoid(), th = x.tanh()
+    let sp = impl.softplus(x), sg = impl.sigmoid(x), th = impl.tanh(x)
     #expect(sp.isFinite && sg.isFinite && th.isFinite)
     // softplus(100) = 100 + log1p(e⁻¹⁰⁰) rounds to 100; softplus(−100) = e⁻¹⁰⁰ ≈ 3.7e-44 (subnormal).
     #expect(sp[0, 0] == 100)
@@ -114,24 +134,25 @@ let unaryCases: [UnaryCase] = [
     #expect(th[0, 2] == 1 && th[0, 3] == -1 && th[0, 4] == 1 && th[0, 5] == -1 && th[0, 6] == 0)
   }
 
-  @Test func infinitiesAndNaN() {
+  @Test(arguments: TranscendentalImplementation.allCases)
+  func infinitiesAndNaN(_ impl: TranscendentalImplementation) {
     let inf = Float.infinity
     let x = Matrix.row([inf, -inf, .nan])
-    let e = x.exp(), sp = x.softplus(), sg = x.sigmoid(), th = x.tanh()
+    let e = impl.exp(x), sp = impl.softplus(x), sg = impl.sigmoid(x), th = impl.tanh(x)
     #expect(e[0, 0] == inf && e[0, 1] == 0 && e[0, 2].isNaN)
     #expect(sp[0, 0] == inf && sp[0, 1] == 0 && sp[0, 2].isNaN)
     #expect(sg[0, 0] == 1 && sg[0, 1] == 0 && sg[0, 2].isNaN)
     #expect(th[0, 0] == 1 && th[0, 1] == -1 && th[0, 2].isNaN)
-    let l = Matrix.row([0, -0.0, -1, inf, .nan, .leastNonzeroMagnitude]).log()
+    let l = impl.log(Matrix.row([0, -0.0, -1, inf, .nan, .leastNonzeroMagnitude]))
     #expect(l[0, 0] == -inf && l[0, 1] == -inf)
     #expect(l[0, 2].isNaN && l[0, 4].isNaN)
     #expect(l[0, 3] == inf)
     #expect(isClose(Double(l[0, 5]), Foundation.log(Double(Float.leastNonzeroMagnitude)), absolute: 0, relative: 1e-6))
-    let ex = Matrix.row([88.72, 89, 1000, -103.5, -104, -1000]).exp()
+    let ex = impl.exp(Matrix.row([88.72, 89, 1000, -103.5, -104, -1000]))
     #expect(ex[0, 0].isFinite && ex[0, 1] == inf && ex[0, 2] == inf)
     #expect(ex[0, 3] >= 0 && ex[0, 3] <= Float.leastNonzeroMagnitude && ex[0, 4] >= 0 && ex[0, 4] <= Float.leastNonzeroMagnitude && ex[0, 5] == 0)
     // Odd symmetry and exact zeros.
-    let z = Matrix.row([0, -0.0]).tanh()
+    let z = impl.tanh(Matrix.row([0, -0.0]))
     #expect(z[0, 0] == 0 && z[0, 1] == 0)
   }
 
