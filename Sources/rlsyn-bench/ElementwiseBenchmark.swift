@@ -34,6 +34,7 @@ struct ElementwiseBenchmark: ParsableCommand {
     let y = rng.normalMatrix(rows: rows, cols: cols)
     let rowVector = rng.normalMatrix(rows: 1, cols: cols)
     let columnVector = rng.normalMatrix(rows: rows, cols: 1)
+    let absX = x.abs()
     print("elementwise kernels on \(rows)×\(cols) = \(n) floats, best of \(repeats) (Gelem/s = elements / best time)")
     print("allocator: " + (tuned ? "AllocatorTuning.keepFreedMemory() applied" : "glibc defaults"))
 
@@ -56,6 +57,11 @@ struct ElementwiseBenchmark: ParsableCommand {
     report("tanh()") { x.tanh() }
     report("softplus()") { x.softplus() }
     report("exp()") { x.exp() }
+    report("log(|x|)") { absX.log() }
+    report("map(FastMath.sigmoid) (opt-in)") { x.map(FastMath.sigmoid) }
+    report("map(FastMath.softplus) (opt-in)") { x.map(FastMath.softplus) }
+    report("map(FastMath.exp) (opt-in)") { x.map(FastMath.exp) }
+    report("map(FastMath.log) of |x| (opt-in)") { absX.map(FastMath.log) }
     report("x + y (same shape)") { x + y }
     report("x + row vector (1×n)") { x + rowVector }
     report("x * column vector (m×1)") { x * columnVector }
