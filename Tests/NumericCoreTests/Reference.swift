@@ -75,18 +75,22 @@ func referenceGEMM(
   let m = transposeA ? a.cols : a.rows
   let k = transposeA ? a.rows : a.cols
   let n = transposeB ? b.rows : b.cols
-  var values: [Double] = [], magnitudes: [Double] = []
+  let av = doubles(a), bv = doubles(b), cv = doubles(c)
+  let alphaD = Double(alpha), betaD = Double(beta)
+  var values = [Double](repeating: 0, count: m * n), magnitudes = [Double](repeating: 0, count: m * n)
   for i in 0..<m {
     for j in 0..<n {
-      var s = beta == 0 ? 0 : Double(beta) * Double(c[i, j])
+      var s = beta == 0 ? 0 : betaD * cv[i * n + j]
       var mag = Swift.abs(s)
       for p in 0..<k {
-        let t = Double(alpha) * Double(transposeA ? a[p, i] : a[i, p]) * Double(transposeB ? b[j, p] : b[p, j])
+        let aip = transposeA ? av[p * a.cols + i] : av[i * a.cols + p]
+        let bpj = transposeB ? bv[j * b.cols + p] : bv[p * b.cols + j]
+        let t = alphaD * aip * bpj
         s += t
         mag += Swift.abs(t)
       }
-      values.append(s)
-      magnitudes.append(mag)
+      values[i * n + j] = s
+      magnitudes[i * n + j] = mag
     }
   }
   return (values, magnitudes)
