@@ -3,4 +3,6 @@ import ArgumentParser
 /// Every benchmark subcommand, one line each.
 let registeredBenchmarks: [any ParsableCommand.Type] = [
   TrainingStepBenchmark.self,
+  ElementwiseBenchmark.self,
+  GEMMBenchmark.self,
 ]
