@@ -134,7 +134,7 @@ private struct Parser {
       }
       if c != columns {
         throw TabularError(.raggedRow, file: name, row: rows + 1, line: startLine,
-                           "the row has \(c) field\(c == 1 ? "" : "s"), the header has \(columns)")
+                           "the row has \(c) field\(c == 1 ? "" : "s"), the header has \(columns) (nothing for '\(names[c])')")
       }
       lines.append(Int32(truncatingIfNeeded: startLine))
       rows += 1

@@ -58,6 +58,8 @@ public struct Metadata: Codable, Sendable, Equatable {
   public var outcome: String?
   /// SDV's primary key; treated as an identifier column.
   public var primaryKey: String?
+  /// The file it was read from (for error messages); not part of the JSON.
+  public var source: String?
 
   public init(columns: [String: Column], columnOrder: [String]? = nil, outcome: String? = nil, primaryKey: String? = nil) {
     self.columns = columns
@@ -194,12 +196,16 @@ extension Metadata {
       try checkConsistent(column, columnName: columnName, file: name)
       columns[columnName] = column
     }
+    guard root["outcome"] == nil || root["outcome"] is String else { throw invalid("\"outcome\" must be a column name") }
+    guard root["primary_key"] == nil || root["primary_key"] is String else { throw invalid("\"primary_key\" must be a column name") }
     let outcome = root["outcome"] as? String
     let primaryKey = root["primary_key"] as? String
     var order = (root["column_order"] as? [String]) ?? []
     order = order.filter { columns[$0] != nil }
     order += columns.keys.filter { !order.contains($0) }.sorted()
-    return Metadata(columns: columns, columnOrder: order, outcome: outcome, primaryKey: primaryKey)
+    var metadata = Metadata(columns: columns, columnOrder: order, outcome: outcome, primaryKey: primaryKey)
+    metadata.source = name
+    return metadata
   }
 
   /// Rejects entries whose `kind` contradicts their `sdtype`.
@@ -236,7 +242,8 @@ extension Metadata {
     }
     let reason = debug.replacingOccurrences(of: #" around character \d+"#, with: "", options: .regularExpression)
       .trimmingCharacters(in: CharacterSet(charactersIn: ". "))
-    return TabularError(.invalidMetadata, file: name, "the metadata file is not valid JSON\(where_): \(reason.lowercased())")
+    let lowered = reason.prefix(1).lowercased() + reason.dropFirst()
+    return TabularError(.invalidMetadata, file: name, "the metadata file is not valid JSON\(where_): \(lowered)")
   }
 
   /// The JSON text, pretty-printed with columns in ``columnOrder`` (file order), so diffs and hand

@@ -86,11 +86,11 @@ extension Schema {
     if let overrides {
       let unknown = overrides.columns.keys.filter { table.columnIndex($0) == nil }.sorted()
       if !unknown.isEmpty {
-        throw TabularError(.unknownMetadataColumn, file: file,
-                           "the metadata names column\(unknown.count == 1 ? "" : "s") not in the data: \(unknown.map { "'\($0)'" }.joined(separator: ", "))")
+        throw TabularError(.unknownMetadataColumn, file: overrides.source ?? file,
+                           "the metadata names \(unknown.count == 1 ? "a column" : "columns") not in the data: \(unknown.map { "'\($0)'" }.joined(separator: ", "))")
       }
       if let key = overrides.primaryKey, table.columnIndex(key) == nil {
-        throw TabularError(.unknownMetadataColumn, file: file, "the metadata's primary_key '\(key)' is not a column of the data")
+        throw TabularError(.unknownMetadataColumn, file: overrides.source ?? file, "the metadata's primary_key '\(key)' is not a column of the data")
       }
     }
     var columns: [ColumnSchema] = []
