@@ -3,7 +3,9 @@ import Foundation
 /// Writes a ``DataTable`` as RFC 4180 CSV.
 ///
 /// Fields that contain the separator, a quote, CR or LF are quoted (quotes doubled); everything
-/// else is written as is. Missing cells are written empty. Lines end with LF.
+/// else is written as is. Missing cells are written empty, except in a one-column table, where an
+/// empty line would read back as a blank line (skipped), so they are written `""` as pandas does.
+/// Lines end with LF.
 ///
 /// Rows are streamed through a 1 MiB buffer into a temporary file in the destination's folder,
 /// which is renamed over the destination only after the last byte is written: a failed or
@@ -23,11 +25,15 @@ public struct CSVWriter {
       }
       buffer.append(UInt8(ascii: "\n"))
       let columns = table.storage
+      let singleColumn = columns.count == 1
       for r in 0..<table.rowCount {
         for c in 0..<columns.count {
           if c > 0 { buffer.append(delimiter) }
           let column = columns[c]
-          if column.missing[r] { continue }
+          if column.missing[r] {
+            if singleColumn { buffer.append(contentsOf: [UInt8(ascii: "\""), UInt8(ascii: "\"")]) }
+            continue
+          }
           column.bytes.withUnsafeBufferPointer { p in
             appendField(UnsafeBufferPointer(rebasing: p[column.start(r)..<column.ends[r]]), delimiter: delimiter, to: &buffer)
           }

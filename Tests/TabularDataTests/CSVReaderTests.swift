@@ -127,6 +127,13 @@ import TestSupport
     #expect(back.column("q") == [nil, "Ünïcode", " padded "])
   }
 
+  @Test func singleColumnMissingCellsSurvive() throws {
+    let table = try DataTable(columnNames: ["x"], columns: [["1", nil, "3", nil]])
+    let text = try CSVWriter.string(table)
+    #expect(text == "x\n1\n\"\"\n3\n\"\"\n")
+    #expect(try CSVReader.parse(text) == table)
+  }
+
   @Test func failedWriteLeavesNothingAndKeepsExistingFile() throws {
     let dir = try CommandRunner.temporaryDirectory()
     defer { try? FileManager.default.removeItem(at: dir) }
