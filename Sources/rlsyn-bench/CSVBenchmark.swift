@@ -29,7 +29,7 @@ struct CSVBenchmark: ParsableCommand {
     let dataFolder = dataDir.map { URL(fileURLWithPath: $0) }
       ?? URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("examples/data")
-    var files = [("generated \(rows)×\(columns)", generated)]
+    var files = [("generated", generated)]
     for name in ["nhefs.csv", "support2.csv"] {
       let url = dataFolder.appendingPathComponent(name)
       if FileManager.default.fileExists(atPath: url.path) { files.append((name, url)) }
@@ -50,10 +50,11 @@ struct CSVBenchmark: ParsableCommand {
       let encode = try bestTime(repeats: repeats) { matrix = try encoder.encode(table) }
       let decode = bestTime(repeats: repeats) { _ = encoder.decode(matrix) }
       let n = Double(table.rowCount)
-      print(String(format: "%-24@ %@ %6.1f MB %12.0f %10.1f %13.0f %11.1f %9.1f %10.1f %10.1f",
-                   label as NSString, "\(table.rowCount)×\(table.columnCount)".padding(toLength: 13, withPad: " ", startingAt: 0) as NSString,
-                   size / 1e6, n / read, size / 1e6 / read, n / write, written / 1e6 / write,
-                   infer * 1e3, encode * 1e3, decode * 1e3))
+      let shape = "\(table.rowCount)×\(table.columnCount)"
+      print(label.padding(toLength: 24, withPad: " ", startingAt: 0) + " " + shape.padding(toLength: 13, withPad: " ", startingAt: 0)
+        + String(format: "%6.1f MB %12.0f %10.1f %13.0f %11.1f %9.1f %10.1f %10.1f",
+                 size / 1e6, n / read, size / 1e6 / read, n / write, written / 1e6 / write,
+                 infer * 1e3, encode * 1e3, decode * 1e3))
       print("  schema: \(schema.summary); matrix width \(encoder.layout.width)")
     }
   }
