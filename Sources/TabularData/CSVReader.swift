@@ -133,67 +133,74 @@ private struct Parser {
     let lf = UInt8(ascii: "\n"), cr = UInt8(ascii: "\r"), quote = UInt8(ascii: "\""), d = delimiter
     skipBlankLines()
     try bounds.withUnsafeMutableBufferPointer { b in
-      while i < n {
-        let startLine = line
-        var c = 0
-        var k = 2 * rowsInChunk * columns
-        while true {
-          if c == columns {
-            throw TabularError(.raggedRow, file: name, row: rows + 1, line: startLine,
-                               "the row has more than the \(columns) fields of the header")
-          }
-          let start = i
-          var j = i
-          if j < n && p[j] == quote {
-            let openLine = line
-            j += 1
-            while true {
-              while j < n && p[j] != quote {
-                if p[j] == lf || (p[j] == cr && (j + 1 >= n || p[j + 1] != lf)) { line += 1 }
+      do {
+        while i < n {
+          let startLine = line
+          var c = 0
+          var k = 2 * rowsInChunk * columns
+          while true {
+            if c == columns {
+              throw TabularError(.raggedRow, file: name, row: rows + 1, line: startLine,
+                                 "the row has more than the \(columns) fields of the header")
+            }
+            let start = i
+            var j = i
+            if j < n && p[j] == quote {
+              let openLine = line
+              j += 1
+              while true {
+                while j < n && p[j] != quote {
+                  if p[j] == lf || (p[j] == cr && (j + 1 >= n || p[j + 1] != lf)) { line += 1 }
+                  j += 1
+                }
+                if j >= n {
+                  throw TabularError(.unbalancedQuote, file: name, row: rows + 1, line: startLine, column: names[c],
+                                     "a quoted field opened on line \(openLine) is never closed (unbalanced quote)")
+                }
+                if j + 1 < n && p[j + 1] == quote { j += 2; continue }   // doubled quote
+                j += 1                                                    // closing quote
+                break
+              }
+              if j < n && p[j] != d && p[j] != lf && p[j] != cr {
+                throw TabularError(.textAfterQuote, file: name, row: rows + 1, line: line, column: names[c],
+                                   "unexpected text after a closing quote (a quote inside a quoted field must be doubled)")
+              }
+            } else {
+              while j < n {
+                let byte = p[j]
+                if byte == d || byte == lf || byte == cr { break }
                 j += 1
               }
-              if j >= n {
-                throw TabularError(.unbalancedQuote, file: name, row: rows + 1, line: startLine, column: names[c],
-                                   "a quoted field opened on line \(openLine) is never closed (unbalanced quote)")
-              }
-              if j + 1 < n && p[j + 1] == quote { j += 2; continue }   // doubled quote
-              j += 1                                                    // closing quote
-              break
             }
-            if j < n && p[j] != d && p[j] != lf && p[j] != cr {
-              throw TabularError(.textAfterQuote, file: name, row: rows + 1, line: line, column: names[c],
-                                 "unexpected text after a closing quote (a quote inside a quoted field must be doubled)")
-            }
-          } else {
-            while j < n {
-              let byte = p[j]
-              if byte == d || byte == lf || byte == cr { break }
-              j += 1
-            }
+            b[k] = start; b[k + 1] = j; k += 2
+            c += 1
+            if j >= n { i = n; break }
+            let byte = p[j]
+            if byte == d { i = j + 1; continue }
+            i = (byte == cr && j + 1 < n && p[j + 1] == lf) ? j + 2 : j + 1
+            line += 1
+            break
           }
-          b[k] = start; b[k + 1] = j; k += 2
-          c += 1
-          if j >= n { i = n; break }
-          let byte = p[j]
-          if byte == d { i = j + 1; continue }
-          i = (byte == cr && j + 1 < n && p[j + 1] == lf) ? j + 2 : j + 1
-          line += 1
-          break
+          if c != columns {
+            throw TabularError(.raggedRow, file: name, row: rows + 1, line: startLine,
+                               "the row has \(c) field\(c == 1 ? "" : "s"), the header has \(columns) (nothing for '\(names[c])')")
+          }
+          lines.append(Int32(truncatingIfNeeded: startLine))
+          rows += 1
+          rowsInChunk += 1
+          if rowsInChunk == chunkRows {
+            try copyCells(b, rows: rowsInChunk, firstRow: rows - rowsInChunk, lines: lines, into: &storage)
+            rowsInChunk = 0
+          }
+          skipBlankLines()
         }
-        if c != columns {
-          throw TabularError(.raggedRow, file: name, row: rows + 1, line: startLine,
-                             "the row has \(c) field\(c == 1 ? "" : "s"), the header has \(columns) (nothing for '\(names[c])')")
-        }
-        lines.append(Int32(truncatingIfNeeded: startLine))
-        rows += 1
-        rowsInChunk += 1
-        if rowsInChunk == chunkRows {
-          try copyCells(b, rows: rowsInChunk, firstRow: rows - rowsInChunk, lines: lines, into: &storage)
-          rowsInChunk = 0
-        }
-        skipBlankLines()
+        if rowsInChunk > 0 { try copyCells(b, rows: rowsInChunk, firstRow: rows - rowsInChunk, lines: lines, into: &storage) }
+      } catch let error as TabularError where error.code != .invalidUTF8 {
+        // A structural error found by pass 1; an invalid cell in an earlier row of the same chunk
+        // (found only by pass 2) comes first in the file, so report that one if there is one.
+        if rowsInChunk > 0 { try copyCells(b, rows: rowsInChunk, firstRow: rows - rowsInChunk, lines: lines, into: &storage) }
+        throw error
       }
-      if rowsInChunk > 0 { try copyCells(b, rows: rowsInChunk, firstRow: rows - rowsInChunk, lines: lines, into: &storage) }
     }
     if rows == 0 {
       throw TabularError(.headerOnly, file: name, "the file has a header but no data rows")

@@ -45,13 +45,6 @@ public struct TabularError: Error, Equatable, Sendable, CustomStringConvertible,
   }
 
   public var errorDescription: String? { description }
-
-  /// The same error with the file filled in when it was not known where it was thrown.
-  func inFile(_ name: String?) -> TabularError {
-    var copy = self
-    if copy.file == nil { copy.file = name }
-    return copy
-  }
 }
 
 /// Quotes a cell value for an error message, shortening very long values.
