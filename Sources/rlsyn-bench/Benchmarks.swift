@@ -3,4 +3,5 @@ import ArgumentParser
 /// Every benchmark subcommand, one line each.
 let registeredBenchmarks: [any ParsableCommand.Type] = [
   CSVBenchmark.self,
+  TrainingStepBenchmark.self,
 ]
