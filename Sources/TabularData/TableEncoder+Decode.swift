@@ -21,7 +21,7 @@ extension TableEncoder {
     output.initialize(repeating: CellColumn(), count: count)
     defer { output.deinitialize(count: count); output.deallocate() }
     let shared = SharedMutable(base: output)
-    let levels = schema.columns.map { $0.categories.map { Array($0.utf8) } }
+    let levels = schema.columns.map { LevelBytes($0.categories) }
     for c in 0..<count { output[c] = CellColumn(reservingCells: rows, bytes: rows * (schema.columns[c].isNumeric ? 7 : 4)) }
 
     if width > 0 && rows > 0 {
@@ -66,13 +66,13 @@ extension TableEncoder {
   /// Decodes `rows` rows of one source column from column-major scratch (column `j` of the matrix
   /// starts at `t + j * stride`).
   private func decodeColumn(_ c: Int, _ t: UnsafePointer<Float>, stride: Int, rows: Int, firstRow: Int,
-                            levels: [[UInt8]], into out: inout CellColumn) {
+                            levels: LevelBytes, into out: inout CellColumn) {
     let coder = coders[c]
     let column = schema.columns[c]
     let indicator = coder.indicator.map { t + $0 * stride }
     @inline(__always) func appendLevel(_ k: Int) {
-      if levels.isEmpty { out.appendMissing(); return }
-      out.bytes.append(contentsOf: levels[Swift.min(k, levels.count - 1)])
+      if levels.count == 0 { out.appendMissing(); return }
+      levels.append(Swift.min(k, levels.count - 1), to: &out.bytes)
       out.closeCell()
     }
     switch coder.kind {
@@ -105,17 +105,27 @@ extension TableEncoder {
         appendLevel(0)
       }
     case .categorical:
+      // Argmax level by level over contiguous scratch columns (vectorisable), then write the levels.
       let group = coder.group!
       let first = t + group.lowerBound * stride
-      let missingSlot = coder.missingLevel.map { $0 - group.lowerBound }
-      for i in 0..<rows {
-        var best = 0
-        var bestValue = -Float.infinity
-        for j in 0..<group.count {
-          let v = first[j * stride + i]
-          if v > bestValue { best = j; bestValue = v }
+      let missingSlot = coder.missingLevel.map { $0 - group.lowerBound } ?? -1
+      withUnsafeTemporaryAllocation(of: Int32.self, capacity: rows) { best in
+        withUnsafeTemporaryAllocation(of: Float.self, capacity: rows) { bestValue in
+          best.initialize(repeating: 0)
+          bestValue.initialize(repeating: -.infinity)
+          for j in 0..<group.count {
+            let column = first + j * stride
+            let slot = Int32(j)
+            for i in 0..<rows where column[i] > bestValue[i] {
+              bestValue[i] = column[i]
+              best[i] = slot
+            }
+          }
+          for i in 0..<rows {
+            let k = Int(best[i])
+            if k == missingSlot { out.appendMissing() } else { appendLevel(k) }
+          }
         }
-        if best == missingSlot { out.appendMissing() } else { appendLevel(best) }
       }
     case .identifier:
       for i in 0..<rows {
@@ -123,5 +133,24 @@ extension TableEncoder {
         out.closeCell()
       }
     }
+  }
+}
+
+/// The UTF-8 spellings of a column's levels in one buffer, so writing a level copies bytes without
+/// touching (retaining) a per-level array.
+struct LevelBytes: Sendable {
+  var bytes: [UInt8] = []
+  var ends: [Int] = []
+
+  init(_ levels: [String]) {
+    for level in levels { bytes.append(contentsOf: level.utf8); ends.append(bytes.count) }
+  }
+
+  var count: Int { ends.count }
+
+  @inline(__always)
+  func append(_ k: Int, to out: inout [UInt8]) {
+    let start = k == 0 ? 0 : ends[k - 1]
+    bytes.withUnsafeBufferPointer { out.append(contentsOf: UnsafeBufferPointer(rebasing: $0[start..<ends[k]])) }
   }
 }
