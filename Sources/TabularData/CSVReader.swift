@@ -10,6 +10,7 @@ public struct CSVReadOptions: Sendable {
   /// The name used for the file in error messages; defaults to the path as given.
   public var displayName: String?
 
+  /// Options with the default NA tokens, a comma separator and the path as display name.
   public init(missingTokens: [String] = ["NA", "N/A", "NaN", "NULL"], delimiter: UInt8 = UInt8(ascii: ","), displayName: String? = nil) {
     self.missingTokens = missingTokens; self.delimiter = delimiter; self.displayName = displayName
   }

@@ -5,16 +5,20 @@ import Foundation
 /// Decoding always lands in the training range `[lower, upper]`, so synthetic values never leave
 /// what was observed.
 public struct NumericTransform: Codable, Sendable, Equatable {
+  /// Which map this is.
   public var method: NumericEncoding
-  /// Observed training range (decoded values are clipped to it).
+  /// Smallest training value (decoded values are clipped to `lower...upper`).
   public var lower: Double
+  /// Largest training value.
   public var upper: Double
-  /// Standard: training mean and standard deviation (1 if the column is constant).
+  /// Standard: training mean.
   public var mean: Double
+  /// Population standard deviation (1 for a constant column).
   public var standardDeviation: Double
   /// Quantile: strictly increasing data values and their standard-normal scores (stored as `Float`
   /// so that a training value encodes to exactly its knot's score and decodes back exactly).
   public var knotValues: [Double] { didSet { valueIndex = BucketIndex(knotValues) } }
+  /// Quantile: the standard-normal score of each knot.
   public var knotScores: [Float] { didSet { scoreIndex = BucketIndex(knotScores.map(Double.init)) } }
   /// Search accelerators over the knots; derived, so not stored in JSON (rebuilt on decoding).
   var valueIndex = BucketIndex([])
@@ -22,6 +26,7 @@ public struct NumericTransform: Codable, Sendable, Equatable {
 
   enum CodingKeys: String, CodingKey { case method, lower, upper, mean, standardDeviation, knotValues, knotScores }
 
+  /// Decodes the stored fields and rebuilds the search index.
   public init(from decoder: Decoder) throws {
     let c = try decoder.container(keyedBy: CodingKeys.self)
     method = try c.decode(NumericEncoding.self, forKey: .method)
@@ -38,6 +43,7 @@ public struct NumericTransform: Codable, Sendable, Equatable {
     scoreIndex = BucketIndex(knotScores.map(Double.init))
   }
 
+  /// Equal when the fitted parameters are equal (the derived index is ignored).
   public static func == (a: NumericTransform, b: NumericTransform) -> Bool {
     a.method == b.method && a.lower == b.lower && a.upper == b.upper && a.mean == b.mean
       && a.standardDeviation == b.standardDeviation && a.knotValues == b.knotValues && a.knotScores == b.knotScores
