@@ -5,4 +5,5 @@ let registeredSubcommands: [any ParsableCommand.Type] = [
   FitCommand.self,
   SampleCommand.self,
   SelfCheckCommand.self,
+  SchemaCommand.self,
 ]
