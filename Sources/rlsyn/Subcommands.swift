@@ -3,4 +3,5 @@ import ArgumentParser
 /// Every subcommand of `rlsyn`, one line each (kept in its own file so features add a line, not a merge conflict).
 let registeredSubcommands: [any ParsableCommand.Type] = [
   SelfCheckCommand.self,
+  SchemaCommand.self,
 ]

@@ -1,0 +1,122 @@
+//===----------------------------------------------------------------------===//
+// Broadcasting arithmetic, matrix products and shape adjoints.
+//===----------------------------------------------------------------------===//
+
+import NumericCore
+
+extension Variable {
+  /// Sums `self` down to `rows × cols` (the adjoint of broadcasting): over rows when
+  /// `rows == 1`, over columns when `cols == 1`.
+  public func sum(toRows rows: Int, cols: Int) -> Variable {
+    if value.rows == rows && value.cols == cols { return self }
+    var v = value
+    if rows == 1 && v.rows != 1 { v = v.sumOverRows() }
+    if cols == 1 && v.cols != 1 { v = v.sumOverColumns() }
+    precondition(v.rows == rows && v.cols == cols, "Cannot reduce \(value.rows)×\(value.cols) to \(rows)×\(cols)")
+    let (r0, c0) = (value.rows, value.cols)
+    return Variable(operationResult: v, inputs: [self]) { g, _, _ in [g.broadcast(toRows: r0, cols: c0)] }
+  }
+
+  /// Repeats a row vector, column vector or scalar to `rows × cols`.
+  public func broadcast(toRows rows: Int, cols: Int) -> Variable {
+    if value.rows == rows && value.cols == cols { return self }
+    let v = Matrix.combine(value, Matrix(rows: rows, cols: cols)) { a, _ in a }
+    let (r0, c0) = (value.rows, value.cols)
+    return Variable(operationResult: v, inputs: [self]) { g, _, _ in [g.sum(toRows: r0, cols: c0)] }
+  }
+
+  public static func + (a: Variable, b: Variable) -> Variable {
+    Variable(operationResult: a.value + b.value, inputs: [a, b]) { g, ins, _ in
+      [g.sum(toRows: ins[0].rows, cols: ins[0].cols), g.sum(toRows: ins[1].rows, cols: ins[1].cols)]
+    }
+  }
+
+  public static func - (a: Variable, b: Variable) -> Variable {
+    Variable(operationResult: a.value - b.value, inputs: [a, b]) { g, ins, _ in
+      [g.sum(toRows: ins[0].rows, cols: ins[0].cols), (-g).sum(toRows: ins[1].rows, cols: ins[1].cols)]
+    }
+  }
+
+  public static func * (a: Variable, b: Variable) -> Variable {
+    Variable(operationResult: a.value * b.value, inputs: [a, b]) { g, ins, _ in
+      [(g * ins[1]).sum(toRows: ins[0].rows, cols: ins[0].cols),
+       (g * ins[0]).sum(toRows: ins[1].rows, cols: ins[1].cols)]
+    }
+  }
+
+  public static func / (a: Variable, b: Variable) -> Variable {
+    Variable(operationResult: a.value / b.value, inputs: [a, b]) { g, ins, out in
+      [(g / ins[1]).sum(toRows: ins[0].rows, cols: ins[0].cols),
+       (-(g * out) / ins[1]).sum(toRows: ins[1].rows, cols: ins[1].cols)]
+    }
+  }
+
+  public static prefix func - (a: Variable) -> Variable {
+    Variable(operationResult: -a.value, inputs: [a]) { g, _, _ in [-g] }
+  }
+
+  public static func * (a: Variable, s: Float) -> Variable {
+    Variable(operationResult: a.value * s, inputs: [a]) { g, _, _ in [g * s] }
+  }
+
+  public static func * (s: Float, a: Variable) -> Variable { a * s }
+
+  public static func / (a: Variable, s: Float) -> Variable { a * (1 / s) }
+
+  public static func + (a: Variable, s: Float) -> Variable {
+    Variable(operationResult: a.value + s, inputs: [a]) { g, _, _ in [g] }
+  }
+
+  public static func - (a: Variable, s: Float) -> Variable { a + (-s) }
+
+  public static func - (s: Float, a: Variable) -> Variable { (-a) + s }
+
+  /// `op(self) · op(other)`, lowered to one sgemm; the backward pass is two more products
+  /// with the transpose flags chosen so that no transpose is materialised.
+  public func matmul(_ other: Variable, transposeSelf: Bool = false, transposeOther: Bool = false) -> Variable {
+    let v = value.matmul(other.value, transposeSelf: transposeSelf, transposeOther: transposeOther)
+    return Variable(operationResult: v, inputs: [self, other]) { g, ins, _ in
+      let a = ins[0], b = ins[1]
+      switch (transposeSelf, transposeOther) {
+      case (false, false): return [g.matmul(b, transposeOther: true), a.matmul(g, transposeSelf: true)]
+      case (true, false): return [b.matmul(g, transposeOther: true), a.matmul(g)]
+      case (false, true): return [g.matmul(b), g.matmul(a, transposeSelf: true)]
+      case (true, true): return [b.matmul(g, transposeSelf: true, transposeOther: true), g.matmul(a, transposeSelf: true, transposeOther: true)]
+      }
+    }
+  }
+
+  /// `x · W + b` in one pass (`W`: inputs × outputs, `b`: 1 × outputs): the bias is written
+  /// into the output first and sgemm accumulates onto it (β = 1).
+  public static func affine(_ x: Variable, _ weight: Variable, _ bias: Variable) -> Variable {
+    precondition(bias.rows == 1 && bias.cols == weight.cols, "affine: bias must be 1×\(weight.cols)")
+    var out = Matrix.combine(bias.value, Matrix(rows: x.rows, cols: weight.cols)) { b, _ in b }
+    Matrix.gemm(x.value, weight.value, beta: 1, into: &out)
+    return Variable(operationResult: out, inputs: [x, weight, bias]) { g, ins, _ in
+      [g.matmul(ins[1], transposeOther: true), ins[0].matmul(g, transposeSelf: true), g.sum(toRows: 1, cols: g.cols)]
+    }
+  }
+
+  /// Element-wise minimum; the gradient goes to the smaller operand (to `self` on ties).
+  public func minimum(_ other: Variable) -> Variable {
+    precondition(value.hasShape(of: other.value), "minimum: shapes differ")
+    let mask = Matrix.combine(value, other.value) { a, b in a <= b ? 1 : 0 }
+    return Variable(operationResult: Matrix.combine(value, other.value) { Swift.min($0, $1) }, inputs: [self, other]) { g, _, _ in
+      [g * Variable(mask), g * Variable(1 - mask)]
+    }
+  }
+
+  /// Element-wise maximum; the gradient goes to the larger operand (to `self` on ties).
+  public func maximum(_ other: Variable) -> Variable {
+    precondition(value.hasShape(of: other.value), "maximum: shapes differ")
+    let mask = Matrix.combine(value, other.value) { a, b in a >= b ? 1 : 0 }
+    return Variable(operationResult: Matrix.combine(value, other.value) { Swift.max($0, $1) }, inputs: [self, other]) { g, _, _ in
+      [g * Variable(mask), g * Variable(1 - mask)]
+    }
+  }
+}
+
+extension Matrix {
+  /// `s - m` element-wise.
+  @inlinable public static func - (s: Float, m: Matrix) -> Matrix { m.map { s - $0 } }
+}

@@ -1,0 +1,290 @@
+import Foundation
+
+/// How ``CSVReader`` interprets a file.
+public struct CSVReadOptions: Sendable {
+  /// Cell texts read as missing, compared case-insensitively (an empty cell is always missing).
+  /// The defaults cover R (`NA`), pandas (`NaN`, `nan`), SQL (`NULL`) and spreadsheets (`N/A`).
+  public var missingTokens: [String]
+  /// The field separator (ASCII).
+  public var delimiter: UInt8
+  /// The name used for the file in error messages; defaults to the path as given.
+  public var displayName: String?
+
+  public init(missingTokens: [String] = ["NA", "N/A", "NaN", "NULL"], delimiter: UInt8 = UInt8(ascii: ","), displayName: String? = nil) {
+    self.missingTokens = missingTokens; self.delimiter = delimiter; self.displayName = displayName
+  }
+}
+
+/// Reads RFC 4180 CSV files into a ``DataTable``.
+///
+/// - Fields may be quoted; a doubled quote inside quotes is one quote; quoted fields may hold the
+///   separator, CR and LF. Records end with LF, CRLF or a lone CR. A UTF-8 byte-order mark is skipped.
+/// - The first record is the header. Blank lines are skipped (pandas does the same).
+/// - Empty cells and ``CSVReadOptions/missingTokens`` (quoted or not) are missing.
+/// - A quote inside an unquoted field is kept as text (as Python's `csv` does); text after a closing
+///   quote is an error.
+/// - Every record must have as many fields as the header; the file must be valid UTF-8.
+///
+/// The file is read into memory once and scanned byte by byte; unquoted fields are copied with one
+/// `memcpy` into their column's byte buffer, so there is no per-cell object.
+public struct CSVReader {
+  /// Reads the whole file.
+  ///
+  /// - Throws: ``TabularError`` for a missing or unreadable file, an empty file, a header without
+  ///   rows, empty or duplicate column names, ragged rows, an unbalanced quote, text after a closing
+  ///   quote and invalid UTF-8, each naming the file, line and column.
+  public static func read(_ url: URL, options: CSVReadOptions = .init()) throws -> DataTable {
+    let name = options.displayName ?? url.relativePath
+    var isDirectory: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else {
+      throw TabularError(.fileNotFound, file: name, "no such file")
+    }
+    guard !isDirectory.boolValue else { throw TabularError(.unreadableFile, file: name, "is a directory, not a CSV file") }
+    let data: Data
+    do { data = try Data(contentsOf: url, options: .mappedIfSafe) } catch {
+      throw TabularError(.unreadableFile, file: name, "cannot be read (\(error.localizedDescription))")
+    }
+    return try parse(data, options: options, name: name)
+  }
+
+  /// Parses CSV text held in memory (`name` is used in error messages).
+  public static func parse(_ data: Data, options: CSVReadOptions = .init(), name: String? = nil) throws -> DataTable {
+    if data.isEmpty { throw TabularError(.emptyFile, file: name, "the file is empty (no header line)") }
+    return try data.withUnsafeBytes { raw in
+      let bytes = raw.bindMemory(to: UInt8.self)
+      var parser = Parser(bytes: bytes, options: options, name: name)
+      return try parser.run()
+    }
+  }
+
+  /// Parses CSV text held in a string.
+  public static func parse(_ text: String, options: CSVReadOptions = .init(), name: String? = nil) throws -> DataTable {
+    try parse(Data(text.utf8), options: options, name: name)
+  }
+}
+
+private enum Terminator { case delimiter, endOfRecord, endOfFile }
+
+/// The RFC 4180 state machine over one byte buffer.
+private struct Parser {
+  let p: UnsafePointer<UInt8>
+  let n: Int
+  let name: String?
+  let delimiter: UInt8
+  /// Missing tokens, lower-cased UTF-8.
+  let tokens: [[UInt8]]
+  let longestToken: Int
+  var i = 0
+  var line = 1
+  /// Whether the file holds any byte ≥ 0x80 (if not, UTF-8 validation is skipped).
+  var hasNonASCII = false
+
+  init(bytes: UnsafeBufferPointer<UInt8>, options: CSVReadOptions, name: String?) {
+    p = bytes.baseAddress!   // callers reject empty input first
+    n = bytes.count
+    self.name = name
+    delimiter = options.delimiter
+    tokens = options.missingTokens.map { Array($0.lowercased().utf8) }.filter { !$0.isEmpty }
+    longestToken = tokens.map(\.count).max() ?? 0
+  }
+
+  mutating func run() throws -> DataTable {
+    if n >= 3 && p[0] == 0xEF && p[1] == 0xBB && p[2] == 0xBF { i = 3 }
+    hasNonASCII = scanForNonASCII()
+    skipBlankLines()
+    if i >= n { throw TabularError(.emptyFile, file: name, "the file is empty (no header line)") }
+
+    // Header.
+    var names: [String] = []
+    var scratch: [UInt8] = []
+    while true {
+      scratch.removeAll(keepingCapacity: true)
+      let startLine = line
+      let term = try scanField(into: &scratch, columnName: "#\(names.count + 1) of the header", rowForError: nil, startLine: startLine)
+      if hasNonASCII, let bad = invalidUTF8Offset(scratch[...]) {
+        throw TabularError(.invalidUTF8, file: name, line: startLine,
+                           "header field \(names.count + 1) is not valid UTF-8 (byte 0x\(String(scratch[bad], radix: 16, uppercase: true)) at offset \(bad))")
+      }
+      names.append(String(decoding: scratch, as: UTF8.self))
+      if term != .delimiter { break }
+    }
+    try DataTable.validateHeader(names, file: name)
+
+    // Data rows, appended straight into per-column buffers.
+    let columns = names.count
+    let estimatedRows = Swift.max(16, (n - i) / Swift.max(1, estimateRecordLength()))
+    var storage = (0..<columns).map { _ in CellColumn(reservingCells: estimatedRows, bytes: (n - i) / columns) }
+    var lines: [Int32] = []
+    lines.reserveCapacity(estimatedRows)
+    var rows = 0
+    skipBlankLines()
+    while i < n {
+      let startLine = line
+      var c = 0
+      while true {
+        if c == columns {
+          throw TabularError(.raggedRow, file: name, row: rows + 1, line: startLine,
+                             "the row has more than the \(columns) fields of the header")
+        }
+        let before = storage[c].bytes.count
+        let term = try scanField(into: &storage[c].bytes, columnName: names[c], rowForError: rows + 1, startLine: startLine)
+        try finishCell(&storage[c], from: before, row: rows + 1, line: startLine, column: names[c])
+        c += 1
+        if term != .delimiter { break }
+      }
+      if c != columns {
+        throw TabularError(.raggedRow, file: name, row: rows + 1, line: startLine,
+                           "the row has \(c) field\(c == 1 ? "" : "s"), the header has \(columns) (nothing for '\(names[c])')")
+      }
+      lines.append(Int32(truncatingIfNeeded: startLine))
+      rows += 1
+      skipBlankLines()
+    }
+    if rows == 0 {
+      throw TabularError(.headerOnly, file: name, "the file has a header but no data rows")
+    }
+    return DataTable(columnNames: names, storage: storage, rowCount: rows, source: name, lineNumbers: lines)
+  }
+
+  /// Marks the cell just scanned as missing (and drops its bytes) when it is empty or an NA token;
+  /// validates UTF-8 when the file is not pure ASCII.
+  @inline(__always)
+  mutating func finishCell(_ column: inout CellColumn, from before: Int, row: Int, line: Int, column name: String) throws {
+    let length = column.bytes.count - before
+    if length == 0 { column.appendMissing(); return }
+    if length <= longestToken && isMissingToken(column.bytes[before...]) {
+      column.bytes.removeLast(length)
+      column.appendMissing()
+      return
+    }
+    if hasNonASCII, let bad = invalidUTF8Offset(column.bytes[before...]) {
+      throw TabularError(.invalidUTF8, file: self.name, row: row, line: line, column: name,
+                         "the cell is not valid UTF-8 (byte 0x\(String(column.bytes[before + bad], radix: 16, uppercase: true)) at offset \(bad))")
+    }
+    column.closeCell()
+  }
+
+  func isMissingToken(_ cell: ArraySlice<UInt8>) -> Bool {
+    outer: for token in tokens where token.count == cell.count {
+      var k = cell.startIndex
+      for t in token {
+        var b = cell[k]
+        if b >= 65 && b <= 90 { b |= 0x20 }
+        if b != t { continue outer }
+        k += 1
+      }
+      return true
+    }
+    return false
+  }
+
+  /// Scans one field starting at `i` and appends its unescaped bytes to `dest`.
+  @inline(__always)
+  mutating func scanField(into dest: inout [UInt8], columnName: String, rowForError: Int?, startLine: Int) throws -> Terminator {
+    let cr = UInt8(ascii: "\r"), lf = UInt8(ascii: "\n"), quote = UInt8(ascii: "\"")
+    if i < n && p[i] == quote {
+      let openLine = line
+      i += 1
+      while true {
+        var j = i
+        while j < n && p[j] != quote {
+          if p[j] == lf || (p[j] == cr && (j + 1 >= n || p[j + 1] != lf)) { line += 1 }
+          j += 1
+        }
+        dest.append(contentsOf: UnsafeBufferPointer(start: p + i, count: j - i))
+        if j >= n {
+          throw TabularError(.unbalancedQuote, file: name, row: rowForError, line: rowForError == nil ? openLine : startLine,
+                             column: rowForError == nil ? nil : columnName,
+                             "a quoted field opened on line \(openLine) is never closed (unbalanced quote)")
+        }
+        if j + 1 < n && p[j + 1] == quote {        // doubled quote → one quote
+          dest.append(quote)
+          i = j + 2
+          continue
+        }
+        i = j + 1                                     // closing quote
+        break
+      }
+      if i >= n { return .endOfFile }
+      let c = p[i]
+      if c == delimiter { i += 1; return .delimiter }
+      if c == lf { i += 1; line += 1; return .endOfRecord }
+      if c == cr { i += (i + 1 < n && p[i + 1] == lf) ? 2 : 1; line += 1; return .endOfRecord }
+      throw TabularError(.textAfterQuote, file: name, row: rowForError, line: line, column: rowForError == nil ? nil : columnName,
+                         "unexpected text after a closing quote (a quote inside a quoted field must be doubled)")
+    }
+    var j = i
+    let d = delimiter
+    while j < n {
+      let c = p[j]
+      if c == d || c == lf || c == cr { break }
+      j += 1
+    }
+    if j > i { dest.append(contentsOf: UnsafeBufferPointer(start: p + i, count: j - i)) }
+    if j >= n { i = n; return .endOfFile }
+    let c = p[j]
+    if c == d { i = j + 1; return .delimiter }
+    if c == lf { i = j + 1; line += 1; return .endOfRecord }
+    i = (j + 1 < n && p[j + 1] == lf) ? j + 2 : j + 1
+    line += 1
+    return .endOfRecord
+  }
+
+  mutating func skipBlankLines() {
+    while i < n {
+      if p[i] == UInt8(ascii: "\n") { i += 1; line += 1 }
+      else if p[i] == UInt8(ascii: "\r") { i += (i + 1 < n && p[i + 1] == UInt8(ascii: "\n")) ? 2 : 1; line += 1 }
+      else { break }
+    }
+  }
+
+  /// Bytes per record, judged from the first few lines after the header (for reserving capacity).
+  func estimateRecordLength() -> Int {
+    var j = i, newlines = 0
+    let limit = Swift.min(n, i + 65_536)
+    while j < limit && newlines < 64 { if p[j] == UInt8(ascii: "\n") { newlines += 1 }; j += 1 }
+    return Swift.max(1, (j - i) / Swift.max(1, newlines))
+  }
+
+  /// Whether any byte has the high bit set, eight bytes at a time.
+  func scanForNonASCII() -> Bool {
+    var j = i
+    let raw = UnsafeRawPointer(p)
+    while j + 8 <= n {
+      if raw.loadUnaligned(fromByteOffset: j, as: UInt64.self) & 0x8080_8080_8080_8080 != 0 { return true }
+      j += 8
+    }
+    while j < n { if p[j] >= 0x80 { return true }; j += 1 }
+    return false
+  }
+}
+
+/// The offset of the first byte that breaks UTF-8 well-formedness (overlong forms, surrogates and
+/// values above U+10FFFF included), or `nil` if `bytes` is valid.
+func invalidUTF8Offset(_ bytes: ArraySlice<UInt8>) -> Int? {
+  var k = bytes.startIndex
+  let end = bytes.endIndex
+  while k < end {
+    let b = bytes[k]
+    if b < 0x80 { k += 1; continue }
+    let need: Int
+    var lower: UInt8 = 0x80, upper: UInt8 = 0xBF
+    switch b {
+    case 0xC2...0xDF: need = 1
+    case 0xE0: need = 2; lower = 0xA0
+    case 0xE1...0xEC, 0xEE...0xEF: need = 2
+    case 0xED: need = 2; upper = 0x9F
+    case 0xF0: need = 3; lower = 0x90
+    case 0xF1...0xF3: need = 3
+    case 0xF4: need = 3; upper = 0x8F
+    default: return k - bytes.startIndex
+    }
+    if k + need >= end { return k - bytes.startIndex }   // truncated sequence
+    let second = bytes[k + 1]
+    if second < lower || second > upper { return k - bytes.startIndex }
+    if need >= 2 { let x = bytes[k + 2]; if x < 0x80 || x > 0xBF { return k - bytes.startIndex } }
+    if need >= 3 { let x = bytes[k + 3]; if x < 0x80 || x > 0xBF { return k - bytes.startIndex } }
+    k += need + 1
+  }
+  return nil
+}

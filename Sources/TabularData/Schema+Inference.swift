@@ -1,0 +1,295 @@
+/// What one pass over a column's cells learns.
+struct ColumnStatistics {
+  var nonMissing = 0
+  var missing = 0
+  /// Every non-missing cell parses as a number.
+  var allNumeric = true
+  /// The first cell that is not a number (0-based row), for error messages.
+  var firstTextRow: Int?
+  var numericCount = 0
+  /// Every numeric cell is written without a decimal point or exponent.
+  var allWhole = true
+  var maxDecimals = 0
+  var minDecimals = Int.max
+  var minimum = Double.infinity
+  var maximum = -Double.infinity
+  /// Numeric values of the non-missing cells (collected while the column is all-numeric).
+  var values: [Double] = []
+  /// Distinct spellings.
+  var spellings = ByteSliceIndex()
+
+  init(_ column: CellColumn) {
+    values.reserveCapacity(column.count)
+    column.bytes.withUnsafeBufferPointer { all in
+      let base = all.baseAddress
+      for r in 0..<column.count {
+        if column.missing[r] { missing += 1; continue }
+        nonMissing += 1
+        let s = column.start(r), e = column.ends[r]
+        let cell = UnsafeBufferPointer(start: base.map { $0 + s }, count: e - s)
+        spellings.insert(cell)
+        guard allNumeric else { continue }
+        if let number = base.flatMap({ parseNumber($0 + s, e - s) }), number.value.isFinite {
+          numericCount += 1
+          values.append(number.value)
+          if !number.isWhole { allWhole = false }
+          maxDecimals = Swift.max(maxDecimals, number.decimals)
+          minDecimals = Swift.min(minDecimals, number.decimals)
+          minimum = Swift.min(minimum, number.value)
+          maximum = Swift.max(maximum, number.value)
+        } else {
+          allNumeric = false
+          firstTextRow = r
+          values = []
+        }
+      }
+    }
+    if minDecimals == .max { minDecimals = 0 }
+  }
+
+  /// Distinct numeric values, ascending (only meaningful when ``allNumeric``).
+  func distinctValues() -> [Double] {
+    var sorted = values.sorted()
+    var k = 0
+    for v in sorted where k == 0 || v != sorted[k - 1] { sorted[k] = v; k += 1 }
+    sorted.removeLast(sorted.count - k)
+    return sorted
+  }
+}
+
+extension Schema {
+  /// Infers the schema of `table`, applying the per-column overrides of `overrides` first.
+  ///
+  /// Rules for columns without an override, in order (thresholds in ``InferenceOptions``, documented
+  /// in `docs/tabular.md`):
+  /// 1. no value at all → error; one distinct value → `constant`; two → `binary`;
+  /// 2. every cell a number:
+  ///    - any cell written with a decimal point or exponent → `continuous` (`97.0` is a measurement);
+  ///    - whole numbers, a different one in every row, no missing cell, ≥ `identifierMinimumRows`
+  ///      rows → `identifier`;
+  ///    - ≤ `maxCodeLevels` distinct values → `categorical` (codes);
+  ///    - ≤ `maxCodeBookLevels` distinct values forming a contiguous run that starts at 2 or more →
+  ///      `categorical` (a code book such as 11…22);
+  ///    - otherwise `integer`;
+  /// 3. text: unique per row as above → `identifier`; more than `maxCategories` distinct values →
+  ///    error; otherwise `categorical`.
+  ///
+  /// - Throws: ``TabularError`` naming the file, column (and row where one cell is at fault): too few
+  ///   rows, an entirely missing column, too many categories, metadata naming unknown columns,
+  ///   declaring a column numerical that holds text, or contradicting the data.
+  public static func infer(from table: DataTable, overrides: Metadata? = nil, options: InferenceOptions = .init()) throws -> Schema {
+    let file = table.source
+    if table.rowCount < options.minimumRows {
+      throw TabularError(.tooFewRows, file: file,
+                         "the file has \(table.rowCount) data row\(table.rowCount == 1 ? "" : "s"); at least \(options.minimumRows) are needed to learn anything from it")
+    }
+    if let overrides {
+      let unknown = overrides.columns.keys.filter { table.columnIndex($0) == nil }.sorted()
+      if !unknown.isEmpty {
+        throw TabularError(.unknownMetadataColumn, file: overrides.source ?? file,
+                           "the metadata names \(unknown.count == 1 ? "a column" : "columns") not in the data: \(unknown.map { "'\($0)'" }.joined(separator: ", "))")
+      }
+      if let key = overrides.primaryKey, table.columnIndex(key) == nil {
+        throw TabularError(.unknownMetadataColumn, file: overrides.source ?? file, "the metadata's primary_key '\(key)' is not a column of the data")
+      }
+    }
+    var columns: [ColumnSchema] = []
+    var warnings: [String] = []
+    for (index, name) in table.columnNames.enumerated() {
+      var entry = overrides?.columns[name]
+      if entry == nil, overrides?.primaryKey == name { entry = Metadata.Column(sdtype: "id") }
+      let column = try inferColumn(table, index, override: entry, options: options)
+      if column.kind == .identifier {
+        warnings.append("column '\(name)' is an identifier (\(entry == nil ? "a different value in every row" : "declared in the metadata")); it is left out of the model and written as row numbers")
+      }
+      columns.append(column)
+    }
+    var schema = Schema(columns: columns, warnings: warnings)
+    if let outcome = overrides?.outcome {
+      try schema.validateOutcome(outcome, in: table)
+    }
+    return schema
+  }
+
+  static func inferColumn(_ table: DataTable, _ index: Int, override: Metadata.Column?, options: InferenceOptions) throws -> ColumnSchema {
+    let name = table.columnNames[index]
+    let file = table.source
+    let cells = table.storage[index]
+    let stats = ColumnStatistics(cells)
+    if stats.nonMissing == 0 {
+      throw TabularError(.entirelyMissing, file: file, column: name,
+                         "every one of the \(table.rowCount) cells is missing; remove the column (there is nothing to learn from it)")
+    }
+    let numericDistinct = stats.allNumeric ? stats.distinctValues() : []
+    let distinct = stats.allNumeric ? numericDistinct.count : stats.spellings.count
+    let unique = distinct == table.rowCount && stats.missing == 0 && table.rowCount >= options.identifierMinimumRows
+    let limit = override?.maxCategories ?? options.maxCategories
+
+    // The kind: from the override, else from the rules.
+    var kind: ColumnKind
+    if let override {
+      if let declared = override.kind {
+        kind = declared
+      } else {
+        switch override.sdtype {
+        case "numerical":
+          let representation = override.computerRepresentation?.lowercased() ?? ""
+          if representation.hasPrefix("int") || representation.hasPrefix("uint") { kind = .integer }
+          else if representation.hasPrefix("float") { kind = .continuous }
+          else { kind = stats.allNumeric && stats.allWhole ? .integer : .continuous }
+        case "boolean": kind = .binary
+        case "id": kind = .identifier
+        default: kind = .categorical
+        }
+      }
+      if (kind == .continuous || kind == .integer || (override.sdtype == "numerical" && kind != .identifier)), !stats.allNumeric, let row = stats.firstTextRow {
+        throw table.error(.notANumber, row: row, column: index,
+                          "\(quoted(cells.string(row) ?? "")) is not a number, but the metadata declares the column numerical")
+      }
+      if kind == .binary && distinct > 2 {
+        throw TabularError(.metadataConflict, file: file, column: name,
+                           "the metadata declares the column binary, but it has \(distinct) distinct values")
+      }
+      if kind == .constant && distinct > 1 {
+        throw TabularError(.metadataConflict, file: file, column: name,
+                           "the metadata declares the column constant, but it has \(distinct) distinct values")
+      }
+    } else if distinct == 1 {
+      kind = .constant
+    } else if distinct == 2 {
+      kind = .binary
+    } else if stats.allNumeric {
+      if !stats.allWhole { kind = .continuous }
+      else if unique { kind = .identifier }
+      else if distinct <= options.maxCodeLevels { kind = .categorical }
+      else if distinct <= options.maxCodeBookLevels, stats.minimum >= 2,
+              stats.maximum - stats.minimum + 1 == Double(distinct) { kind = .categorical }
+      else { kind = .integer }
+    } else if unique {
+      kind = .identifier
+    } else {
+      kind = .categorical
+    }
+
+    var column = ColumnSchema(name: name, kind: kind, hasMissing: stats.missing > 0, missingCount: stats.missing, distinctCount: distinct)
+    if stats.allNumeric {
+      column.minimum = stats.minimum
+      column.maximum = stats.maximum
+    }
+    switch kind {
+    case .continuous:
+      column.decimals = override?.decimals ?? stats.maxDecimals
+      column.minimumDecimals = Swift.min(stats.minDecimals, column.decimals)
+    case .integer, .identifier:
+      break
+    case .binary, .categorical, .constant:
+      if kind == .categorical && distinct > limit {
+        var hint = "mark it \"sdtype\": \"id\" in the metadata to leave it out, or raise its \"max_categories\""
+        if let row = stats.firstTextRow, stats.numericCount * 2 > stats.nonMissing {
+          hint = "most cells are numbers, but row \(row + 1)\(table.line(ofRow: row).map { " (line \($0))" } ?? "") holds \(quoted(cells.string(row) ?? "")); " + hint
+        }
+        throw TabularError(.tooManyCategories, file: file, column: name,
+                           "\(distinct) distinct values, more than the limit of \(limit) for a categorical column; \(hint)")
+      }
+      column.categoriesAreNumeric = stats.allNumeric
+      column.categories = stats.allNumeric ? numericSpellings(cells, levels: numericDistinct) : textLevels(stats.spellings)
+      if let declared = override?.categories {
+        column.categories = try checkedDeclaredCategories(declared, observed: column, table: table, index: index)
+      }
+    }
+    return column
+  }
+
+  /// For each distinct numeric value, its first spelling in the file.
+  static func numericSpellings(_ cells: CellColumn, levels: [Double]) -> [String] {
+    var spelling = [String?](repeating: nil, count: levels.count)
+    var found = 0
+    for r in 0..<cells.count where !cells.missing[r] && found < levels.count {
+      let value: Double? = cells.bytes.withUnsafeBufferPointer { p in
+        parseNumber(p.baseAddress! + cells.start(r), cells.ends[r] - cells.start(r))?.value
+      }
+      guard let value, let k = levels.binarySearch(value), spelling[k] == nil else { continue }
+      spelling[k] = cells.string(r)
+      found += 1
+    }
+    return spelling.map { $0 ?? "" }
+  }
+
+  /// Distinct spellings in byte order (stable across runs and locales).
+  static func textLevels(_ spellings: ByteSliceIndex) -> [String] {
+    (0..<spellings.count).sorted { spellings.keyBytes($0).lexicographicallyPrecedes(spellings.keyBytes($1)) }
+      .map { spellings.key($0) }
+  }
+
+  /// A level list declared in the metadata: no repeats, and it must cover every value in the data.
+  static func checkedDeclaredCategories(_ declared: [String], observed: ColumnSchema, table: DataTable, index: Int) throws -> [String] {
+    let name = observed.name
+    if Set(declared).count != declared.count {
+      throw TabularError(.metadataConflict, file: table.source, column: name, "the metadata lists a category twice")
+    }
+    if observed.kind == .binary && declared.count > 2 {
+      throw TabularError(.metadataConflict, file: table.source, column: name,
+                         "a binary column has at most 2 categories, the metadata lists \(declared.count)")
+    }
+    var declaredColumn = observed
+    declaredColumn.categories = declared
+    declaredColumn.categoriesAreNumeric = observed.categoriesAreNumeric &&
+      declared.allSatisfy { var s = $0; return s.withUTF8 { parseNumber($0.baseAddress!, $0.count) } != nil && !s.isEmpty }
+    let lookup = CategoryLookup(declaredColumn)
+    let cells = table.storage[index]
+    try cells.bytes.withUnsafeBufferPointer { p in
+      for r in 0..<cells.count where !cells.missing[r] {
+        let cell = UnsafeBufferPointer(start: p.baseAddress.map { $0 + cells.start(r) }, count: cells.ends[r] - cells.start(r))
+        if lookup.code(cell) == nil {
+          throw table.error(.unseenCategory, row: r, column: index,
+                            "\(quoted(cells.string(r) ?? "")) is not one of the categories listed in the metadata")
+        }
+      }
+    }
+    return declared
+  }
+}
+
+extension Array where Element == Double {
+  /// Index of `value` in this ascending array, or `nil`.
+  func binarySearch(_ value: Double) -> Int? {
+    var lo = 0, hi = count
+    while lo < hi {
+      let mid = (lo + hi) / 2
+      if self[mid] < value { lo = mid + 1 } else { hi = mid }
+    }
+    return lo < count && self[lo] == value ? lo : nil
+  }
+}
+
+/// Maps a cell's bytes to its level index: by spelling for text levels, by value for numeric ones.
+struct CategoryLookup {
+  let numeric: Bool
+  let values: [Double]          // ascending, for numeric levels
+  let order: [Int]              // level index of values[k]
+  var spellings = ByteSliceIndex()
+
+  init(_ column: ColumnSchema) {
+    numeric = column.categoriesAreNumeric
+    var pairs: [(Double, Int)] = []
+    for (k, level) in column.categories.enumerated() {
+      spellings.insert(level)
+      if numeric {
+        var s = level
+        if let v = s.withUTF8({ $0.isEmpty ? nil : parseNumber($0.baseAddress!, $0.count)?.value }) { pairs.append((v, k)) }
+      }
+    }
+    pairs.sort { $0.0 < $1.0 }
+    values = pairs.map(\.0)
+    order = pairs.map(\.1)
+  }
+
+  /// The level index of `cell`, or `nil` for an unseen value.
+  @inline(__always)
+  func code(_ cell: UnsafeBufferPointer<UInt8>) -> Int? {
+    if let k = spellings.find(cell) { return k }
+    guard numeric, let base = cell.baseAddress, let v = parseNumber(base, cell.count)?.value,
+          let k = values.binarySearch(v) else { return nil }
+    return order[k]
+  }
+}
