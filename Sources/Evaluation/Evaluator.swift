@@ -23,6 +23,10 @@ public struct EvaluationOptions: Sendable {
   public var attributeNeighbors: Int = 1
   /// Histogram bins for the report's numeric marginal plots.
   public var histogramBins: Int = 20
+  /// Whether to run the detection classifier (DET).
+  public var includeDetection = true
+  /// Whether to run the attribute-inference attack (AIR).
+  public var includeAttributeInference = true
   public init() {}
 }
 
@@ -56,6 +60,8 @@ public struct EvaluationSummary: Sendable, Codable {
   public var notes: [String]
   /// Wall-clock seconds of the evaluation.
   public var seconds: Double
+  /// Wall-clock seconds per stage (parse, utility, fidelity, detection, distances, attribute inference).
+  public var stageSeconds: [String: Double]
 }
 
 /// Everything the HTML report draws (kept out of the JSON summary).
@@ -110,9 +116,17 @@ public enum Evaluator {
                               outcome: String, options: EvaluationOptions = .init(),
                               typing: ColumnTyping? = nil) throws -> Evaluation {
     let start = DispatchTime.now().uptimeNanoseconds
+    var stageSeconds: [String: Double] = [:]
+    var mark = start
+    func lap(_ name: String) {
+      let now = DispatchTime.now().uptimeNanoseconds
+      stageSeconds[name] = Double(now - mark) / 1e9
+      mark = now
+    }
     let prepared = try PreparedTables(train: train, holdout: holdout, synthetic: synthetic, outcome: outcome, typing: typing)
     var metrics: [String: Double?] = [:]
     var notes: [String] = []
+    lap("parse")
 
     // Utility (outcome excluded from the features).
     let uenc = TableEncoding(prepared, excluding: [prepared.outcomeIndex])
@@ -150,6 +164,7 @@ public enum Evaluator {
       metrics["ratio_\(kind.rawValue)"] = scores.ratio
     }
 
+    lap("utility")
     // Fidelity (all columns, outcome included).
     let fenc = TableEncoding(prepared)
     let ftr = fenc.encode(prepared.train, prepared), fsy = fenc.encode(prepared.synthetic, prepared)
@@ -171,10 +186,12 @@ public enum Evaluator {
     metrics["NMI"] = FidelityMetrics.meanUpperDifference(FidelityMetrics.nmiMatrix(prepared, prepared.train),
                                                          FidelityMetrics.nmiMatrix(prepared, prepared.synthetic), side: m)
     metrics["CORR"] = FidelityMetrics.correlationDifference(ftr, fsy)
-    metrics["DET"] = detectionAUC(ftr, fsy, options: options)
     let assocReal = FidelityMetrics.associationMatrix(prepared, prepared.train)
     let assocSynth = FidelityMetrics.associationMatrix(prepared, prepared.synthetic)
     metrics["ASSOC"] = FidelityMetrics.meanUpperDifference(assocReal, assocSynth, side: m)
+    lap("fidelity")
+    metrics["DET"] = options.includeDetection ? detectionAUC(ftr, fsy, options: options) : nil
+    lap("detection")
 
     // Privacy (all columns, outcome included; same encoding as fidelity).
     let pho = fenc.encode(prepared.holdout, prepared)
@@ -190,21 +207,26 @@ public enum Evaluator {
     let dsy = Array(toTrain.distances[0..<fsy.rows]), dho = Array(toTrain.distances[fsy.rows...])
     metrics["DCR5"] = PrivacyMetrics.closeRecordShare(syntheticToTrain: dsy, holdoutToTrain: dho)
     metrics["EXACT"] = PrivacyMetrics.exactCopyRate(syntheticToTrain: dsy)
+    lap("distances")
     let known = options.knownColumns ?? AttributeInference.defaultKnownColumns(prepared)
     let attack = AttributeInference(knownColumns: known, k: options.attributeNeighbors)
-    let aiTrain = try attack.run(prepared, targets: prepared.train, pool: prepared.synthetic)
-    let aiHoldout = try attack.run(prepared, targets: prepared.holdout, pool: prepared.synthetic)
-    metrics["AIR_train"] = aiTrain.risk
-    metrics["AIR_holdout"] = aiHoldout.risk
+    var attributeInference: [String: AttributeInferenceScore] = [:]
+    if options.includeAttributeInference {
+      attributeInference["train"] = try attack.run(prepared, targets: prepared.train, pool: prepared.synthetic)
+      attributeInference["holdout"] = try attack.run(prepared, targets: prepared.holdout, pool: prepared.synthetic)
+    }
+    metrics["AIR_train"] = attributeInference["train"]?.risk
+    metrics["AIR_holdout"] = attributeInference["holdout"]?.risk
     metrics["n_syn"] = Double(prepared.synthetic.rowCount)
+    lap("attribute inference")
 
     notes.append("LR: L2, C=\(formatNumber(options.logisticRegression.c)), Newton, tolerance \(options.logisticRegression.tolerance); GB: \(options.gradientBoosting.maxIterations) rounds, learning rate \(options.gradientBoosting.learningRate), ≤\(options.gradientBoosting.maxLeafNodes) leaves, min leaf \(options.gradientBoosting.minSamplesLeaf), ≤\(options.gradientBoosting.maxBins) bins")
     let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
     let summary = EvaluationSummary(
       rows: ["train": prepared.train.rowCount, "holdout": prepared.holdout.rowCount, "synthetic": prepared.synthetic.rowCount],
       outcome: outcome, positiveLevel: prepared.positiveLevel, metrics: metrics, columns: columnFidelity,
-      attributeInference: ["train": aiTrain, "holdout": aiHoldout], attributeInferenceKnownColumns: known,
-      notes: notes, seconds: seconds)
+      attributeInference: attributeInference, attributeInferenceKnownColumns: known,
+      notes: notes, seconds: seconds, stageSeconds: stageSeconds)
     let details = EvaluationDetails(
       columns: prepared.columns, marginals: marginals, associationReal: assocReal, associationSynthetic: assocSynth,
       rocCurves: rocCurves, memberDistances: dm, nonMemberDistances: dn, syntheticToTrain: dsy, holdoutToTrain: dho,

@@ -122,7 +122,15 @@ public struct PreparedTables: Sendable {
     guard trainOutcomeLevels.count >= 2 else {
       throw EvaluationInputError("\(train.label), column '\(outcome)': the outcome needs two classes, found \(trainOutcomeLevels.count) (\(trainOutcomeLevels.joined(separator: ", ")))")
     }
+    guard trainOutcomeLevels.count == 2 else {
+      throw EvaluationInputError("\(train.label), column '\(outcome)': the outcome must be binary, found \(trainOutcomeLevels.count) classes")
+    }
     positiveLevel = trainOutcomeLevels.last!
+    for (t, label) in [(codes[1][outcomeIndex], holdout.label), (codes[2][outcomeIndex], synthetic.label)] {
+      if let bad = t.first(where: { $0 >= outcomeInfo.trainingLevelCount && outcomeInfo.levels[$0] != missingLevel }) {
+        throw EvaluationInputError("\(label), column '\(outcome)': outcome value \"\(outcomeInfo.levels[bad])\" does not occur in \(train.label) (classes: \(trainOutcomeLevels.joined(separator: ", ")))")
+      }
+    }
     self.train = ParsedTable(label: train.label, rowCount: train.rowCount, numbers: numbers[0], codes: codes[0])
     self.holdout = ParsedTable(label: holdout.label, rowCount: holdout.rowCount, numbers: numbers[1], codes: codes[1])
     self.synthetic = ParsedTable(label: synthetic.label, rowCount: synthetic.rowCount, numbers: numbers[2], codes: codes[2])

@@ -4,4 +4,6 @@ import ArgumentParser
 let registeredSubcommands: [any ParsableCommand.Type] = [
   SelfCheckCommand.self,
   SchemaCommand.self,
+  EvaluateCommand.self,
+  SplitCommand.self,
 ]
