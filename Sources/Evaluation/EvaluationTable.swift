@@ -39,6 +39,11 @@ public struct EvaluationTable: Sendable {
                     columns: columns.map { col in indices.map { col[$0] } })
   }
 
+  /// The columns called `names`, in that order (a missing name is a programming error).
+  public func selectingColumns(_ names: [String]) -> EvaluationTable {
+    EvaluationTable(label: label, columnNames: names, columns: names.map { column(named: $0)! })
+  }
+
   /// A copy in which every column is permuted independently (a "column-wise shuffle": keeps every
   /// marginal exactly and destroys all dependence between columns).
   public func columnwiseShuffled(seed: UInt64) -> EvaluationTable {
