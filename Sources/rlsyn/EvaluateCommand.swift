@@ -35,6 +35,14 @@ struct EvaluateCommand: ParsableCommand {
 
   func run() throws {
     try reportingErrors {
+      // Fail before the work when an output cannot be written.
+      for path in [json, report].compactMap({ $0 }) {
+        let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
+        var isDir: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: folder.path, isDirectory: &isDir), isDir.boolValue else {
+          throw TabularError(.writeFailed, file: path, "cannot write: the folder \(folder.relativePath) does not exist")
+        }
+      }
       let meta = try metadata.map { try Metadata.load(from: URL(fileURLWithPath: $0), displayName: $0) }
       let trainTable = try TabularInput.load(data: URL(fileURLWithPath: train), dataName: train,
                                              metadata: metadata.map { URL(fileURLWithPath: $0) }, metadataName: metadata,
@@ -58,12 +66,43 @@ struct EvaluateCommand: ParsableCommand {
       let html = report.map { _ in
         HTMLReport.render(result, context: .init(train: train, holdout: holdout, synthetic: synthetic))
       }
-      if let path = json, let data = jsonData { try AtomicFile.write(data, to: URL(fileURLWithPath: path)) }
-      if let path = report, let html { try AtomicFile.write(Data(html.utf8), to: URL(fileURLWithPath: path)) }
+      var files: [(URL, (URL) throws -> Void)] = []
+      if let path = json, let data = jsonData { files.append((URL(fileURLWithPath: path), { try AtomicFile.write(data, to: $0) })) }
+      if let path = report, let html { files.append((URL(fileURLWithPath: path), { try AtomicFile.write(Data(html.utf8), to: $0) })) }
+      try writeAllOrNothing(files)
       print(result.summary.formattedTable())
       print("")
       print(String(format: "evaluated in %.1f s", result.summary.seconds)
             + (json.map { "; JSON: \($0)" } ?? "") + (report.map { "; report: \($0)" } ?? ""))
     }
+  }
+}
+
+/// Writes several output files so that either all of them appear or none does: each is first written
+/// in full under a temporary name in its destination folder, then all are renamed into place.
+///
+/// - Parameter files: destinations and, for each, a closure that writes the complete file to the URL it is given.
+/// - Throws: ``TabularError`` (`writeFailed`) naming the file; temporary files are removed.
+func writeAllOrNothing(_ files: [(URL, (URL) throws -> Void)]) throws {
+  let tag = UUID().uuidString.prefix(8)
+  var temporary: [URL] = []
+  do {
+    for (dest, write) in files {
+      let tmp = dest.deletingLastPathComponent().appendingPathComponent(".\(dest.lastPathComponent).\(tag).tmp")
+      temporary.append(tmp)
+      do { try write(tmp) } catch let e as TabularError {
+        var e = e
+        e.file = dest.relativePath
+        throw e
+      }
+    }
+    for ((dest, _), tmp) in zip(files, temporary) {
+      guard rename(tmp.path, dest.path) == 0 else {
+        throw TabularError(.writeFailed, file: dest.relativePath, "cannot move the finished file into place (\(String(cString: strerror(errno))))")
+      }
+    }
+  } catch {
+    for tmp in temporary { try? FileManager.default.removeItem(at: tmp) }
+    throw error
   }
 }

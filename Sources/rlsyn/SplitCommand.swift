@@ -26,14 +26,11 @@ struct SplitCommand: ParsableCommand {
   @Flag(help: "Also write shuffled_train.csv (every column of train.csv permuted independently).")
   var shuffledCopy = false
 
-  func validate() throws {
-    guard trainFraction > 0 && trainFraction < 1 else {
-      throw ValidationError("--train-fraction must be strictly between 0 and 1 (got \(trainFraction))")
-    }
-  }
-
   func run() throws {
     try reportingErrors {
+      guard trainFraction > 0 && trainFraction < 1 else {
+        throw TabularError(.invalidArgument, "--train-fraction must be strictly between 0 and 1 (got \(trainFraction))")
+      }
       let loaded = try input.load(outcome: outcome)
       let table = loaded.table
       let labels = table.column(outcome).map { $0 ?? "" }
@@ -52,25 +49,8 @@ struct SplitCommand: ParsableCommand {
         let shuffled = EvaluationTable(train, label: "train").columnwiseShuffled(seed: seed &+ 1)
         outputs.append(("shuffled_train.csv", try DataTable(columnNames: shuffled.columnNames, columns: shuffled.columns)))
       }
-      // Write every file under a temporary name first, then rename them all: a failure leaves no partial set.
-      let tag = UUID().uuidString.prefix(8)
-      var temporary: [URL] = []
-      do {
-        for (name, t) in outputs {
-          let tmp = dir.appendingPathComponent(".\(name).\(tag).tmp")
-          temporary.append(tmp)
-          try CSVWriter.write(t, to: tmp)
-        }
-        for ((name, _), tmp) in zip(outputs, temporary) {
-          let dest = dir.appendingPathComponent(name)
-          guard rename(tmp.path, dest.path) == 0 else {
-            throw TabularError(.writeFailed, file: dest.path, "cannot move the finished file into place")
-          }
-        }
-      } catch {
-        for tmp in temporary { try? FileManager.default.removeItem(at: tmp) }
-        throw error
-      }
+      // All files or none (temporary names first, then renamed).
+      try writeAllOrNothing(outputs.map { name, t in (dir.appendingPathComponent(name), { try CSVWriter.write(t, to: $0) }) })
       let classes = Set(labels).sorted()
       func counts(_ idx: [Int]) -> String { classes.map { c in "\(c): \(idx.filter { labels[$0] == c }.count)" }.joined(separator: ", ") }
       print("\(input.data): \(table.rowCount) rows → train \(parts.train.count) (\(counts(parts.train))), holdout \(parts.holdout.count) (\(counts(parts.holdout)))")
