@@ -25,7 +25,7 @@ extension Variable {
 
   /// `self · (x > 0 ? positive : negative)` element-wise, with `x` treated as constant.
   public func scaleBySign(of x: Variable, positive: Float, negative: Float) -> Variable {
-    let v = Matrix.combine(value, x.value) { g, xv in xv > 0 ? positive * g : negative * g }
+    let v = Matrix.combine(value, x.value, SignScaleKernel(positive: positive, negative: negative))
     return Variable(operationResult: v, inputs: [self]) { g, _, _ in
       [g.scaleBySign(of: x, positive: positive, negative: negative)]
     }

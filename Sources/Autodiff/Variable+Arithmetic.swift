@@ -20,7 +20,7 @@ extension Variable {
   /// Repeats a row vector, column vector or scalar to `rows × cols`.
   public func broadcast(toRows rows: Int, cols: Int) -> Variable {
     if value.rows == rows && value.cols == cols { return self }
-    let v = Matrix.combine(value, Matrix(rows: rows, cols: cols)) { a, _ in a }
+    let v = value.broadcast(toRows: rows, cols: cols)
     let (r0, c0) = (value.rows, value.cols)
     return Variable(operationResult: v, inputs: [self]) { g, _, _ in [g.sum(toRows: r0, cols: c0)] }
   }
@@ -90,7 +90,7 @@ extension Variable {
   /// into the output first and sgemm accumulates onto it (β = 1).
   public static func affine(_ x: Variable, _ weight: Variable, _ bias: Variable) -> Variable {
     precondition(bias.rows == 1 && bias.cols == weight.cols, "affine: bias must be 1×\(weight.cols)")
-    var out = Matrix.combine(bias.value, Matrix(rows: x.rows, cols: weight.cols)) { b, _ in b }
+    var out = Matrix(repeatingRow: bias.value, count: x.rows)
     Matrix.gemm(x.value, weight.value, beta: 1, into: &out)
     return Variable(operationResult: out, inputs: [x, weight, bias]) { g, ins, _ in
       [g.matmul(ins[1], transposeOther: true), ins[0].matmul(g, transposeSelf: true), g.sum(toRows: 1, cols: g.cols)]
@@ -100,8 +100,8 @@ extension Variable {
   /// Element-wise minimum; the gradient goes to the smaller operand (to `self` on ties).
   public func minimum(_ other: Variable) -> Variable {
     precondition(value.hasShape(of: other.value), "minimum: shapes differ")
-    let mask = Matrix.combine(value, other.value) { a, b in a <= b ? 1 : 0 }
-    return Variable(operationResult: Matrix.combine(value, other.value) { Swift.min($0, $1) }, inputs: [self, other]) { g, _, _ in
+    let mask = Matrix.combine(value, other.value, LessOrEqualMaskKernel())
+    return Variable(operationResult: Matrix.combine(value, other.value, MinimumKernel()), inputs: [self, other]) { g, _, _ in
       [g * Variable(mask), g * Variable(1 - mask)]
     }
   }
@@ -109,8 +109,8 @@ extension Variable {
   /// Element-wise maximum; the gradient goes to the larger operand (to `self` on ties).
   public func maximum(_ other: Variable) -> Variable {
     precondition(value.hasShape(of: other.value), "maximum: shapes differ")
-    let mask = Matrix.combine(value, other.value) { a, b in a >= b ? 1 : 0 }
-    return Variable(operationResult: Matrix.combine(value, other.value) { Swift.max($0, $1) }, inputs: [self, other]) { g, _, _ in
+    let mask = Matrix.combine(other.value, value, LessOrEqualMaskKernel())
+    return Variable(operationResult: Matrix.combine(value, other.value, MaximumKernel()), inputs: [self, other]) { g, _, _ in
       [g * Variable(mask), g * Variable(1 - mask)]
     }
   }

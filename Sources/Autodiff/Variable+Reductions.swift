@@ -60,7 +60,7 @@ extension Variable {
   /// Places `self` at columns `offset..<offset+cols` of a zero matrix `width` wide.
   public func padColumns(at offset: Int, toWidth width: Int) -> Variable {
     let range = offset..<(offset + cols)
-    let v = Matrix.concatenateColumns([Matrix(rows: rows, cols: offset), value, Matrix(rows: rows, cols: width - range.upperBound)])
+    let v = value.paddingColumns(at: offset, toWidth: width)
     return Variable(operationResult: v, inputs: [self]) { g, _, _ in [g.columns(range)] }
   }
 

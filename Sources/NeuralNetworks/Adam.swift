@@ -62,19 +62,24 @@ public final class Adam {
     }
     let t = Float(step)
     let c1 = 1 - powf(beta1, t), c2 = 1 - powf(beta2, t)
-    let lr = learningRate, b1 = beta1, b2 = beta2, eps = epsilon, decay = weightDecay * learningRate
+    // Folded constants: θ −= stepSize · m / (√v · invSqrtC2 + ε), with stepSize = lr / (1 − β₁ᵗ).
+    let stepSize = learningRate / c1, invSqrtC2 = 1 / c2.squareRoot()
+    let b1 = beta1, b2 = beta2, eps = epsilon, keep = 1 - weightDecay * learningRate
     for k in 0..<parameters.count {
       precondition(gradients[k].hasShape(of: parameters[k].value), "Adam: gradient \(k) has the wrong shape")
-      gradients[k].withUnsafeBufferPointer { g in
-        firstMoments[k].withUnsafeMutableBufferPointer { m in
-          secondMoments[k].withUnsafeMutableBufferPointer { v in
-            parameters[k].value.withUnsafeMutableBufferPointer { p in
-              for i in 0..<p.count {
+      let n = gradients[k].count
+      gradients[k].withUnsafeBufferPointer { gb in
+        firstMoments[k].withUnsafeMutableBufferPointer { mb in
+          secondMoments[k].withUnsafeMutableBufferPointer { vb in
+            parameters[k].value.withUnsafeMutableBufferPointer { pb in
+              let g = gb.baseAddress!, m = mb.baseAddress!, v = vb.baseAddress!, p = pb.baseAddress!
+              for i in 0..<n {
                 let gi = g[i] * clip
-                m[i] = b1 * m[i] + (1 - b1) * gi
-                v[i] = b2 * v[i] + (1 - b2) * gi * gi
-                if decay != 0 { p[i] -= decay * p[i] }
-                p[i] -= lr * (m[i] / c1) / ((v[i] / c2).squareRoot() + eps)
+                let mi = b1 * m[i] + (1 - b1) * gi
+                let vi = b2 * v[i] + (1 - b2) * gi * gi
+                m[i] = mi
+                v[i] = vi
+                p[i] = p[i] * keep - stepSize * mi / (vi.vectorizableSquareRoot * invSqrtC2 + eps)
               }
             }
           }

@@ -80,7 +80,7 @@ public struct ParameterArchive: Sendable {
 
   /// Writes the archive atomically: to a temporary file beside `url`, then renamed over it.
   public func write(to url: URL) throws {
-    try AtomicFile.write(serialized(), to: url)
+    try ArchiveFile.write(serialized(), to: url)
   }
 
   // MARK: Reading
@@ -158,8 +158,8 @@ public struct ParameterArchive: Sendable {
 }
 
 /// Writes files so that a crash never leaves a half-written result: temp file + rename.
-public enum AtomicFile {
-  public static func write(_ data: Data, to url: URL) throws {
+enum ArchiveFile {
+  static func write(_ data: Data, to url: URL) throws {
     let dir = url.deletingLastPathComponent()
     let temp = dir.appendingPathComponent(".\(url.lastPathComponent).tmp-\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0...UInt32.max))")
     do {

@@ -77,7 +77,9 @@ extension Matrix {
   public func matmul(_ other: Matrix, transposeSelf: Bool = false, transposeOther: Bool = false) -> Matrix {
     let m = transposeSelf ? cols : rows
     let n = transposeOther ? other.rows : other.cols
-    var c = Matrix(rows: m, cols: n)
+    let k = transposeSelf ? rows : cols
+    // With β = 0 sgemm never reads C, so the output need not be zeroed first (unless k = 0).
+    var c = k == 0 ? Matrix(rows: m, cols: n) : Matrix(rows: m, cols: n) { _ in }
     Matrix.gemm(self, transposeA: transposeSelf, other, transposeB: transposeOther, into: &c)
     return c
   }

@@ -17,6 +17,19 @@ extension Matrix {
     }
   }
 
+  /// `self` placed at columns `offset..<offset + cols` of a zero matrix `width` columns wide.
+  public func paddingColumns(at offset: Int, toWidth width: Int) -> Matrix {
+    precondition(offset >= 0 && offset + cols <= width, "paddingColumns: \(cols) columns at \(offset) do not fit in \(width)")
+    var out = Matrix(rows: rows, cols: width)
+    let c = cols
+    withUnsafeBufferPointer { src in
+      out.withUnsafeMutableBufferPointer { dst in
+        for i in 0..<rows { (dst.baseAddress! + i * width + offset).update(from: src.baseAddress! + i * c, count: c) }
+      }
+    }
+    return out
+  }
+
   /// The rows in `range` as a new matrix.
   public func rows(_ range: Range<Int>) -> Matrix {
     precondition(range.lowerBound >= 0 && range.upperBound <= rows, "Row range \(range) out of 0..<\(rows)")

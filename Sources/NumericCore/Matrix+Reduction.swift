@@ -25,10 +25,12 @@ extension Matrix {
   public func sumOverRows() -> Matrix {
     withUnsafeBufferPointer { p in
       var out = Matrix(rows: 1, cols: cols)
+      let n = cols
       out.withUnsafeMutableBufferPointer { o in
+        let acc = o.baseAddress!
         for i in 0..<rows {
-          let base = i * cols
-          for j in 0..<cols { o[j] += p[base + j] }
+          let row = p.baseAddress! + i * n
+          for j in 0..<n { acc[j] += row[j] }
         }
       }
       return out

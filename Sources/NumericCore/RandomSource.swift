@@ -16,10 +16,11 @@ import Darwin
 /// Derived streams for independent consumers come from ``split()``.
 ///
 /// - Uniform `Float` values use the top 24 bits: `k · 2⁻²⁴`, `k ∈ [0, 2²⁴)`.
-/// - Normal values use the Box–Muller transform in `Double`, caching the second variate.
+/// - Normal values use Marsaglia's polar method in `Float` (no trigonometry; about 1.27
+///   pairs of uniforms per pair of normals), caching the second variate of each pair.
 public struct RandomSource: RandomNumberGenerator, Sendable {
   @usableFromInline var s0: UInt64, s1: UInt64, s2: UInt64, s3: UInt64
-  @usableFromInline var cachedNormal: Double? = nil
+  @usableFromInline var cachedNormal: Float? = nil
 
   /// Seeds the generator; equal seeds give equal sequences.
   public init(seed: UInt64) {
@@ -58,23 +59,43 @@ public struct RandomSource: RandomNumberGenerator, Sendable {
   @inlinable
   public mutating func uniformDouble() -> Double { Double(next() >> 11) * (1.0 / 9_007_199_254_740_992.0) }
 
-  /// A standard normal variate (Box–Muller).
+  /// A standard normal variate (Marsaglia's polar method).
   @inlinable
   public mutating func normal() -> Float {
-    if let c = cachedNormal { cachedNormal = nil; return Float(c) }
-    let u1 = 1 - uniformDouble()        // (0, 1], so log is finite
-    let u2 = uniformDouble()
-    let r = (-2 * Foundation_log(u1)).squareRoot()
-    let theta = 2 * Double.pi * u2
-    cachedNormal = r * Foundation_sin(theta)
-    return Float(r * Foundation_cos(theta))
+    if let c = cachedNormal { cachedNormal = nil; return c }
+    let (a, b) = normalPair()
+    cachedNormal = b
+    return a
+  }
+
+  /// Two independent standard normal variates: `u, v ~ U(−1, 1)` until `0 < s = u² + v² < 1`,
+  /// then `(u, v) · √(−2 ln s / s)`.
+  @inlinable
+  public mutating func normalPair() -> (Float, Float) {
+    while true {
+      let bits = next()
+      // Two 24-bit uniforms in (−1, 1) from one 64-bit draw.
+      let u = Float(Int32(truncatingIfNeeded: bits >> 40) - 8_388_608) * (1.0 / 8_388_608.0)
+      let v = Float(Int32(truncatingIfNeeded: (bits >> 16) & 0xFF_FFFF) - 8_388_608) * (1.0 / 8_388_608.0)
+      let s = u * u + v * v
+      if s >= 1 || s == 0 { continue }
+      let m = (-2 * logf(s) / s).squareRoot()
+      return (u * m, v * m)
+    }
   }
 
   /// A matrix of independent `N(mean, std²)` values.
   public mutating func normalMatrix(rows: Int, cols: Int, mean: Float = 0, std: Float = 1) -> Matrix {
     var m = Matrix(rows: rows, cols: cols)
     m.withUnsafeMutableBufferPointer { p in
-      for i in 0..<p.count { p[i] = mean + std * normal() }
+      var i = 0
+      while i + 1 < p.count {
+        let (a, b) = normalPair()
+        p[i] = mean + std * a
+        p[i + 1] = mean + std * b
+        i += 2
+      }
+      if i < p.count { p[i] = mean + std * normal() }
     }
     return m
   }
@@ -117,6 +138,3 @@ public struct RandomSource: RandomNumberGenerator, Sendable {
   }
 }
 
-@usableFromInline func Foundation_log(_ x: Double) -> Double { log(x) }
-@usableFromInline func Foundation_sin(_ x: Double) -> Double { sin(x) }
-@usableFromInline func Foundation_cos(_ x: Double) -> Double { cos(x) }

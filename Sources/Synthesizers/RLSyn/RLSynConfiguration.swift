@@ -1,0 +1,96 @@
+//===----------------------------------------------------------------------===//
+// RLSyn hyperparameters and the two presets.
+//===----------------------------------------------------------------------===//
+
+/// Every RLSyn hyperparameter. Stored inside model files; every field can be overridden
+/// from the command line.
+///
+/// The paper's reference code (see `docs/rlsyn.md`) trains 30,000 iterations on a GPU. Our
+/// presets keep its architecture and PPO constants but use fewer iterations with a larger
+/// learning rate, and start the heads at the data's marginals, so a fit takes seconds on a
+/// 2-core CPU.
+public struct RLSynConfiguration: Codable, Sendable, Equatable {
+  /// The two documented presets.
+  public enum Preset: String, Codable, Sendable, CaseIterable {
+    /// Small tables (the paper's AI-READI setting): `K = 5` discriminator steps, `λm = 0.2`.
+    case small
+    /// Large tables (the paper's MIMIC-IV setting): `K = 3`, `λm = 0`, wider discriminator, larger batches.
+    case large
+
+    /// Tables with at most this many rows get `small`.
+    public static let smallRowLimit = 5_000
+
+    /// The preset for a training table of `rows` rows.
+    public static func automatic(rows: Int) -> Preset { rows <= smallRowLimit ? .small : .large }
+  }
+
+  /// Which preset the values came from (informational).
+  public var preset: Preset
+  /// Policy updates (each: one rollout batch, `ppoEpochs` PPO steps, `discriminatorSteps` D steps).
+  public var iterations: Int
+  /// Records per rollout (and real records per discriminator step).
+  public var batchSize: Int
+  /// Dimension of the latent noise `z ~ N(0, I)`.
+  public var noiseDimension: Int
+  /// Width of the policy's two hidden ReLU layers.
+  public var policyWidth: Int
+  /// Width of the discriminator's two hidden LeakyReLU(0.2) layers.
+  public var discriminatorWidth: Int
+  /// Adam learning rate of the policy and value head.
+  public var policyLearningRate: Float
+  /// Adam learning rate of the discriminator.
+  public var discriminatorLearningRate: Float
+  /// R1 penalty weight γ in `γ/2 · E‖∇ₓD(x_real)‖²`.
+  public var r1Gamma: Float
+  /// Discriminator steps K per policy update.
+  public var discriminatorSteps: Int
+  /// PPO epochs over each rollout batch (full batch, as in the reference code).
+  public var ppoEpochs: Int
+  /// PPO clip range ε.
+  public var clipEpsilon: Float
+  /// Weight of the value loss.
+  public var valueCoefficient: Float
+  /// Entropy bonus β.
+  public var entropyCoefficient: Float
+  /// Mean-matching penalty λm on the continuous columns' expected values.
+  public var meanPenalty: Float
+  /// Bounds of the Gaussian heads' log standard deviation.
+  public var logStdRange: ClosedRange<Float>
+  /// Start the heads at the training data's marginals (prevalences, level frequencies, means and spreads).
+  public var marginalInitialization: Bool
+  /// Records between progress reports.
+  public var logEvery: Int
+
+  public init(preset: Preset) {
+    self.preset = preset
+    switch preset {
+    case .small:
+      iterations = 400; batchSize = 384; noiseDimension = 112; policyWidth = 128; discriminatorWidth = 128
+      policyLearningRate = 1e-3; discriminatorLearningRate = 2e-4; r1Gamma = 5; discriminatorSteps = 5
+      ppoEpochs = 3; clipEpsilon = 0.1; valueCoefficient = 0.5; entropyCoefficient = 1e-3; meanPenalty = 0.2
+    case .large:
+      iterations = 400; batchSize = 1024; noiseDimension = 128; policyWidth = 128; discriminatorWidth = 256
+      policyLearningRate = 1e-3; discriminatorLearningRate = 2e-4; r1Gamma = 5; discriminatorSteps = 3
+      ppoEpochs = 2; clipEpsilon = 0.1; valueCoefficient = 0.5; entropyCoefficient = 1e-3; meanPenalty = 0
+    }
+    logStdRange = -4...1
+    marginalInitialization = true
+    logEvery = 10
+  }
+
+  /// The automatic preset for a table of `rows` rows.
+  public static func automatic(rows: Int) -> RLSynConfiguration { RLSynConfiguration(preset: .automatic(rows: rows)) }
+
+  /// Checks ranges; returns a description of the first invalid value.
+  public func validationError() -> String? {
+    if iterations < 1 { return "iterations must be at least 1" }
+    if batchSize < 2 { return "batch size must be at least 2" }
+    if noiseDimension < 1 || policyWidth < 1 || discriminatorWidth < 1 { return "network sizes must be positive" }
+    if !(policyLearningRate > 0) || !(discriminatorLearningRate > 0) { return "learning rates must be positive" }
+    if discriminatorSteps < 0 || ppoEpochs < 1 { return "need at least one PPO epoch and a non-negative number of discriminator steps" }
+    if !(clipEpsilon > 0 && clipEpsilon < 1) { return "clip ε must be in (0, 1)" }
+    if r1Gamma < 0 || entropyCoefficient < 0 || meanPenalty < 0 || valueCoefficient < 0 { return "penalty weights must be non-negative" }
+    if logStdRange.lowerBound >= logStdRange.upperBound { return "log-std range must be non-empty" }
+    return nil
+  }
+}

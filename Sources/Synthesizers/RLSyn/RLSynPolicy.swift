@@ -1,0 +1,206 @@
+//===----------------------------------------------------------------------===//
+// The generator as a stochastic policy: noise → distribution parameters per column.
+//===----------------------------------------------------------------------===//
+
+import NumericCore
+import Autodiff
+import NeuralNetworks
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// RLSyn's policy π_θ(x | z) with its value head V_θ(z).
+///
+/// `z → Linear → ReLU → Linear → ReLU → one Linear for all heads`. The head layer's output is
+/// split into blocks, so every distribution family is handled as one matrix:
+/// - Gaussian columns: mean μ and log-std, the latter squashed into `logStdRange` by a sigmoid;
+/// - Bernoulli columns: one logit each;
+/// - categorical groups: logits normalised by a grouped log-softmax (one level per group);
+/// - the value V(z).
+///
+/// A record is one action; `log π(x|z)` sums the per-column log-densities, where a Gaussian
+/// value whose missingness indicator is 1 does not count (it is not generated; its slot holds 0).
+public final class RLSynPolicy: ParameterContainer {
+  public let layout: RecordLayout
+  public let noiseDimension: Int
+  public let logStdRange: ClosedRange<Float>
+  let hidden1: Linear
+  let hidden2: Linear
+  let heads: Linear
+
+  /// Distribution parameters for a batch of noise vectors.
+  public struct Output {
+    /// `n × dg` Gaussian means.
+    public let mean: Variable
+    /// `n × dg` Gaussian log standard deviations (within `logStdRange`).
+    public let logStd: Variable
+    /// `n × db` Bernoulli logits.
+    public let bernoulliLogits: Variable
+    /// `n × dc` log-probabilities of every categorical level (normalised within each group).
+    public let categoricalLogProbabilities: Variable
+    /// `n × 1` value estimates.
+    public let value: Variable
+  }
+
+  public init(layout: RecordLayout, noiseDimension: Int, width: Int, logStdRange: ClosedRange<Float>, rng: inout RandomSource) {
+    self.layout = layout
+    self.noiseDimension = noiseDimension
+    self.logStdRange = logStdRange
+    hidden1 = Linear(noiseDimension, width, rng: &rng, name: "policy.hidden1")
+    hidden2 = Linear(width, width, rng: &rng, name: "policy.hidden2")
+    let dg = layout.gaussian.count
+    heads = Linear(width, 2 * dg + layout.bernoulli.count + layout.categorical.count + 1, rng: &rng, name: "policy.heads")
+  }
+
+  public var parameters: [Variable] { hidden1.parameters + hidden2.parameters + heads.parameters }
+
+  // Column blocks of the head layer's output.
+  var meanColumns: Range<Int> { 0..<layout.gaussian.count }
+  var logStdColumns: Range<Int> { layout.gaussian.count..<(2 * layout.gaussian.count) }
+  var bernoulliColumns: Range<Int> { let s = 2 * layout.gaussian.count; return s..<(s + layout.bernoulli.count) }
+  var categoricalColumns: Range<Int> { let s = bernoulliColumns.upperBound; return s..<(s + layout.categorical.count) }
+  var valueColumn: Range<Int> { let s = categoricalColumns.upperBound; return s..<(s + 1) }
+
+  /// Distribution parameters and values for noise `z` (`n × noiseDimension`).
+  public func callAsFunction(_ z: Variable) -> Output {
+    let h = hidden2(hidden1(z).relu()).relu()
+    let out = heads(h)
+    let lo = logStdRange.lowerBound, span = logStdRange.upperBound - logStdRange.lowerBound
+    return Output(
+      mean: out.columns(meanColumns),
+      logStd: out.columns(logStdColumns).sigmoid() * span + lo,
+      bernoulliLogits: out.columns(bernoulliColumns),
+      categoricalLogProbabilities: out.columns(categoricalColumns).logSoftmax(groups: layout.localCategoricalGroups),
+      value: out.columns(valueColumn))
+  }
+
+  /// Sets the head biases so that, with small head weights, the initial policy reproduces
+  /// the marginals of `data` (encoded records): prevalences, level frequencies, column means
+  /// and standard deviations. The head weights are scaled down so that `z` starts as a small
+  /// perturbation that training grows.
+  public func initializeToMarginals(of data: Matrix, weightScale: Float = 0.1) {
+    heads.weight.value.scale(by: weightScale)
+    var bias = heads.bias.value
+    let means = data.meanOverRows()
+    let presence = layout.presenceMask(data)
+    let dg = layout.gaussian.count
+    let lo = logStdRange.lowerBound, span = logStdRange.upperBound - logStdRange.lowerBound
+    for j in 0..<dg {
+      // Mean and spread over the records where the value is present.
+      var s = 0.0, s2 = 0.0, n = 0.0
+      for i in 0..<data.rows where presence[i, j] > 0 {
+        let v = Double(data[i, layout.gaussian.lowerBound + j]); s += v; s2 += v * v; n += 1
+      }
+      let mu = n > 0 ? s / n : 0
+      let sd = n > 1 ? Swift.max((s2 / n - mu * mu).squareRoot(), 1e-3) : 1
+      bias[0, meanColumns.lowerBound + j] = Float(mu)
+      let unit = Swift.min(Swift.max((Float(Foundation_log(sd)) - lo) / span, 0.02), 0.98)
+      bias[0, logStdColumns.lowerBound + j] = Float(Foundation_log(Double(unit / (1 - unit))))
+    }
+    for (k, j) in layout.bernoulli.enumerated() {
+      let p = Swift.min(Swift.max(Double(means[0, j]), 1e-3), 1 - 1e-3)
+      bias[0, bernoulliColumns.lowerBound + k] = Float(Foundation_log(p / (1 - p)))
+    }
+    for (k, j) in layout.categorical.enumerated() {
+      bias[0, categoricalColumns.lowerBound + k] = Float(Foundation_log(Swift.max(Double(means[0, j]), 1e-3)))
+    }
+    bias[0, valueColumn.lowerBound] = 0.5
+    heads.bias.value = bias
+  }
+
+  // MARK: Sampling
+
+  /// Draws one record per row of `output`. Missing Gaussian values (indicator sampled as 1) are written as 0.
+  public func sample(_ output: Output, rng: inout RandomSource) -> Matrix {
+    let n = output.mean.rows, w = layout.width
+    var records = Matrix(rows: n, cols: w)
+    let dg = layout.gaussian.count, db = layout.bernoulli.count, dc = layout.categorical.count
+    let g0 = layout.gaussian.lowerBound, b0 = layout.bernoulli.lowerBound, c0 = layout.categorical.lowerBound
+    let mean = output.mean.value, logStd = output.logStd.value
+    let logits = output.bernoulliLogits.value, catLog = output.categoricalLogProbabilities.value
+    let groups = layout.localCategoricalGroups
+    records.withUnsafeMutableBufferPointer { r in
+      for i in 0..<n {
+        let row = r.baseAddress! + i * w
+        for j in 0..<dg {
+          row[g0 + j] = mean.storage[i * dg + j] + expf(logStd.storage[i * dg + j]) * rng.normal()
+        }
+        for j in 0..<db {
+          row[b0 + j] = rng.uniform() < Matrix.sigmoid(logits.storage[i * db + j]) ? 1 : 0
+        }
+        for g in groups {
+          // Inverse CDF within the group.
+          let u = rng.uniform()
+          var acc: Float = 0
+          var chosen = g.upperBound - 1
+          for j in g {
+            acc += expf(catLog.storage[i * dc + j])
+            if u < acc { chosen = j; break }
+          }
+          row[c0 + chosen] = 1
+        }
+      }
+    }
+    return zeroMissingValues(records)
+  }
+
+  /// Writes 0 into every Gaussian slot whose missingness indicator is 1 (as the encoder does for real records).
+  public func zeroMissingValues(_ records: Matrix) -> Matrix {
+    var r = records
+    let w = r.cols, n = r.rows, g0 = layout.gaussian.lowerBound
+    r.withUnsafeMutableBufferPointer { p in
+      for (j, indicator) in layout.missingIndicatorForGaussian.enumerated() {
+        guard let m = indicator else { continue }
+        for i in 0..<n where p[i * w + m] > 0.5 { p[i * w + g0 + j] = 0 }
+      }
+    }
+    return r
+  }
+
+  // MARK: Log-probabilities and entropy
+
+  /// `log π(x | z)` of each record (`n × 1`), differentiable with respect to the policy parameters.
+  public func logProbability(of records: Matrix, under output: Output) -> Variable {
+    var terms: [Variable] = []
+    if layout.gaussian.count > 0 {
+      let x = Variable(records.columns(layout.gaussian))
+      let presence = Variable(layout.presenceMask(records))
+      let standardized = (x - output.mean) * (-output.logStd).exp()
+      let perColumn = (standardized.squared() * -0.5 - output.logStd - 0.5 * Float(Foundation_log(2 * Double.pi))) * presence
+      terms.append(perColumn.sumOverColumns())
+    }
+    if layout.bernoulli.count > 0 {
+      let x = Variable(records.columns(layout.bernoulli))
+      let l = output.bernoulliLogits
+      terms.append((x * l - l.softplus()).sumOverColumns())
+    }
+    if layout.categorical.count > 0 {
+      let x = Variable(records.columns(layout.categorical))
+      terms.append((x * output.categoricalLogProbabilities).sumOverColumns())
+    }
+    return terms.dropFirst().reduce(terms[0], +)
+  }
+
+  /// Closed-form entropy of each record's distribution (`n × 1`): Gaussian `log σ + ½ log(2πe)`
+  /// for present values, Bernoulli `softplus(l) − l·σ(l)`, categorical `−Σ p log p`.
+  public func entropy(_ output: Output, presence: Matrix) -> Variable {
+    var terms: [Variable] = []
+    if layout.gaussian.count > 0 {
+      terms.append(((output.logStd + 0.5 * Float(Foundation_log(2 * Double.pi * M_E))) * Variable(presence)).sumOverColumns())
+    }
+    if layout.bernoulli.count > 0 {
+      let l = output.bernoulliLogits
+      terms.append((l.softplus() - l * l.sigmoid()).sumOverColumns())
+    }
+    if layout.categorical.count > 0 {
+      let lp = output.categoricalLogProbabilities
+      terms.append((-(lp.exp() * lp)).sumOverColumns())
+    }
+    return terms.dropFirst().reduce(terms[0], +)
+  }
+}
+
+@usableFromInline func Foundation_log(_ x: Double) -> Double { log(x) }

@@ -1,0 +1,193 @@
+//===----------------------------------------------------------------------===//
+// The RLSyn training loop: rollout, PPO epochs, then K discriminator steps.
+//===----------------------------------------------------------------------===//
+
+import Foundation
+import NumericCore
+import Autodiff
+import NeuralNetworks
+
+/// One progress report of ``RLSynTrainer``.
+public struct RLSynProgress: Sendable, Codable {
+  public var iteration: Int
+  public var iterations: Int
+  /// Mean reward σ(D(x)) of the rollout batch.
+  public var meanReward: Float
+  /// Discriminator BCE (real + fake) of its last step.
+  public var discriminatorLoss: Float
+  /// R1 penalty of the discriminator's last step.
+  public var r1Penalty: Float
+  /// Clipped surrogate loss of the last PPO epoch.
+  public var policyLoss: Float
+  /// Mean closed-form entropy per record.
+  public var entropy: Float
+  public var elapsedSeconds: Double
+  public var remainingSeconds: Double
+}
+
+/// Why training stopped early.
+public enum RLSynTrainingError: Error, CustomStringConvertible {
+  /// A loss or parameter became NaN or infinite; the model was restored to `lastGoodIteration`.
+  case diverged(iteration: Int, lastGoodIteration: Int, quantity: String)
+  /// The configuration or the data cannot be trained on.
+  case invalid(String)
+
+  public var description: String {
+    switch self {
+    case let .diverged(iteration, lastGood, quantity):
+      "training diverged at iteration \(iteration) (\(quantity) is not finite); the model was restored to iteration \(lastGood)"
+    case let .invalid(reason): reason
+    }
+  }
+}
+
+/// Trains an ``RLSynModel`` on encoded records.
+///
+/// Each iteration (after the reference code):
+/// 1. Rollout: `z ~ N(0, I)`, records `x ~ π(·|z)`, `log π_old(x|z)`, `V(z)`, rewards `r = σ(D(x))`
+///    from the discriminator as it stands; advantages `A = r − V`, normalised over the batch.
+/// 2. `ppoEpochs` full-batch Adam steps on
+///    `−mean min(ρA, clip(ρ,1±ε)A) + c_v·mean(V − r)² − β·mean H(π(·|z)) + λm·mean_j(mean_i μ_ij·present_ij − m̄_j)²`.
+/// 3. `K` discriminator steps on a real batch and fresh fakes from the updated policy, with BCE + R1.
+/// No discriminator gradient reaches the policy: rewards are plain numbers.
+public final class RLSynTrainer {
+  public let model: RLSynModel
+  public let discriminator: Discriminator
+  let data: Matrix
+  let policyOptimizer: Adam
+  let discriminatorOptimizer: Adam
+  var rng: RandomSource
+  var realOrder: [Int] = []
+  var realCursor = 0
+  /// Mean of each Gaussian column over the training records (the mean-matching target).
+  let gaussianTarget: Matrix
+  public private(set) var completedIterations = 0
+
+  /// - Parameters:
+  ///   - data: encoded training records laid out as `layout` describes.
+  ///   - seed: every random choice (initialisation, noise, sampling, batches) derives from it.
+  public init(configuration: RLSynConfiguration, layout: RecordLayout, data: Matrix, seed: UInt64) throws {
+    if let problem = configuration.validationError() { throw RLSynTrainingError.invalid("invalid configuration: \(problem)") }
+    guard layout.isWellFormed, data.cols == layout.width else { throw RLSynTrainingError.invalid("the record layout does not match the encoded data") }
+    guard data.rows >= 2 else { throw RLSynTrainingError.invalid("need at least 2 training records") }
+    guard data.isFinite else { throw RLSynTrainingError.invalid("the encoded training data contains NaN or infinite values") }
+    var root = RandomSource(seed: seed)
+    model = RLSynModel(configuration: configuration, layout: layout, seed: root.next())
+    var drng = root.split()
+    discriminator = Discriminator(inputs: layout.width, width: configuration.discriminatorWidth, rng: &drng)
+    rng = root.split()
+    self.data = data
+    if configuration.marginalInitialization { model.policy.initializeToMarginals(of: data) }
+    policyOptimizer = Adam(parameters: model.policy.parameters, learningRate: configuration.policyLearningRate)
+    discriminatorOptimizer = Adam(parameters: discriminator.parameters, learningRate: configuration.discriminatorLearningRate)
+    gaussianTarget = data.columns(layout.gaussian).meanOverRows()
+  }
+
+  var configuration: RLSynConfiguration { model.configuration }
+
+  /// The next `n` real records, cycling through a fresh permutation each pass (like a shuffled DataLoader).
+  func nextRealBatch(_ n: Int) -> Matrix {
+    var indices: [Int] = []
+    indices.reserveCapacity(n)
+    while indices.count < n {
+      if realCursor >= realOrder.count { realOrder = rng.permutation(data.rows); realCursor = 0 }
+      let take = Swift.min(n - indices.count, realOrder.count - realCursor)
+      indices.append(contentsOf: realOrder[realCursor..<(realCursor + take)])
+      realCursor += take
+    }
+    return data.gatherRows(indices)
+  }
+
+  /// One iteration; returns its progress numbers (times left 0).
+  func iterate() -> RLSynProgress {
+    let cfg = configuration
+    let policy = model.policy
+    let batch = cfg.batchSize
+
+    // 1. Rollout with the current policy and discriminator.
+    let z = Variable(rng.normalMatrix(rows: batch, cols: cfg.noiseDimension))
+    let rollout = policy(z)
+    let records = policy.sample(rollout, rng: &rng)
+    let oldLogProbability = policy.logProbability(of: records, under: rollout).value
+    let oldValues = rollout.value.value
+    let rewards = discriminator.rewards(records)
+    let advantages = PPO.normalizedAdvantages(rewards: rewards, values: oldValues)
+    let presence = model.layout.presenceMask(records)
+
+    // 2. PPO epochs over the same batch.
+    var policyLoss: Float = 0, entropy: Float = 0
+    for _ in 0..<cfg.ppoEpochs {
+      let out = policy(z)
+      let logProbability = policy.logProbability(of: records, under: out)
+      let surrogate = PPO.clippedSurrogateLoss(logProbability: logProbability, oldLogProbability: oldLogProbability,
+                                               advantages: advantages, epsilon: cfg.clipEpsilon)
+      let valueLoss = (out.value - Variable(rewards)).squared().mean()
+      let h = policy.entropy(out, presence: presence).mean()
+      var loss = surrogate + valueLoss * cfg.valueCoefficient - h * cfg.entropyCoefficient
+      if cfg.meanPenalty > 0 && model.layout.gaussian.count > 0 {
+        let generatedMeans = (out.mean * Variable(presence)).meanOverRows()
+        loss = loss + (generatedMeans - Variable(gaussianTarget)).squared().mean() * cfg.meanPenalty
+      }
+      policyOptimizer.minimize(loss)
+      policyLoss = surrogate.value.scalarValue
+      entropy = h.value.scalarValue
+    }
+
+    // 3. Discriminator steps on fresh fakes from the updated policy. The policy does not change
+    //    during these steps, so all K fake batches come from one forward pass.
+    var dLoss: Float = 0, r1: Float = 0
+    if cfg.discriminatorSteps > 0 {
+      let fakeZ = Variable(rng.normalMatrix(rows: batch * cfg.discriminatorSteps, cols: cfg.noiseDimension))
+      let fakes = policy.sample(policy(fakeZ), rng: &rng)
+      for k in 0..<cfg.discriminatorSteps {
+        let real = nextRealBatch(batch)
+        let fake = fakes.rows((k * batch)..<((k + 1) * batch))
+        let (total, bce, penalty) = discriminator.loss(real: real, fake: fake, gamma: cfg.r1Gamma)
+        discriminatorOptimizer.minimize(total)
+        dLoss = bce
+        r1 = penalty
+      }
+    }
+    completedIterations += 1
+    return RLSynProgress(iteration: completedIterations, iterations: cfg.iterations, meanReward: rewards.mean(),
+                         discriminatorLoss: dLoss, r1Penalty: r1, policyLoss: policyLoss, entropy: entropy,
+                         elapsedSeconds: 0, remainingSeconds: 0)
+  }
+
+  /// Runs all iterations, reporting every `logEvery` iterations (and at the end).
+  ///
+  /// A non-finite loss or parameter stops training with ``RLSynTrainingError/diverged(iteration:lastGoodIteration:quantity:)``
+  /// after restoring the parameters of the last report whose values were all finite.
+  public func train(progress: (RLSynProgress) -> Void = { _ in }) throws {
+    let start = DispatchTime.now().uptimeNanoseconds
+    var snapshot = (model.policy.parameters + discriminator.parameters).map(\.value)
+    var snapshotIteration = completedIterations
+    while completedIterations < configuration.iterations {
+      var report = iterate()
+      let numbers: [(String, Float)] = [("the mean reward", report.meanReward), ("the discriminator loss", report.discriminatorLoss),
+                                        ("the policy loss", report.policyLoss), ("the entropy", report.entropy), ("the R1 penalty", report.r1Penalty)]
+      if let bad = numbers.first(where: { !$0.1.isFinite }) {
+        restore(snapshot)
+        throw RLSynTrainingError.diverged(iteration: report.iteration, lastGoodIteration: snapshotIteration, quantity: bad.0)
+      }
+      let isReport = report.iteration % Swift.max(configuration.logEvery, 1) == 0 || report.iteration == configuration.iterations
+      if isReport {
+        let params = (model.policy.parameters + discriminator.parameters).map(\.value)
+        guard params.allSatisfy(\.isFinite) else {
+          restore(snapshot)
+          throw RLSynTrainingError.diverged(iteration: report.iteration, lastGoodIteration: snapshotIteration, quantity: "a parameter")
+        }
+        snapshot = params
+        snapshotIteration = report.iteration
+        let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        report.elapsedSeconds = elapsed
+        report.remainingSeconds = elapsed / Double(report.iteration) * Double(configuration.iterations - report.iteration)
+        progress(report)
+      }
+    }
+  }
+
+  func restore(_ values: [Matrix]) {
+    for (p, v) in zip(model.policy.parameters + discriminator.parameters, values) { p.value = v }
+  }
+}
