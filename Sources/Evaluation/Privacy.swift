@@ -138,6 +138,11 @@ public struct AttributeInference: Sendable {
       }
     }
     let isNumeric = known.map { cols[$0].kind == .numeric }
+    // Categorical columns first (most levels first): a mismatch adds 1, so rows are rejected early.
+    let order = (0..<kq).sorted {
+      let a = isNumeric[$0] ? 0 : cols[known[$0]].levels.count, b = isNumeric[$1] ? 0 : cols[known[$1]].levels.count
+      return a != b ? a > b : $0 < $1
+    }
     var poolKnown = [Double](repeating: 0, count: np * kq)
     poolKnown.withUnsafeMutableBufferPointer { p in for r in 0..<np { knownRow(pool, r, into: p.baseAddress! + r * kq) } }
 
@@ -155,26 +160,45 @@ public struct AttributeInference: Sendable {
     var values: [Double] = []
     for r in 0..<nt {
       target.withUnsafeMutableBufferPointer { t in knownRow(targets, r, into: t.baseAddress!) }
-      poolKnown.withUnsafeBufferPointer { p in
-        dist.withUnsafeMutableBufferPointer { d in
+      neighbours.removeAll(keepingCapacity: true)
+      if k == 1 {
+        // One pass: keep the rows at the smallest distance so far; stop summing a row once it is worse.
+        var best = Double.infinity
+        poolKnown.withUnsafeBufferPointer { p in
           for j in 0..<np {
-            var s = 0.0
             let row = p.baseAddress! + j * kq
-            for q in 0..<kq {
+            var s = 0.0
+            for q in order {
               let a = target[q], b = row[q]
               if isNumeric[q] {
                 if a.isNaN || b.isNaN { s += (a.isNaN && b.isNaN) ? 0 : 1 } else { s += abs(a - b) }
               } else if a != b { s += 1 }
+              if s > best + 1e-12 { break }
             }
-            d[j] = s
+            if s < best - 1e-12 { best = s; neighbours.removeAll(keepingCapacity: true); neighbours.append(j) }
+            else if s <= best + 1e-12 { neighbours.append(j) }
           }
         }
+      } else {
+        poolKnown.withUnsafeBufferPointer { p in
+          dist.withUnsafeMutableBufferPointer { d in
+            for j in 0..<np {
+              var s = 0.0
+              let row = p.baseAddress! + j * kq
+              for q in 0..<kq {
+                let a = target[q], b = row[q]
+                if isNumeric[q] {
+                  if a.isNaN || b.isNaN { s += (a.isNaN && b.isNaN) ? 0 : 1 } else { s += abs(a - b) }
+                } else if a != b { s += 1 }
+              }
+              d[j] = s
+            }
+          }
+        }
+        // k-th smallest distance, then every pool row within it (ties kept).
+        let kth = dist.sorted()[min(k, np) - 1]
+        for j in 0..<np where dist[j] <= kth + 1e-12 { neighbours.append(j) }
       }
-      // k-th smallest distance, then every pool row within it (ties kept).
-      let kth: Double
-      if k == 1 { kth = dist.min()! } else { kth = dist.sorted()[min(k, np) - 1] }
-      neighbours.removeAll(keepingCapacity: true)
-      for j in 0..<np where dist[j] <= kth + 1e-12 { neighbours.append(j) }
       for c in hidden {
         if cols[c].kind == .numeric {
           values.removeAll(keepingCapacity: true)
