@@ -63,11 +63,11 @@ public enum HTMLReport {
       ("R2R AUC (GB / LR)", "\(f(s.metric("R2R_gb"))) / \(f(s.metric("R2R_lr")))"),
       ("R2S AUC (GB / LR)", "\(f(s.metric("R2S_gb"))) / \(f(s.metric("R2S_lr")))"),
     ])
-    h += card("Fidelity", Reading.fidelity(s), f(s.metric("KS_TV")), "mean per-column KS / TV distance (0 = identical marginals)", [
+    h += card("Fidelity", Reading.fidelity(s), f(s.metric("KS_TV")), "mean per-column KS / TV distance (0 = identical marginals); verdict: worst of KS/TV, NMI, detection", [
       ("NMI difference", f(s.metric("NMI"), 4)), ("correlation difference", f(s.metric("CORR"), 4)),
       ("DWD", f(s.metric("DWD"))), ("detection AUC", f(s.metric("DET"))),
     ])
-    h += card("Privacy", Reading.privacy(s), f(s.metric("MIA")), "membership-inference AUC (0.5 = attacker learns nothing)", [
+    h += card("Privacy", Reading.privacy(s), f(s.metric("MIA")), "membership-inference AUC (0.5 = attacker learns nothing); verdict: worst of the four checks", [
       ("exact copies", Reading.pct(s.metric("EXACT"))), ("DCR5 (≈5 % expected)", Reading.pct(s.metric("DCR5"))),
       ("attribute inference train / holdout", "\(f(s.metric("AIR_train"))) / \(f(s.metric("AIR_holdout")))"),
     ])

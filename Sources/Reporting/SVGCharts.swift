@@ -152,7 +152,7 @@ enum SVGCharts {
     let lo = 0.0
     var hi = all.isEmpty ? 1 : Statistics.quantile(all, 0.995)
     if hi <= lo { hi = (all.max() ?? 0) > lo ? all.max()! : lo + 1 }
-    let left = 44.0, right = 10.0, top = 10.0, bottom = 36.0
+    let left = 44.0, right = 10.0, top = 30.0, bottom = 36.0
     let w = width - left - right, h = height - top - bottom
     let bw = (hi - lo) / Double(bins)
     let shares: [[Double]] = series.map { s in
@@ -183,12 +183,12 @@ enum SVGCharts {
       s += "<line x1=\"\(num(x))\" y1=\"\(num(top))\" x2=\"\(num(x))\" y2=\"\(num(top + h))\" stroke=\"#222\" stroke-dasharray=\"3 3\"/>"
       s += "<text x=\"\(num(x + 3))\" y=\"\(num(top + 10))\" font-size=\"9\">\(escape(mk.label))</text>"
     }
-    let lx = left + w - 190
-    var ly = top + 8
+    // Legend in the top margin, left to right.
+    var lx = left
     for serie in series {
-      s += "<rect x=\"\(num(lx))\" y=\"\(num(ly))\" width=\"10\" height=\"10\" fill=\"\(serie.color)\" fill-opacity=\"0.5\" stroke=\"\(serie.color)\"/>"
-      s += "<text x=\"\(num(lx + 14))\" y=\"\(num(ly + 9))\" font-size=\"10\">\(escape(serie.name))</text>"
-      ly += 14
+      s += "<rect x=\"\(num(lx))\" y=\"6\" width=\"10\" height=\"10\" fill=\"\(serie.color)\" fill-opacity=\"0.5\" stroke=\"\(serie.color)\"/>"
+      s += "<text x=\"\(num(lx + 14))\" y=\"15\" font-size=\"10\">\(escape(serie.name))</text>"
+      lx += 24 + Double(serie.name.count) * 5.6
     }
     s += "</svg>"
     return s
