@@ -27,12 +27,15 @@ public struct EvaluationOptions: Sendable {
   public var includeDetection = true
   /// Whether to run the attribute-inference attack (AIR).
   public var includeAttributeInference = true
+  /// The defaults described in docs/evaluation.md.
   public init() {}
 }
 
 /// Per-column fidelity.
 public struct ColumnFidelity: Sendable, Codable {
+  /// The column name.
   public var name: String
+  /// Numeric or categorical.
   public var kind: EvaluationColumnKind
   /// "KS" or "TV".
   public var statistic: String
@@ -46,6 +49,7 @@ public struct EvaluationSummary: Sendable, Codable {
   public var rows: [String: Int]
   /// The outcome column and its positive level.
   public var outcome: String
+  /// The outcome level counted as positive.
   public var positiveLevel: String
   /// Flat metrics with score.py's names (`R2R_lr`, `S2R_gb`, `DWD`, `MIA`, …) plus our additions.
   /// `nil` where undefined (e.g. R2S when the synthetic outcome has one class).
@@ -72,14 +76,17 @@ public struct EvaluationDetails: Sendable {
   public var marginals: [Marginal]
   /// Column-level association matrices (see ``FidelityMetrics/associationMatrix(_:_:)``), row-major.
   public var associationReal: [Double]
+  /// The same matrix for the synthetic table.
   public var associationSynthetic: [Double]
   /// ROC curves, keyed by classifier then "R2R"/"S2R".
   public var rocCurves: [ClassifierKind: [String: [ROCPoint]]]
   /// Nearest-synthetic-record distances of training (members) and holdout (non-members) rows.
   public var memberDistances: [Double]
+  /// Nearest-synthetic-record distances of the holdout rows (non-members).
   public var nonMemberDistances: [Double]
   /// Nearest-training-record distances of synthetic and holdout rows.
   public var syntheticToTrain: [Double]
+  /// Nearest-training-record distances of the holdout rows.
   public var holdoutToTrain: [Double]
   /// The DCR threshold (5th percentile of holdout-to-train distances).
   public var dcrThreshold: Double
@@ -87,7 +94,9 @@ public struct EvaluationDetails: Sendable {
 
 /// Real-vs-synthetic marginal of one column.
 public struct Marginal: Sendable {
+  /// The column name.
   public var name: String
+  /// Numeric (histogram) or categorical (level shares).
   public var kind: EvaluationColumnKind
   /// Bar labels (levels, or bin ranges).
   public var labels: [String]
@@ -95,6 +104,7 @@ public struct Marginal: Sendable {
   public var edges: [Double]
   /// Shares of real (training) and synthetic rows per bar (missing shown as its own bar).
   public var real: [Double]
+  /// Shares of synthetic rows per bar.
   public var synthetic: [Double]
   /// KS or TV of the column.
   public var distance: Double
@@ -102,7 +112,9 @@ public struct Marginal: Sendable {
 
 /// The result of ``Evaluator/evaluate(train:holdout:synthetic:outcome:options:typing:)``.
 public struct Evaluation: Sendable {
+  /// The numbers (JSON).
   public var summary: EvaluationSummary
+  /// What the report draws.
   public var details: EvaluationDetails
 }
 

@@ -26,13 +26,21 @@ import NumericCore
 public struct GradientBoostedTrees: ProbabilisticClassifier {
   /// Training settings (defaults = scikit-learn's `HistGradientBoostingClassifier()`).
   public struct Options: Sendable {
+    /// Shrinkage η applied to every leaf value (0.1).
     public var learningRate: Double = 0.1
+    /// Boosting rounds, one tree each (100).
     public var maxIterations: Int = 100
+    /// Leaves per tree (31).
     public var maxLeafNodes: Int = 31
+    /// Depth limit (none).
     public var maxDepth: Int? = nil
+    /// Minimum rows per leaf (20).
     public var minSamplesLeaf: Int = 20
+    /// L2 penalty λ on leaf values (0).
     public var l2Regularization: Double = 0
+    /// Bins per feature, at most 255.
     public var maxBins: Int = 255
+    /// scikit-learn's defaults.
     public init() {}
   }
 

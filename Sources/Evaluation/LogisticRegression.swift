@@ -38,6 +38,7 @@ public struct LogisticRegression: ProbabilisticClassifier {
     public var maxIterations: Int = 100
     /// Penalise the standardised weights (`½‖w′‖²`) rather than the weights on the given scale.
     public var penalizeStandardizedWeights = false
+    /// C = 1, tolerance 1e-8, at most 100 steps.
     public init() {}
   }
 

@@ -9,6 +9,7 @@ import NumericCore
 public struct EvaluationInputError: Error, CustomStringConvertible, Sendable {
   /// A one-line explanation naming the file and column.
   public var description: String
+  /// An error with a one-line message.
   public init(_ description: String) { self.description = description }
 }
 
@@ -25,6 +26,7 @@ public struct ColumnInfo: Sendable, Codable {
   public var trainingLevelCount: Int
   /// Numeric columns: training minimum and maximum of the non-missing values.
   public var minimum: Double
+  /// Numeric columns: training maximum.
   public var maximum: Double
   /// Numeric columns: training median, used to fill missing cells in the encoded table.
   public var median: Double
@@ -56,8 +58,11 @@ public struct PreparedTables: Sendable {
   /// The outcome level that counts as positive (the last training level in sorted order,
   /// as score.py's `sorted(unique)[-1]`).
   public var positiveLevel: String
+  /// The training table.
   public var train: ParsedTable
+  /// The holdout table.
   public var holdout: ParsedTable
+  /// The synthetic table.
   public var synthetic: ParsedTable
 
   /// Parses the three tables. Columns are matched by name; the holdout and synthetic tables must

@@ -107,6 +107,7 @@ public struct AttributeInference: Sendable {
     return known + [outcome]
   }
 
+  /// An attack with the given knowledge and number of neighbours (at least 1).
   public init(knownColumns: [String], k: Int = 1) {
     self.knownColumns = knownColumns
     self.k = max(1, k)

@@ -8,6 +8,7 @@ public struct ROCPoint: Sendable, Codable, Equatable {
   public var fpr: Double
   /// True-positive rate in `[0, 1]`.
   public var tpr: Double
+  /// A point.
   public init(fpr: Double, tpr: Double) { self.fpr = fpr; self.tpr = tpr }
 }
 

@@ -13,10 +13,15 @@ import Evaluation
 public enum HTMLReport {
   /// Where the data came from (shown in the header).
   public struct Context: Sendable {
+    /// Page title.
     public var title: String
+    /// The training file as the user named it.
     public var train: String
+    /// The holdout file.
     public var holdout: String
+    /// The synthetic file.
     public var synthetic: String
+    /// A context for the three files.
     public init(title: String = "Synthetic data evaluation", train: String, holdout: String, synthetic: String) {
       self.title = title; self.train = train; self.holdout = holdout; self.synthetic = synthetic
     }

@@ -22,8 +22,11 @@ public enum Verdict: String, Sendable {
 
 /// One sentence of the report's reading, with its verdict.
 public struct Finding: Sendable {
+  /// "Utility", "Fidelity" or "Privacy".
   public var area: String
+  /// The verdict of this finding.
   public var verdict: Verdict
+  /// The sentence.
   public var text: String
 }
 
