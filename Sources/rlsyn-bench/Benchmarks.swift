@@ -6,4 +6,5 @@ let registeredBenchmarks: [any ParsableCommand.Type] = [
   TrainingStepBenchmark.self,
   ElementwiseBenchmark.self,
   GEMMBenchmark.self,
+  EvaluateBenchmark.self,
 ]

@@ -6,4 +6,6 @@ let registeredSubcommands: [any ParsableCommand.Type] = [
   SampleCommand.self,
   SelfCheckCommand.self,
   SchemaCommand.self,
+  EvaluateCommand.self,
+  SplitCommand.self,
 ]

@@ -1,0 +1,39 @@
+//===----------------------------------------------------------------------===//
+// From the data layer's tables and metadata to the evaluation's inputs.
+//===----------------------------------------------------------------------===//
+
+import TabularData
+
+extension EvaluationTable {
+  /// The cells of a ``DataTable`` (as read by `CSVReader`), labelled by its source path.
+  public init(_ table: DataTable, label: String? = nil) {
+    self.init(label: label ?? table.source ?? "table", columnNames: table.columnNames,
+              columns: (0..<table.columnCount).map { table.column(at: $0) })
+  }
+}
+
+extension ColumnTyping {
+  /// The evaluation kinds declared by a metadata file: numerical / continuous / integer columns are
+  /// numeric, categorical / boolean / binary / constant columns categorical, `id` / identifier
+  /// columns (and the primary key) ignored. Columns the metadata does not list keep score.py's rule.
+  public static func overrides(from metadata: Metadata) -> [String: EvaluationColumnKind] {
+    var out: [String: EvaluationColumnKind] = [:]
+    for (name, column) in metadata.columns {
+      if let kind = column.kind {
+        switch kind {
+        case .continuous, .integer: out[name] = .numeric
+        case .binary, .categorical, .constant: out[name] = .categorical
+        case .identifier: out[name] = .ignored
+        }
+      } else {
+        switch column.sdtype {
+        case "numerical": out[name] = .numeric
+        case "id": out[name] = .ignored
+        default: out[name] = .categorical
+        }
+      }
+    }
+    if let key = metadata.primaryKey { out[key] = .ignored }
+    return out
+  }
+}

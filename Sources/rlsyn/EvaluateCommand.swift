@@ -1,0 +1,108 @@
+import ArgumentParser
+import Evaluation
+import Foundation
+import Reporting
+import TabularData
+
+/// `rlsyn evaluate`: utility, fidelity and privacy of a synthetic table against its training and holdout data.
+struct EvaluateCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "evaluate",
+    abstract: "Score a synthetic table for utility, fidelity and privacy against the real training and holdout splits.",
+    discussion: """
+      Prints a compact table; --json writes every number, --report a self-contained HTML report. \
+      Definitions: docs/evaluation.md (they follow score.py and the RLSyn paper).
+      """)
+
+  @Option(help: ArgumentHelp("The real rows the generator was trained on.", valueName: "TRAIN.csv"))
+  var train: String
+  @Option(help: ArgumentHelp("Real rows the generator never saw (same columns).", valueName: "HOLDOUT.csv"))
+  var holdout: String
+  @Option(help: ArgumentHelp("The synthetic rows to judge (same columns).", valueName: "SYN.csv"))
+  var synthetic: String
+  @Option(help: ArgumentHelp("The binary outcome column.", valueName: "COL"))
+  var outcome: String
+  @Option(help: ArgumentHelp("Write all metrics as JSON to this file.", valueName: "OUT.json"))
+  var json: String?
+  @Option(help: ArgumentHelp("Write the HTML report to this file.", valueName: "OUT.html"))
+  var report: String?
+  @Option(help: ArgumentHelp("Metadata JSON whose column kinds override the evaluation's own typing.", valueName: "META.json"))
+  var metadata: String?
+  @Option(help: ArgumentHelp("Comma-separated columns the attribute-inference attacker knows (default: outcome + common quasi-identifiers).", valueName: "A,B,…"))
+  var knownColumns: String?
+  @Option(help: "Seed of the detection classifier's sampling.")
+  var seed: UInt64 = 0
+
+  func run() throws {
+    try reportingErrors {
+      // Fail before the work when an output cannot be written.
+      for path in [json, report].compactMap({ $0 }) {
+        let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
+        var isDir: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: folder.path, isDirectory: &isDir), isDir.boolValue else {
+          throw TabularError(.writeFailed, file: path, "cannot write: the folder \(folder.relativePath) does not exist")
+        }
+      }
+      let meta = try metadata.map { try Metadata.load(from: URL(fileURLWithPath: $0), displayName: $0) }
+      let trainTable = try TabularInput.load(data: URL(fileURLWithPath: train), dataName: train,
+                                             metadata: metadata.map { URL(fileURLWithPath: $0) }, metadataName: metadata,
+                                             outcome: outcome).table
+      let holdoutTable = try TabularInput.load(data: URL(fileURLWithPath: holdout), dataName: holdout,
+                                               metadata: metadata.map { URL(fileURLWithPath: $0) }, metadataName: metadata,
+                                               outcome: outcome).table
+      let syntheticTable = try CSVReader.read(URL(fileURLWithPath: synthetic), options: CSVReadOptions(displayName: synthetic))
+      var options = EvaluationOptions()
+      options.seed = seed
+      if let k = knownColumns {
+        options.knownColumns = k.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+      }
+      let tr = EvaluationTable(trainTable, label: train)
+      let typing = ColumnTyping(inferringFrom: tr, overrides: meta.map(ColumnTyping.overrides(from:)) ?? [:])
+      let result = try Evaluator.evaluate(train: tr, holdout: EvaluationTable(holdoutTable, label: holdout),
+                                          synthetic: EvaluationTable(syntheticTable, label: synthetic),
+                                          outcome: outcome, options: options, typing: typing)
+      // Render everything before writing anything, then write each file atomically.
+      let jsonData = try json.map { _ in try result.summary.jsonData() }
+      let html = report.map { _ in
+        HTMLReport.render(result, context: .init(train: train, holdout: holdout, synthetic: synthetic))
+      }
+      var files: [(URL, (URL) throws -> Void)] = []
+      if let path = json, let data = jsonData { files.append((URL(fileURLWithPath: path), { try AtomicFile.write(data, to: $0) })) }
+      if let path = report, let html { files.append((URL(fileURLWithPath: path), { try AtomicFile.write(Data(html.utf8), to: $0) })) }
+      try writeAllOrNothing(files)
+      print(result.summary.formattedTable())
+      print("")
+      print(String(format: "evaluated in %.1f s", result.summary.seconds)
+            + (json.map { "; JSON: \($0)" } ?? "") + (report.map { "; report: \($0)" } ?? ""))
+    }
+  }
+}
+
+/// Writes several output files so that either all of them appear or none does: each is first written
+/// in full under a temporary name in its destination folder, then all are renamed into place.
+///
+/// - Parameter files: destinations and, for each, a closure that writes the complete file to the URL it is given.
+/// - Throws: ``TabularError`` (`writeFailed`) naming the file; temporary files are removed.
+func writeAllOrNothing(_ files: [(URL, (URL) throws -> Void)]) throws {
+  let tag = UUID().uuidString.prefix(8)
+  var temporary: [URL] = []
+  do {
+    for (dest, write) in files {
+      let tmp = dest.deletingLastPathComponent().appendingPathComponent(".\(dest.lastPathComponent).\(tag).tmp")
+      temporary.append(tmp)
+      do { try write(tmp) } catch let e as TabularError {
+        var e = e
+        e.file = dest.relativePath
+        throw e
+      }
+    }
+    for ((dest, _), tmp) in zip(files, temporary) {
+      guard rename(tmp.path, dest.path) == 0 else {
+        throw TabularError(.writeFailed, file: dest.relativePath, "cannot move the finished file into place (\(String(cString: strerror(errno))))")
+      }
+    }
+  } catch {
+    for tmp in temporary { try? FileManager.default.removeItem(at: tmp) }
+    throw error
+  }
+}

@@ -1,0 +1,249 @@
+import Testing
+import NumericCore
+import TestSupport
+@testable import Evaluation
+
+@Suite struct ROCTests {
+  @Test func aucOfKnownRanking() {
+    // scikit-learn's documentation example.
+    let auc = ROC.auc(scores: [0.1, 0.4, 0.35, 0.8], labels: [false, false, true, true])
+    #expect(auc == 0.75)
+  }
+
+  @Test func aucCountsTiesAsHalf() throws {
+    // Positives {1, 2, 3}, negatives {1, 2}: pairs 0.5 + 0 + 1 + 0.5 + 1 + 1 = 4 of 6.
+    let auc = try #require(ROC.auc(scores: [1, 1, 2, 2, 3], labels: [false, true, false, true, true]))
+    #expect(isClose(auc, 4.0 / 6.0))
+    #expect(ROC.auc(scores: [7, 7, 7, 7], labels: [true, false, true, false]) == 0.5)
+  }
+
+  @Test func aucExtremesAndUndefined() {
+    #expect(ROC.auc(scores: [1, 2, 3, 4], labels: [false, false, true, true]) == 1)
+    #expect(ROC.auc(scores: [1, 2, 3, 4], labels: [true, true, false, false]) == 0)
+    #expect(ROC.auc(scores: [1, 2], labels: [true, true]) == nil)
+  }
+
+  @Test func curveAreaEqualsAUC() throws {
+    var rng = RandomSource(seed: 3)
+    let scores = (0..<300).map { _ in Double(Int(rng.uniform() * 20)) }  // many ties
+    let labels = scores.map { s in rng.uniform() < Float(s / 25) }
+    let curve = ROC.curve(scores: scores, labels: labels)
+    #expect(curve.first == ROCPoint(fpr: 0, tpr: 0))
+    #expect(curve.last == ROCPoint(fpr: 1, tpr: 1))
+    let auc = try #require(ROC.auc(scores: scores, labels: labels))
+    #expect(isClose(ROC.trapezoidArea(curve), auc, absolute: 1e-12))
+  }
+}
+
+@Suite struct StatisticsTests {
+  @Test func linearQuantile() {
+    #expect(isClose(Statistics.quantile([4, 1, 3, 2], 0.05), 1.15))
+    #expect(Statistics.quantile([4, 1, 3, 2], 0.5) == 2.5)
+    #expect(Statistics.quantile([5], 0.3) == 5)
+  }
+
+  @Test func ksStatistic() {
+    #expect(Statistics.ksStatistic([1, 2, 3], [3, 2, 1]) == 0)
+    #expect(Statistics.ksStatistic([1, 2, 3], [4, 5]) == 1)
+    #expect(Statistics.ksStatistic([1, 2, 3, 4], [3, 4, 5, 6]) == 0.5)
+    // Ties across samples: F_a(1) = 2/3, F_b(1) = 1/2.
+    #expect(isClose(Statistics.ksStatistic([1, 1, 2], [1, 2]), 1.0 / 6.0))
+    #expect(Statistics.ksStatistic([], [1]) == 1)
+  }
+
+  @Test func nmiOfIdenticalIndependentAndConstantColumns() {
+    let a = [0, 1, 2, 0, 1, 2, 2, 1]
+    #expect(isClose(Statistics.normalizedMutualInformation(a, a, ka: 3, kb: 3), 1))
+    // A relabelling is still identical information.
+    #expect(isClose(Statistics.normalizedMutualInformation(a, a.map { 2 - $0 }, ka: 3, kb: 3), 1))
+    // Exactly independent (product design).
+    #expect(Statistics.normalizedMutualInformation([0, 0, 1, 1], [0, 1, 0, 1], ka: 2, kb: 2) == 0)
+    // Both constant: 1 (scikit-learn's convention); one constant: 0.
+    #expect(Statistics.normalizedMutualInformation([0, 0, 0], [1, 1, 1], ka: 1, kb: 2) == 1)
+    #expect(Statistics.normalizedMutualInformation([0, 0, 0], [0, 1, 1], ka: 1, kb: 2) == 0)
+  }
+
+  @Test func nmiHandComputed() {
+    // MI = ½ln(4/3) + ¼ln(2/3) + ¼ln2; H(a) = ln 2; H(b) = −(¾ln¾ + ¼ln¼); sklearn gives 0.3437110184854508.
+    let v = Statistics.normalizedMutualInformation([0, 0, 1, 1], [0, 0, 0, 1], ka: 2, kb: 2)
+    #expect(isClose(v, 0.3437110184854508, absolute: 1e-12))
+  }
+
+  @Test func pearsonAndEntropy() {
+    #expect(isClose(Statistics.pearson([1, 2, 3], [2, 4, 6]), 1))
+    #expect(isClose(Statistics.pearson([1, 2, 3], [3, 2, 1]), -1))
+    #expect(Statistics.pearson([1, 1, 1], [1, 2, 3]) == 0)
+    #expect(isClose(Statistics.entropy(counts: [1, 1]), 0.6931471805599453))
+    #expect(Statistics.entropy(counts: [5, 0]) == 0)
+  }
+}
+
+@Suite struct FidelityTests {
+  @Test func dwdIsSumOfMeanDifferences() {
+    let a = Matrix([[0, 1], [1, 1]]), b = Matrix([[0, 0], [0, 1]])
+    // |0.5 − 0| + |1 − 0.5|
+    #expect(isClose(FidelityMetrics.dimensionWiseDistance(a, b), 1.0))
+    #expect(FidelityMetrics.dimensionWiseDistance(a, a) == 0)
+  }
+
+  @Test func totalVariation() {
+    #expect(isClose(FidelityMetrics.totalVariation([0, 0, 1, 1], [0, 1, 1, 1], levels: 2), 0.25))
+    #expect(FidelityMetrics.totalVariation([0, 1], [2, 2], levels: 3) == 1)
+  }
+
+  @Test func correlationDifference() {
+    let x = Matrix([[0, 0], [1, 1], [2, 2], [3, 3]])
+    let y = Matrix([[0, 3], [1, 2], [2, 1], [3, 0]])
+    #expect(isClose(FidelityMetrics.correlationDifference(x, x), 0, absolute: 1e-6))
+    #expect(isClose(FidelityMetrics.correlationDifference(x, y), 2, absolute: 1e-6))
+    // A constant column correlates 0 with everything.
+    let c = Matrix([[1, 0], [1, 1], [1, 2]])
+    #expect(FidelityMetrics.correlationMatrix(c)[1] == 0)
+  }
+
+  @Test func associationMeasures() {
+    // Cramér's V of a perfect 1:1 mapping is 1; of an exactly independent design 0.
+    #expect(isClose(FidelityMetrics.cramersV([0, 1, 2, 0, 1, 2], 3, [2, 0, 1, 2, 0, 1], 3), 1))
+    #expect(isClose(FidelityMetrics.cramersV([0, 0, 1, 1], 2, [0, 1, 0, 1], 2), 0))
+    // η: values fully determined by the category → 1; equal group means → 0.
+    #expect(isClose(FidelityMetrics.correlationRatio(values: [1, 1, 5, 5], codes: [0, 0, 1, 1], levels: 2), 1))
+    #expect(isClose(FidelityMetrics.correlationRatio(values: [1, 5, 1, 5], codes: [0, 0, 1, 1], levels: 2), 0))
+  }
+}
+
+@Suite struct ClassifierTests {
+  static let x = Matrix([[0, 1], [1, 0], [2, 1], [3, 0], [4, 1], [5, 0], [1, 1], [4, 0]])
+  static let y = [false, false, true, false, true, true, true, false]
+
+  @Test func logisticRegressionMatchesScikitLearn() {
+    // sklearn LogisticRegression(C=1, tol=1e-12).fit(X, y): coef [0.42523276, 0.89204541], intercept −1.50910461
+    let m = LogisticRegression.fit(Self.x, Self.y)
+    #expect(m.converged)
+    #expect(isClose(m.weights[0], 0.42523276, absolute: 1e-6))
+    #expect(isClose(m.weights[1], 0.89204541, absolute: 1e-6))
+    #expect(isClose(m.intercept, -1.50910461, absolute: 1e-6))
+    var o = LogisticRegression.Options(); o.c = 0.1
+    let s = LogisticRegression.fit(Self.x, Self.y, options: o)
+    #expect(isClose(s.weights[0], 0.13433464, absolute: 1e-6))
+    #expect(isClose(s.weights[1], 0.10481431, absolute: 1e-6))
+    #expect(isClose(s.intercept, -0.38824374, absolute: 1e-6))
+  }
+
+  @Test func logisticRegressionHandlesConstantFeatureAndSeparableData() {
+    // Column 1 constant; the data are separable, the penalty keeps the weights finite.
+    let x = Matrix([[0, 7], [1, 7], [2, 7], [3, 7]])
+    let m = LogisticRegression.fit(x, [false, false, true, true])
+    #expect(m.converged)
+    #expect(m.weights[1] == 0)
+    #expect(m.weights[0] > 0 && m.weights[0].isFinite)
+    let p = m.predictProbability(x)
+    #expect(p[0] < p[1] && p[1] < p[2] && p[2] < p[3])
+  }
+
+  @Test func binThresholdsAreMidpoints() {
+    #expect(GradientBoostedTrees.binThresholds([3, 1, 2, 2], maxBins: 255) == [1.5, 2.5])
+    #expect(GradientBoostedTrees.binThresholds([5, 5], maxBins: 255) == [])
+    // More distinct values than bins: maxBins − 1 percentile midpoints.
+    let many = (0..<1000).map { Float($0) }
+    let t = GradientBoostedTrees.binThresholds(many, maxBins: 10)
+    #expect(t.count == 9)
+    #expect(t[0] == 99.5)  // percentile 10 of 0…999, midpoint method
+    let bins = GradientBoostedTrees.bin(Matrix.column([1, 1.5, 2, 3]), [[1.5, 2.5]])
+    #expect(bins == [0, 0, 1, 2])
+  }
+
+  @Test func boostingLearnsAStepAndAnInteraction() throws {
+    var rng = RandomSource(seed: 11)
+    let n = 2000
+    let x = rng.uniformMatrix(rows: n, cols: 3)
+    // XOR of two thresholds: no linear model can do better than chance.
+    let y = (0..<n).map { (x[$0, 0] > 0.5) != (x[$0, 1] > 0.5) }
+    let gb = GradientBoostedTrees.fit(x, y)
+    #expect(gb.treeCount == 100)
+    let test = rng.uniformMatrix(rows: 1000, cols: 3)
+    let yt = (0..<1000).map { (test[$0, 0] > 0.5) != (test[$0, 1] > 0.5) }
+    let auc = try #require(ROC.auc(scores: gb.predictProbability(test), labels: yt))
+    #expect(auc > 0.98)
+    let lr = LogisticRegression.fit(x, y)
+    let lrAUC = try #require(ROC.auc(scores: lr.predictProbability(test), labels: yt))
+    #expect(lrAUC < 0.65)
+  }
+
+  @Test func boostingRespectsMinimumLeafSize() {
+    // 30 rows: a split needs 20 on each side, so the tree stays a single leaf and predicts the prior.
+    let x = Matrix.column((0..<30).map(Float.init))
+    let y = (0..<30).map { $0 >= 15 }
+    let gb = GradientBoostedTrees.fit(x, y)
+    let p = gb.predictProbability(x)
+    #expect(p.allSatisfy { isClose($0, 0.5, absolute: 1e-9) })
+  }
+}
+
+@Suite struct NearestNeighborTests {
+  @Test func matchesBruteForceAndBlocking() {
+    var rng = RandomSource(seed: 5)
+    let q = rng.normalMatrix(rows: 137, cols: 9), r = rng.normalMatrix(rows: 211, cols: 9)
+    let a = NearestNeighbors.nearest(queries: q, reference: r)
+    let b = NearestNeighbors.nearest(queries: q, reference: r, blockRows: 10)
+    for i in 0..<q.rows {
+      var best = Double.infinity, arg = -1
+      for j in 0..<r.rows {
+        var s = 0.0
+        for k in 0..<9 { let d = Double(q[i, k]) - Double(r[j, k]); s += d * d }
+        if s < best { best = s; arg = j }
+      }
+      #expect(a.indices[i] == arg)
+      #expect(isClose(a.distances[i], best.squareRoot(), absolute: 1e-12))
+      #expect(b.indices[i] == arg && b.distances[i] == a.distances[i])
+    }
+  }
+
+  @Test func identicalRowsHaveDistanceExactlyZero() {
+    var rng = RandomSource(seed: 6)
+    // Large offsets make the GEMM formula lose precision; the exact re-check must still give 0.
+    let r = rng.uniformMatrix(rows: 300, cols: 40) + 1000
+    let q = r.gatherRows(Array((0..<300).reversed()))
+    let res = NearestNeighbors.nearest(queries: q, reference: r, blockRows: 64)
+    #expect(res.distances.allSatisfy { $0 == 0 })
+    #expect(res.indices == Array((0..<300).reversed()))
+  }
+}
+
+@Suite struct PrivacyTests {
+  @Test func membershipOfACopyIsOneAndOfNoiseAboutHalf() throws {
+    var rng = RandomSource(seed: 7)
+    let train = rng.uniformMatrix(rows: 400, cols: 6), holdout = rng.uniformMatrix(rows: 400, cols: 6)
+    let copy = NearestNeighbors.nearest(queries: Matrix.concatenateRows([train, holdout]), reference: train)
+    let auc = try #require(PrivacyMetrics.membershipAUC(memberDistances: Array(copy.distances[0..<400]),
+                                                        nonMemberDistances: Array(copy.distances[400...])))
+    #expect(auc == 1)
+    let noise = rng.uniformMatrix(rows: 400, cols: 6)
+    let fresh = NearestNeighbors.nearest(queries: Matrix.concatenateRows([train, holdout]), reference: noise)
+    let auc2 = try #require(PrivacyMetrics.membershipAUC(memberDistances: Array(fresh.distances[0..<400]),
+                                                         nonMemberDistances: Array(fresh.distances[400...])))
+    #expect(abs(auc2 - 0.5) < 0.06)
+  }
+
+  @Test func gridAUCHandComputed() {
+    // θ = .1: (FPR 0, TPR .5); θ = .2: (.5, 1); θ = .3: (1, 1) → .375 + .5
+    let v = PrivacyMetrics.membershipGridAUC(memberDistances: [0.1, 0.2], nonMemberDistances: [0.15, 0.3], grid: [0.1, 0.2, 0.3])
+    #expect(isClose(v, 0.875))
+    #expect(PrivacyMetrics.paperGrid.count == 94)
+    #expect(isClose(PrivacyMetrics.paperGrid.last!, 4.7))
+  }
+
+  @Test func f1RiskHandComputed() {
+    // Squared distances: members 1, 4, 36 → 2 claimed of 3; non-members 4, 49 → 1 claimed at θ = 5.
+    let f1 = PrivacyMetrics.membershipF1(memberDistances: [1, 2, 6], nonMemberDistances: [2, 7], theta: 5)
+    #expect(isClose(f1, 2.0 / (2.0 + (1.0 + 1.0) / 2)))
+    // Claim everyone: tp = 3, fp = 2, fn = 0.
+    #expect(isClose(PrivacyMetrics.membershipF1(memberDistances: [1, 2, 6], nonMemberDistances: [2, 7], theta: .infinity), 3.0 / 4.0))
+  }
+
+  @Test func closeRecordsAndExactCopies() {
+    // Holdout distances 1…20: the 5th percentile is 1.95; synthetic rows at 0, 0, 1.9, 3 → 3 of 4 below.
+    let ho = (1...20).map(Double.init)
+    #expect(isClose(PrivacyMetrics.closeRecordShare(syntheticToTrain: [0, 0, 1.9, 3], holdoutToTrain: ho), 0.75))
+    #expect(PrivacyMetrics.exactCopyRate(syntheticToTrain: [0, 0, 1.9, 3]) == 0.5)
+  }
+}
