@@ -218,7 +218,7 @@ private struct Parser {
     let b = SharedMutable(base: bounds.baseAddress!)
     let src = SharedMutable(base: UnsafeMutablePointer(mutating: p))
     let parser = UncheckedSendable(value: self)
-    try storage.withUnsafeMutableBufferPointer { out in
+    storage.withUnsafeMutableBufferPointer { out in
       let o = SharedMutable(base: out.baseAddress!)
       let work = { @Sendable (c: Int) in
         let me = parser.value
