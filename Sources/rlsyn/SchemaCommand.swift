@@ -21,19 +21,17 @@ struct SchemaCommand: ParsableCommand {
   var outcome: String?
 
   func run() throws {
-    let loaded: LoadedTable
-    let metadata: Metadata
-    do {
-      loaded = try input.load(outcome: outcome)
-      metadata = Metadata(schema: loaded.schema)
-      if let output { try metadata.write(to: URL(fileURLWithPath: output)) }
-    } catch { throw CommandFailure(error) }
-    guard let output else {
-      FileHandle.standardOutput.write(metadata.jsonData())
-      return
+    try reportingErrors {
+      let loaded = try input.load(outcome: outcome)
+      let metadata = Metadata(schema: loaded.schema)
+      guard let output else {
+        FileHandle.standardOutput.write(metadata.jsonData())
+        return
+      }
+      try metadata.write(to: URL(fileURLWithPath: output))
+      print("\(input.data): \(loaded.table.rowCount) rows; \(loaded.schema.summary)")
+      if let outcome = loaded.schema.outcome { print("outcome: \(outcome)") }
+      print("metadata written to \(output)")
     }
-    print("\(input.data): \(loaded.table.rowCount) rows; \(loaded.schema.summary)")
-    if let outcome = loaded.schema.outcome { print("outcome: \(outcome)") }
-    print("metadata written to \(output)")
   }
 }

@@ -65,7 +65,7 @@ let badInputCases: [BadInputCase] = [
     #expect(result.status == 1)
     let lines = result.stderr.split(separator: "\n", omittingEmptySubsequences: true)
     #expect(lines.count == 1, "stderr: \(result.stderr)")
-    #expect(result.stderr.hasPrefix("Error: "))
+    #expect(result.stderr.hasPrefix("error: "))
     for fragment in badCase.fragments {
       #expect(result.stderr.contains(fragment), "missing \(fragment) in: \(result.stderr)")
     }
