@@ -61,7 +61,7 @@ public struct RLSynConfiguration: Codable, Sendable, Equatable {
   public var valueCoefficient: Float
   /// Entropy bonus β.
   public var entropyCoefficient: Float
-  /// Mean-matching penalty λm: `λm · mean_j (E[x_j] − x̄_j)² / Var(x_j)` over the columns in ``meanPenaltyScope``,
+  /// Mean-matching penalty λm: `λm · Σ_j (E[x_j] − x̄_j)² / Var(x_j)` over the columns in ``meanPenaltyScope``,
   /// with expectations from the policy's parameters (μ, σ(logit), softmax), so the penalty has a gradient.
   public var meanPenalty: Float
   /// Which columns the mean-matching penalty covers.

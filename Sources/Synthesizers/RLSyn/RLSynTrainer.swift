@@ -157,7 +157,7 @@ public final class RLSynTrainer {
                          elapsedSeconds: 0, remainingSeconds: 0)
   }
 
-  /// `mean_j (E[x_j] − x̄_j)² / Var(x_j)` over the configured columns, where `E[x_j]` is the batch mean
+  /// `Σ_j (E[x_j] − x̄_j)² / Var(x_j)` over the configured columns, where `E[x_j]` is the batch mean
   /// of the policy's expected value of column j (μ·present, σ(logit), softmax probability).
   func meanMatchingPenalty(_ out: RLSynPolicy.Output, presence: Matrix) -> Variable {
     let layout = model.layout
@@ -172,7 +172,7 @@ public final class RLSynTrainer {
     let generated = Variable.concatenateColumns(expected).meanOverRows()
     let target = Matrix.concatenateColumns(columns.map { columnMeans.columns($0) })
     let weights = Matrix.concatenateColumns(columns.map { inverseVariances.columns($0) })
-    return ((generated - Variable(target)).squared() * Variable(weights)).mean()
+    return ((generated - Variable(target)).squared() * Variable(weights)).sum()
   }
 
   /// Runs all iterations, reporting every `logEvery` iterations (and at the end).
