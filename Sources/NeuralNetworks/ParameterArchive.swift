@@ -164,10 +164,11 @@ enum ArchiveFile {
     let temp = dir.appendingPathComponent(".\(url.lastPathComponent).tmp-\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0...UInt32.max))")
     do {
       try data.write(to: temp)
-      if FileManager.default.fileExists(atPath: url.path) {
-        _ = try FileManager.default.replaceItemAt(url, withItemAt: temp)
-      } else {
-        try FileManager.default.moveItem(at: temp, to: url)
+      // POSIX rename replaces an existing file atomically. (Foundation's replaceItemAt fails on Linux
+      // when the destination exists, and removes it: re-fitting to the same model path lost the model.)
+      guard rename(temp.path, url.path) == 0 else {
+        throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: url.path,
+                                                       NSLocalizedDescriptionKey: "cannot move the finished file into place (\(String(cString: strerror(errno))))"])
       }
     } catch {
       try? FileManager.default.removeItem(at: temp)
