@@ -62,6 +62,6 @@ let package = Package(
     .testTarget(name: "SynthesizersTests", dependencies: ["Synthesizers", "TestSupport"]),
     .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "TestSupport"]),
     .testTarget(name: "ReportingTests", dependencies: ["Reporting", "TestSupport"]),
-    .testTarget(name: "EndToEndTests", dependencies: ["TestSupport"]),
+    .testTarget(name: "EndToEndTests", dependencies: ["TestSupport", "NeuralNetworks"], exclude: ["Fixtures"]),
   ]
 )

@@ -17,6 +17,11 @@ import Foundation
 /// fall back to its slowest (SSE3) kernels. A value the environment already sets is
 /// always respected. When no library can be loaded, GEMM runs on a portable Swift
 /// kernel and ``isAvailable`` is `false`.
+///
+/// Environment switches:
+/// - `OPENBLAS_CORETYPE=<name>`: used as is (never overridden).
+/// - `RLSYN_BLAS_CORETYPE=auto`: do not choose a core type; OpenBLAS detects the CPU itself.
+/// - `RLSYN_BLAS_LIBRARY=<path>`: try this library first; `none` forces the Swift GEMM.
 public enum BLAS {
   @usableFromInline
   typealias SgemmFunction = @convention(c) (
@@ -75,12 +80,20 @@ public enum BLAS {
   ///
   /// AVX-512 (F, BW, VL, DQ) selects `SkylakeX`; AVX2 with FMA selects `Haswell`
   /// (also the kernels OpenBLAS uses for AMD Zen). Anything else is left to OpenBLAS.
+  /// `RLSYN_BLAS_CORETYPE=auto` skips the choice so that OpenBLAS's own CPU detection
+  /// runs (for measuring what it picks by itself).
   /// Returns the value set, or `nil` when nothing was changed.
   static func chooseCoreTypeIfUnset(environment: [String: String]) -> String? {
     guard environment["OPENBLAS_CORETYPE"] == nil else { return nil }
+    if leavesCoreTypeToOpenBLAS(environment: environment) { return nil }
     guard let choice = preferredCoreType(cpuFlags: cpuFlags()) else { return nil }
     setenv("OPENBLAS_CORETYPE", choice, 0)
     return choice
+  }
+
+  /// Whether `RLSYN_BLAS_CORETYPE=auto` asks to leave the kernel choice to OpenBLAS.
+  static func leavesCoreTypeToOpenBLAS(environment: [String: String]) -> Bool {
+    environment["RLSYN_BLAS_CORETYPE"]?.lowercased() == "auto"
   }
 
   /// The OpenBLAS core type this CPU's feature flags support best, or `nil` to let OpenBLAS decide.
@@ -106,11 +119,17 @@ public enum BLAS {
 
   /// A one-line description: library, core type and threads, or the fallback.
   public static var summary: String {
-    guard let lib = library else { return "no BLAS library found: using the portable Swift GEMM" }
+    guard let lib = library else {
+      if ProcessInfo.processInfo.environment["RLSYN_BLAS_LIBRARY"]?.lowercased() == "none" {
+        return "none (RLSYN_BLAS_LIBRARY=none): using the portable Swift GEMM"
+      }
+      return "no BLAS library found: using the portable Swift GEMM"
+    }
     var parts = ["library \(lib.path)"]
     if let core = coreName { parts.append("core \(core)") }
     if let chosen = lib.chosenCoreType { parts.append("(OPENBLAS_CORETYPE=\(chosen) chosen from CPU flags)") }
     else if let env = ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"] { parts.append("(OPENBLAS_CORETYPE=\(env) from the environment)") }
+    else if leavesCoreTypeToOpenBLAS(environment: ProcessInfo.processInfo.environment) { parts.append("(chosen by OpenBLAS itself: RLSYN_BLAS_CORETYPE=auto)") }
     parts.append("threads \(threadCount)")
     return parts.joined(separator: ", ")
   }

@@ -84,19 +84,28 @@ extension Matrix {
     return c
   }
 
-  /// The transpose, copied in cache-friendly 32 × 32 tiles.
+  /// The transpose, copied in cache-friendly 32 × 32 tiles (pointer arithmetic only, so
+  /// the tile loops carry no overflow checks).
   public func transposed() -> Matrix {
     let r = rows, c = cols
-    return withUnsafeBufferPointer { src in
-      Matrix(rows: c, cols: r) { dst in
+    return withUnsafeBufferPointer { source in
+      Matrix(rows: c, cols: r) { destination in
+        guard r > 0, c > 0, let src = source.baseAddress, let dst = destination.baseAddress else { return }
         let tile = 32
         var i0 = 0
         while i0 < r {
+          let i1 = Swift.min(i0 + tile, r)
           var j0 = 0
-          let i1 = min(i0 + tile, r)
           while j0 < c {
-            let j1 = min(j0 + tile, c)
-            for i in i0..<i1 { for j in j0..<j1 { dst[j * r + i] = src[i * c + j] } }
+            let j1 = Swift.min(j0 + tile, c)
+            for j in j0..<j1 {
+              let out = dst + j * r          // row j of the transpose
+              var input = src + i0 * c + j   // column j of the source, from row i0
+              for i in i0..<i1 {
+                out[i] = input.pointee
+                input += c
+              }
+            }
             j0 = j1
           }
           i0 = i1

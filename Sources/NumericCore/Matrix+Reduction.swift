@@ -23,29 +23,33 @@ extension Matrix {
   /// Column sums as a `1 × cols` row vector (reduces over rows).
   @inlinable
   public func sumOverRows() -> Matrix {
-    withUnsafeBufferPointer { p in
-      var out = Matrix(rows: 1, cols: cols)
-      let n = cols
+    let r = rows, c = cols
+    return withUnsafeBufferPointer { p in
+      var out = Matrix(rows: 1, cols: c)
       out.withUnsafeMutableBufferPointer { o in
-        let acc = o.baseAddress!
-        for i in 0..<rows {
-          let row = p.baseAddress! + i * n
-          for j in 0..<n { acc[j] += row[j] }
+        guard r > 0, c > 0, let src = p.baseAddress, let dst = o.baseAddress else { return }
+        for i in 0..<r {
+          let row = src + i * c
+          for j in 0..<c { dst[j] += row[j] }
         }
       }
       return out
     }
   }
 
-  /// Row sums as a `rows × 1` column vector (reduces over columns).
+  /// Row sums as a `rows × 1` column vector (reduces over columns), accumulated with
+  /// `Relaxed.sum` so that each row's sum is vectorised.
   @inlinable
   public func sumOverColumns() -> Matrix {
-    withUnsafeBufferPointer { p in
-      Matrix(rows: rows, cols: 1) { o in
-        for i in 0..<rows {
+    let r = rows, c = cols
+    return withUnsafeBufferPointer { p in
+      Matrix(rows: r, cols: 1) { o in
+        for i in 0..<r {
           var s: Float = 0
-          let base = i * cols
-          for j in 0..<cols { s = Relaxed.sum(s, p[base + j]) }
+          if c > 0, let src = p.baseAddress {
+            let row = src + i * c
+            for j in 0..<c { s = Relaxed.sum(s, row[j]) }
+          }
           o[i] = s
         }
       }
@@ -60,15 +64,18 @@ extension Matrix {
   @inlinable
   public func meanOverColumns() -> Matrix { cols == 0 ? Matrix(rows: rows, cols: 1) : sumOverColumns() * (1 / Float(cols)) }
 
-  /// Row maxima as a `rows × 1` column vector (`-inf` for rows with no columns).
+  /// Row maxima as a `rows × 1` column vector (`-inf` for rows with no columns; NaNs are skipped).
   @inlinable
   public func maxOverColumns() -> Matrix {
-    withUnsafeBufferPointer { p in
-      Matrix(rows: rows, cols: 1) { o in
-        for i in 0..<rows {
+    let r = rows, c = cols
+    return withUnsafeBufferPointer { p in
+      Matrix(rows: r, cols: 1) { o in
+        for i in 0..<r {
           var m = -Float.infinity
-          let base = i * cols
-          for j in 0..<cols where p[base + j] > m { m = p[base + j] }
+          if c > 0, let src = p.baseAddress {
+            let row = src + i * c
+            for j in 0..<c { m = row[j] > m ? row[j] : m }
+          }
           o[i] = m
         }
       }

@@ -2,43 +2,64 @@
 // Log-softmax over groups of columns (one categorical distribution per group).
 //===----------------------------------------------------------------------===//
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import RealModule
 
 extension Matrix {
   /// Log-softmax applied independently within each group of adjacent columns.
   ///
   /// `groups` are disjoint column ranges; columns outside every group are copied
-  /// unchanged. Each group of each row is normalised with the log-sum-exp trick
-  /// (`x − max − log Σ e^{x − max}`), so large logits do not overflow.
+  /// unchanged, and a one-column group gives 0. Each group of each row is normalised
+  /// with the log-sum-exp trick as `(x − max) − log Σ e^{x − max}`: large logits do not
+  /// overflow, and subtracting the maximum first keeps log-probabilities accurate even
+  /// when the logits are large (`x − (max + log Σ)` would lose `ulp(max)`, 1e-3 at 1e4).
   public func logSoftmax(groups: [Range<Int>]) -> Matrix {
-    var out = self
-    out.withUnsafeMutableBufferPointer { o in
-      for i in 0..<rows {
-        let base = o.baseAddress! + i * cols
-        for g in groups {
-          var m = -Float.infinity
-          for j in g where base[j] > m { m = base[j] }
-          var s: Float = 0
-          for j in g { s += expf(base[j] - m) }
-          let lse = m + logf(s)
-          for j in g { base[j] -= lse }
-        }
-      }
-    }
-    return out
+    normalizedWithinGroups(groups, logarithmic: true)
   }
 
-  /// Softmax within each group of columns (`exp` of ``logSoftmax(groups:)``).
+  /// Softmax within each group of columns (`exp` of ``logSoftmax(groups:)``): each group
+  /// of each row sums to 1; columns outside every group are copied unchanged.
   public func softmax(groups: [Range<Int>]) -> Matrix {
-    var out = logSoftmax(groups: groups)
+    normalizedWithinGroups(groups, logarithmic: false)
+  }
+
+  /// Shared kernel of ``logSoftmax(groups:)`` and ``softmax(groups:)``.
+  ///
+  /// Per row: subtract each group's maximum in place, exponentiate the whole row at once
+  /// into a scratch row (one vectorised pass instead of one short loop per group), then
+  /// finish each group from its sum. Columns outside every group are exponentiated in
+  /// the scratch row only and never written back.
+  func normalizedWithinGroups(_ groups: [Range<Int>], logarithmic: Bool) -> Matrix {
+    var out = self
+    let r = rows, c = cols
+    for g in groups { precondition(g.lowerBound >= 0 && g.upperBound <= c, "softmax: group \(g) outside columns 0..<\(c)") }
+    let active = groups.filter { !$0.isEmpty }
+    guard r > 0, c > 0, !active.isEmpty else { return out }
+    var scratch = [Float](repeating: 0, count: c)
     out.withUnsafeMutableBufferPointer { o in
-      for i in 0..<rows {
-        let base = o.baseAddress! + i * cols
-        for g in groups { for j in g { base[j] = expf(base[j]) } }
+      scratch.withUnsafeMutableBufferPointer { sc in
+        guard let start = o.baseAddress, let e = sc.baseAddress else { return }
+        for i in 0..<r {
+          let row = start + i * c
+          for g in active {
+            let base = row + g.lowerBound, n = g.count
+            var m = -Float.infinity
+            for j in 0..<n { m = base[j] > m ? base[j] : m }
+            for j in 0..<n { base[j] -= m }
+          }
+          for j in 0..<c { e[j] = FastMath.exp(row[j]) }
+          for g in active {
+            let base = row + g.lowerBound, eg = e + g.lowerBound, n = g.count
+            var s: Float = 0
+            for j in 0..<n { s = Relaxed.sum(s, eg[j]) }
+            if logarithmic {
+              let logSum = FastMath.log(s)
+              for j in 0..<n { base[j] -= logSum }
+            } else {
+              let inverse = 1 / s
+              for j in 0..<n { base[j] = eg[j] * inverse }
+            }
+          }
+        }
       }
     }
     return out

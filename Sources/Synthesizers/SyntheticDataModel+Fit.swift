@@ -64,7 +64,7 @@ extension SyntheticDataModel {
       var config = RLSynConfiguration(preset: options.rlsynPreset ?? .automatic(rows: table.rowCount))
       options.rlsyn(&config)
       let trainer = try RLSynTrainer(configuration: config, layout: layout, data: data, seed: options.seed)
-      let configJSON = try JSONEncoder().encode(config)
+      let configJSON = try SyntheticDataModel.canonicalJSON(config)
       func model() -> SyntheticDataModel {
         SyntheticDataModel(kind: .rlsyn, encoder: encoder, generator: trainer.model, configurationJSON: configJSON,
                            summary: TrainingSummary(trainingRows: table.rowCount, seed: options.seed,

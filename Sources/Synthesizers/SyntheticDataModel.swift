@@ -97,6 +97,13 @@ public final class SyntheticDataModel {
 
   // MARK: Files
 
+  /// JSON with sorted keys, so that equal values always give equal bytes (Foundation's key order is not stable).
+  static func canonicalJSON<T: Encodable>(_ value: T) throws -> Data {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys]
+    return try encoder.encode(value)
+  }
+
   struct Header: Codable {
     var format: String
     var modelFormatVersion: Int
@@ -111,9 +118,7 @@ public final class SyntheticDataModel {
   public func save(to url: URL, createdBy: String = "rlsyn") throws {
     let header = Header(format: "rlsyn-model", modelFormatVersion: Self.modelFormatVersion, synthesizer: kind, createdBy: createdBy,
                         encoder: encoder, configuration: String(decoding: configurationJSON, as: UTF8.self), summary: summary)
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.sortedKeys]
-    let metadata = try encoder.encode(header)
+    let metadata = try Self.canonicalJSON(header)
     try ParameterArchive(metadata: metadata, parameters: generator.parameters).write(to: url)
   }
 

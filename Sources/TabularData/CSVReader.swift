@@ -10,6 +10,7 @@ public struct CSVReadOptions: Sendable {
   /// The name used for the file in error messages; defaults to the path as given.
   public var displayName: String?
 
+  /// Options with the default NA tokens, a comma separator and the path as display name.
   public init(missingTokens: [String] = ["NA", "N/A", "NaN", "NULL"], delimiter: UInt8 = UInt8(ascii: ","), displayName: String? = nil) {
     self.missingTokens = missingTokens; self.delimiter = delimiter; self.displayName = displayName
   }
@@ -63,6 +64,9 @@ public struct CSVReader {
   }
 }
 
+/// Hands a value that is only read to concurrent workers.
+struct UncheckedSendable<T>: @unchecked Sendable { let value: T }
+
 private enum Terminator { case delimiter, endOfRecord, endOfFile }
 
 /// The RFC 4180 state machine over one byte buffer.
@@ -76,6 +80,8 @@ private struct Parser {
   let longestToken: Int
   var i = 0
   var line = 1
+  /// The header names, once read.
+  var names: [String] = []
   /// Whether the file holds any byte ≥ 0x80 (if not, UTF-8 validation is skipped).
   var hasNonASCII = false
 
@@ -100,7 +106,7 @@ private struct Parser {
     while true {
       scratch.removeAll(keepingCapacity: true)
       let startLine = line
-      let term = try scanField(into: &scratch, columnName: "#\(names.count + 1) of the header", rowForError: nil, startLine: startLine)
+      let term = try scanField(into: &scratch, column: names.count, rowForError: nil, startLine: startLine)
       if hasNonASCII, let bad = invalidUTF8Offset(scratch[...]) {
         throw TabularError(.invalidUTF8, file: name, line: startLine,
                            "header field \(names.count + 1) is not valid UTF-8 (byte 0x\(String(scratch[bad], radix: 16, uppercase: true)) at offset \(bad))")
@@ -109,36 +115,93 @@ private struct Parser {
       if term != .delimiter { break }
     }
     try DataTable.validateHeader(names, file: name)
+    self.names = names
 
-    // Data rows, appended straight into per-column buffers.
+    // Data rows: pass 1 finds field boundaries for a chunk of rows (serial, it must follow quotes),
+    // pass 2 copies each column's cells into its buffer (one worker per column).
     let columns = names.count
     let estimatedRows = Swift.max(16, (n - i) / Swift.max(1, estimateRecordLength()))
     var storage = (0..<columns).map { _ in CellColumn(reservingCells: estimatedRows, bytes: (n - i) / columns) }
     var lines: [Int32] = []
     lines.reserveCapacity(estimatedRows)
+    // ~16K fields per chunk: the boundaries (256 KB) and the chunk's bytes stay in L2 while the
+    // column workers of pass 2 read them at a stride (a 1M-field chunk made pass 2 miss on every cell).
+    let chunkRows = Swift.max(1, Swift.min(estimatedRows + 1, (1 << 14) / columns))
+    // Field k of the chunk spans bytes bounds[2k] ..< bounds[2k + 1] (quotes included).
+    var bounds = [Int](repeating: 0, count: 2 * chunkRows * columns)
     var rows = 0
+    var rowsInChunk = 0
+    let lf = UInt8(ascii: "\n"), cr = UInt8(ascii: "\r"), quote = UInt8(ascii: "\""), d = delimiter
     skipBlankLines()
-    while i < n {
-      let startLine = line
-      var c = 0
-      while true {
-        if c == columns {
-          throw TabularError(.raggedRow, file: name, row: rows + 1, line: startLine,
-                             "the row has more than the \(columns) fields of the header")
+    try bounds.withUnsafeMutableBufferPointer { b in
+      do {
+        while i < n {
+          let startLine = line
+          var c = 0
+          var k = 2 * rowsInChunk * columns
+          while true {
+            if c == columns {
+              throw TabularError(.raggedRow, file: name, row: rows + 1, line: startLine,
+                                 "the row has more than the \(columns) fields of the header")
+            }
+            let start = i
+            var j = i
+            if j < n && p[j] == quote {
+              let openLine = line
+              j += 1
+              while true {
+                while j < n && p[j] != quote {
+                  if p[j] == lf || (p[j] == cr && (j + 1 >= n || p[j + 1] != lf)) { line += 1 }
+                  j += 1
+                }
+                if j >= n {
+                  throw TabularError(.unbalancedQuote, file: name, row: rows + 1, line: startLine, column: names[c],
+                                     "a quoted field opened on line \(openLine) is never closed (unbalanced quote)")
+                }
+                if j + 1 < n && p[j + 1] == quote { j += 2; continue }   // doubled quote
+                j += 1                                                    // closing quote
+                break
+              }
+              if j < n && p[j] != d && p[j] != lf && p[j] != cr {
+                throw TabularError(.textAfterQuote, file: name, row: rows + 1, line: line, column: names[c],
+                                   "unexpected text after a closing quote (a quote inside a quoted field must be doubled)")
+              }
+            } else {
+              while j < n {
+                let byte = p[j]
+                if byte == d || byte == lf || byte == cr { break }
+                j += 1
+              }
+            }
+            b[k] = start; b[k + 1] = j; k += 2
+            c += 1
+            if j >= n { i = n; break }
+            let byte = p[j]
+            if byte == d { i = j + 1; continue }
+            i = (byte == cr && j + 1 < n && p[j + 1] == lf) ? j + 2 : j + 1
+            line += 1
+            break
+          }
+          if c != columns {
+            throw TabularError(.raggedRow, file: name, row: rows + 1, line: startLine,
+                               "the row has \(c) field\(c == 1 ? "" : "s"), the header has \(columns) (nothing for '\(names[c])')")
+          }
+          lines.append(Int32(truncatingIfNeeded: startLine))
+          rows += 1
+          rowsInChunk += 1
+          if rowsInChunk == chunkRows {
+            try copyCells(b, rows: rowsInChunk, firstRow: rows - rowsInChunk, lines: lines, into: &storage)
+            rowsInChunk = 0
+          }
+          skipBlankLines()
         }
-        let before = storage[c].bytes.count
-        let term = try scanField(into: &storage[c].bytes, columnName: names[c], rowForError: rows + 1, startLine: startLine)
-        try finishCell(&storage[c], from: before, row: rows + 1, line: startLine, column: names[c])
-        c += 1
-        if term != .delimiter { break }
+        if rowsInChunk > 0 { try copyCells(b, rows: rowsInChunk, firstRow: rows - rowsInChunk, lines: lines, into: &storage) }
+      } catch let error as TabularError where error.code != .invalidUTF8 {
+        // A structural error found by pass 1; an invalid cell in an earlier row of the same chunk
+        // (found only by pass 2) comes first in the file, so report that one if there is one.
+        if rowsInChunk > 0 { try copyCells(b, rows: rowsInChunk, firstRow: rows - rowsInChunk, lines: lines, into: &storage) }
+        throw error
       }
-      if c != columns {
-        throw TabularError(.raggedRow, file: name, row: rows + 1, line: startLine,
-                           "the row has \(c) field\(c == 1 ? "" : "s"), the header has \(columns) (nothing for '\(names[c])')")
-      }
-      lines.append(Int32(truncatingIfNeeded: startLine))
-      rows += 1
-      skipBlankLines()
     }
     if rows == 0 {
       throw TabularError(.headerOnly, file: name, "the file has a header but no data rows")
@@ -146,27 +209,83 @@ private struct Parser {
     return DataTable(columnNames: names, storage: storage, rowCount: rows, source: name, lineNumbers: lines)
   }
 
-  /// Marks the cell just scanned as missing (and drops its bytes) when it is empty or an NA token;
-  /// validates UTF-8 when the file is not pure ASCII.
-  @inline(__always)
-  mutating func finishCell(_ column: inout CellColumn, from before: Int, row: Int, line: Int, column name: String) throws {
-    let length = column.bytes.count - before
-    if length == 0 { column.appendMissing(); return }
-    if length <= longestToken && isMissingToken(column.bytes[before...]) {
-      column.bytes.removeLast(length)
-      column.appendMissing()
-      return
+  /// Pass 2: copies the cells of `rows` rows (bounds from pass 1) into their columns, in parallel
+  /// over columns: unquoting, NA tokens → missing, UTF-8 validation when the file is not ASCII.
+  func copyCells(_ bounds: UnsafeMutableBufferPointer<Int>, rows: Int, firstRow: Int, lines: [Int32],
+                 into storage: inout [CellColumn]) throws {
+    let columns = storage.count
+    let failure = FirstError()
+    let b = SharedMutable(base: bounds.baseAddress!)
+    let src = SharedMutable(base: UnsafeMutablePointer(mutating: p))
+    let parser = UncheckedSendable(value: self)
+    storage.withUnsafeMutableBufferPointer { out in
+      let o = SharedMutable(base: out.baseAddress!)
+      let work = { @Sendable (c: Int) in
+        let me = parser.value
+        do { try me.copyColumn(c, b.base, rows: rows, columns: columns, src: src.base, into: &o.base[c]) }
+        catch let error as CellError {
+          let row = firstRow + error.row
+          failure.record(row: row, column: c, TabularError(.invalidUTF8, file: me.name, row: row + 1, line: Int(lines[row]),
+                                                           column: me.names[c], error.message))
+        } catch {
+          failure.record(row: firstRow, column: c, error)
+        }
+      }
+      if rows * columns < 2048 { for c in 0..<columns { work(c) } }
+      else { DispatchQueue.concurrentPerform(iterations: columns, execute: work) }
     }
-    if hasNonASCII, let bad = invalidUTF8Offset(column.bytes[before...]) {
-      throw TabularError(.invalidUTF8, file: self.name, row: row, line: line, column: name,
-                         "the cell is not valid UTF-8 (byte 0x\(String(column.bytes[before + bad], radix: 16, uppercase: true)) at offset \(bad))")
-    }
-    column.closeCell()
+    try failure.rethrow()
   }
 
-  func isMissingToken(_ cell: ArraySlice<UInt8>) -> Bool {
+  /// A cell-level failure of pass 2, located by row within the chunk.
+  struct CellError: Error { let row: Int; let message: String }
+
+  /// Copies one column's cells of the chunk; throws ``CellError`` for invalid UTF-8.
+  func copyColumn(_ c: Int, _ bounds: UnsafeMutablePointer<Int>, rows: Int, columns: Int, src: UnsafeMutablePointer<UInt8>,
+                  into column: inout CellColumn) throws {
+    var total = 0
+    for r in 0..<rows { let k = 2 * (r * columns + c); total += bounds[k + 1] - bounds[k] }
+    let quote = UInt8(ascii: "\"")
+    var ends = [Int](repeating: 0, count: rows)
+    var missing = [Bool](repeating: false, count: rows)
+    let base = column.bytes.count
+    // Grow once per chunk and write through a pointer; the exact length is set at the end.
+    column.bytes.append(contentsOf: repeatElement(0, count: total))
+    var used = base
+    try column.bytes.withUnsafeMutableBufferPointer { dest in
+      for r in 0..<rows {
+        let k = 2 * (r * columns + c)
+        var start = bounds[k], end = bounds[k + 1]
+        let cellStart = used
+        if end > start && src[start] == quote {
+          start += 1; end -= 1                         // drop the enclosing quotes, undo doubled ones
+          var j = start
+          while j < end {
+            dest[used] = src[j]; used += 1
+            j += (src[j] == quote) ? 2 : 1
+          }
+        } else if end > start {
+          (dest.baseAddress! + used).update(from: src + start, count: end - start)
+          used += end - start
+        }
+        let length = used - cellStart
+        if length == 0 || (length <= longestToken && isMissingToken(UnsafeBufferPointer(start: dest.baseAddress! + cellStart, count: length))) {
+          used = cellStart
+          missing[r] = true
+        } else if hasNonASCII, let bad = invalidUTF8Offset(UnsafeBufferPointer(start: dest.baseAddress! + cellStart, count: length)) {
+          throw CellError(row: r, message: "the cell is not valid UTF-8 (byte 0x\(String(dest[cellStart + bad], radix: 16, uppercase: true)) at offset \(bad))")
+        }
+        ends[r] = used
+      }
+    }
+    column.bytes.removeLast(column.bytes.count - used)
+    column.ends.append(contentsOf: ends)
+    column.missing.append(contentsOf: missing)
+  }
+
+  func isMissingToken(_ cell: UnsafeBufferPointer<UInt8>) -> Bool {
     outer: for token in tokens where token.count == cell.count {
-      var k = cell.startIndex
+      var k = 0
       for t in token {
         var b = cell[k]
         if b >= 65 && b <= 90 { b |= 0x20 }
@@ -180,7 +299,8 @@ private struct Parser {
 
   /// Scans one field starting at `i` and appends its unescaped bytes to `dest`.
   @inline(__always)
-  mutating func scanField(into dest: inout [UInt8], columnName: String, rowForError: Int?, startLine: Int) throws -> Terminator {
+  mutating func scanField(into dest: inout [UInt8], column: Int, rowForError: Int?, startLine: Int) throws -> Terminator {
+    // Column names are looked up only when an error is raised (passing the name per cell costs a retain).
     let cr = UInt8(ascii: "\r"), lf = UInt8(ascii: "\n"), quote = UInt8(ascii: "\"")
     if i < n && p[i] == quote {
       let openLine = line
@@ -194,7 +314,7 @@ private struct Parser {
         dest.append(contentsOf: UnsafeBufferPointer(start: p + i, count: j - i))
         if j >= n {
           throw TabularError(.unbalancedQuote, file: name, row: rowForError, line: rowForError == nil ? openLine : startLine,
-                             column: rowForError == nil ? nil : columnName,
+                             column: rowForError == nil ? nil : names[column],
                              "a quoted field opened on line \(openLine) is never closed (unbalanced quote)")
         }
         if j + 1 < n && p[j + 1] == quote {        // doubled quote → one quote
@@ -210,7 +330,7 @@ private struct Parser {
       if c == delimiter { i += 1; return .delimiter }
       if c == lf { i += 1; line += 1; return .endOfRecord }
       if c == cr { i += (i + 1 < n && p[i + 1] == lf) ? 2 : 1; line += 1; return .endOfRecord }
-      throw TabularError(.textAfterQuote, file: name, row: rowForError, line: line, column: rowForError == nil ? nil : columnName,
+      throw TabularError(.textAfterQuote, file: name, row: rowForError, line: line, column: rowForError == nil ? nil : names[column],
                          "unexpected text after a closing quote (a quote inside a quoted field must be doubled)")
     }
     var j = i
@@ -262,6 +382,11 @@ private struct Parser {
 /// The offset of the first byte that breaks UTF-8 well-formedness (overlong forms, surrogates and
 /// values above U+10FFFF included), or `nil` if `bytes` is valid.
 func invalidUTF8Offset(_ bytes: ArraySlice<UInt8>) -> Int? {
+  bytes.withUnsafeBufferPointer { invalidUTF8Offset($0) }
+}
+
+/// See ``invalidUTF8Offset(_:)-(ArraySlice<UInt8>)``.
+func invalidUTF8Offset(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
   var k = bytes.startIndex
   let end = bytes.endIndex
   while k < end {

@@ -24,24 +24,27 @@ public struct CSVWriter {
         appendField(Array(name.utf8)[...], delimiter: delimiter, to: &buffer)
       }
       buffer.append(UInt8(ascii: "\n"))
-      let columns = table.storage
-      let singleColumn = columns.count == 1
-      for r in 0..<table.rowCount {
-        for c in 0..<columns.count {
-          if c > 0 { buffer.append(delimiter) }
-          let column = columns[c]
-          if column.missing[r] {
-            if singleColumn { buffer.append(contentsOf: [UInt8(ascii: "\""), UInt8(ascii: "\"")]) }
-            continue
+      let singleColumn = table.storage.count == 1
+      // Borrow the columns through one buffer pointer: copying a CellColumn per cell would retain
+      // and release its three arrays every time.
+      try table.storage.withUnsafeBufferPointer { columns in
+        for r in 0..<table.rowCount {
+          for c in 0..<columns.count {
+            if c > 0 { buffer.append(delimiter) }
+            if columns[c].missing[r] {
+              if singleColumn { buffer.append(contentsOf: [UInt8(ascii: "\""), UInt8(ascii: "\"")]) }
+              continue
+            }
+            let start = r == 0 ? 0 : columns[c].ends[r - 1], end = columns[c].ends[r]
+            columns[c].bytes.withUnsafeBufferPointer { p in
+              appendField(UnsafeBufferPointer(rebasing: p[start..<end]), delimiter: delimiter, to: &buffer)
+            }
           }
-          column.bytes.withUnsafeBufferPointer { p in
-            appendField(UnsafeBufferPointer(rebasing: p[column.start(r)..<column.ends[r]]), delimiter: delimiter, to: &buffer)
+          buffer.append(UInt8(ascii: "\n"))
+          if buffer.count >= 1 << 20 {
+            try sink(buffer)
+            buffer.removeAll(keepingCapacity: true)
           }
-        }
-        buffer.append(UInt8(ascii: "\n"))
-        if buffer.count >= 1 << 20 {
-          try sink(buffer)
-          buffer.removeAll(keepingCapacity: true)
         }
       }
       try sink(buffer)

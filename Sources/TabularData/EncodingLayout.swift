@@ -27,6 +27,7 @@ public struct EncodingOptions: Codable, Sendable, Equatable {
   /// beyond it, knots sit at evenly spaced probabilities. The model file stores ~12 bytes per knot.
   public var quantileKnots: Int
 
+  /// Quantile encoding with up to 10,000 knots, unless told otherwise.
   public init(numeric: NumericEncoding = .quantile, perColumn: [String: NumericEncoding] = [:], quantileKnots: Int = 10_000) {
     self.numeric = numeric; self.perColumn = perColumn; self.quantileKnots = quantileKnots
   }
@@ -49,6 +50,7 @@ public struct EncodedBlock: Codable, Sendable, Equatable {
   /// Whether this block is the missingness indicator of `column` (a Bernoulli column that is 1 where
   /// the cell is missing).
   public var isMissingIndicator: Bool
+  /// The head a generator needs for the block.
   public var distribution: BlockDistribution
   /// The matrix columns of the block.
   public var range: Range<Int>
@@ -56,6 +58,7 @@ public struct EncodedBlock: Codable, Sendable, Equatable {
   /// "missing" level (always the group's last column).
   public var missingLevel: Int?
 
+  /// A block of `range` belonging to source column `column`.
   public init(column: String, isMissingIndicator: Bool, distribution: BlockDistribution, range: Range<Int>, missingLevel: Int? = nil) {
     self.column = column; self.isMissingIndicator = isMissingIndicator; self.distribution = distribution
     self.range = range; self.missingLevel = missingLevel
@@ -78,8 +81,11 @@ public struct EncodingLayout: Codable, Sendable, Equatable {
   public var width: Int
   /// Every block, in matrix order.
   public var blocks: [EncodedBlock]
+  /// The Gaussian columns, one per continuous or integer source column (first in the matrix).
   public var gaussianColumns: Range<Int>
+  /// The Bernoulli columns: binary values, then missingness indicators (after the Gaussian ones).
   public var bernoulliColumns: Range<Int>
+  /// One contiguous one-hot group per categorical source column (last in the matrix).
   public var categoricalGroups: [Range<Int>]
   /// For each Gaussian column (in order), the matrix column of its missingness indicator, if any.
   public var missingIndicatorForGaussian: [Int?]

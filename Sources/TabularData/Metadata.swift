@@ -24,16 +24,26 @@ public struct Metadata: Codable, Sendable, Equatable {
 
   /// One column's entry.
   public struct Column: Codable, Sendable, Equatable {
+    /// SDV semantic type: `numerical`, `categorical`, `boolean` or `id`.
     public var sdtype: String
+    /// SDV storage type of a numerical column (`Int64`, `Float`, …): integer or continuous.
     public var computerRepresentation: String?
+    /// Ours: the exact kind, overriding what `sdtype` implies.
     public var kind: ColumnKind?
+    /// Ours, informational: whether the column had missing cells.
     public var missing: Bool?
+    /// Ours, informational: the observed minimum (`min`).
     public var minimum: Double?
+    /// Ours, informational: the observed maximum (`max`).
     public var maximum: Double?
+    /// Ours: the level list and its order (binary, categorical, constant columns).
     public var categories: [String]?
+    /// Ours: fraction digits of decoded values of a continuous column.
     public var decimals: Int?
+    /// Ours: this column's own limit on the number of levels.
     public var maxCategories: Int?
 
+    /// An entry; only `sdtype` is required.
     public init(sdtype: String, computerRepresentation: String? = nil, kind: ColumnKind? = nil, missing: Bool? = nil,
                 minimum: Double? = nil, maximum: Double? = nil, categories: [String]? = nil, decimals: Int? = nil,
                 maxCategories: Int? = nil) {
@@ -61,6 +71,7 @@ public struct Metadata: Codable, Sendable, Equatable {
   /// The file it was read from (for error messages); not part of the JSON.
   public var source: String?
 
+  /// Metadata with the given entries; `columnOrder` defaults to alphabetical.
   public init(columns: [String: Column], columnOrder: [String]? = nil, outcome: String? = nil, primaryKey: String? = nil) {
     self.columns = columns
     self.columnOrder = columnOrder ?? columns.keys.sorted()
@@ -72,6 +83,7 @@ public struct Metadata: Codable, Sendable, Equatable {
     case primaryKey = "primary_key"
   }
 
+  /// Decodes the JSON shape described above (for model files).
   public init(from decoder: Decoder) throws {
     let c = try decoder.container(keyedBy: CodingKeys.self)
     columns = try c.decode([String: Column].self, forKey: .columns)
@@ -80,6 +92,7 @@ public struct Metadata: Codable, Sendable, Equatable {
     primaryKey = try c.decodeIfPresent(String.self, forKey: .primaryKey)
   }
 
+  /// Encodes the JSON shape described above, plus `column_order`.
   public func encode(to encoder: Encoder) throws {
     var c = encoder.container(keyedBy: CodingKeys.self)
     try c.encode("SINGLE_TABLE_V1", forKey: .specVersion)

@@ -1,3 +1,5 @@
+import Foundation
+
 /// What one pass over a column's cells learns.
 struct ColumnStatistics {
   var nonMissing = 0
@@ -13,13 +15,10 @@ struct ColumnStatistics {
   var minDecimals = Int.max
   var minimum = Double.infinity
   var maximum = -Double.infinity
-  /// Numeric values of the non-missing cells (collected while the column is all-numeric).
-  var values: [Double] = []
   /// Distinct spellings.
   var spellings = ByteSliceIndex()
 
   init(_ column: CellColumn) {
-    values.reserveCapacity(column.count)
     column.bytes.withUnsafeBufferPointer { all in
       let base = all.baseAddress
       for r in 0..<column.count {
@@ -31,7 +30,6 @@ struct ColumnStatistics {
         guard allNumeric else { continue }
         if let number = base.flatMap({ parseNumber($0 + s, e - s) }), number.value.isFinite {
           numericCount += 1
-          values.append(number.value)
           if !number.isWhole { allWhole = false }
           maxDecimals = Swift.max(maxDecimals, number.decimals)
           minDecimals = Swift.min(minDecimals, number.decimals)
@@ -40,16 +38,23 @@ struct ColumnStatistics {
         } else {
           allNumeric = false
           firstTextRow = r
-          values = []
         }
       }
     }
     if minDecimals == .max { minDecimals = 0 }
   }
 
-  /// Distinct numeric values, ascending (only meaningful when ``allNumeric``).
+  /// Distinct numeric values, ascending (only meaningful when ``allNumeric``). Parsed from the
+  /// distinct spellings, not from every cell: a code column of 50,000 cells has a dozen spellings.
   func distinctValues() -> [Double] {
-    var sorted = values.sorted()
+    var sorted: [Double] = []
+    sorted.reserveCapacity(spellings.count)
+    for k in 0..<spellings.count {
+      spellings.keyBytes(k).withUnsafeBufferPointer { p in
+        if let base = p.baseAddress, let number = parseNumber(base, p.count) { sorted.append(number.value) }
+      }
+    }
+    sorted.sort()
     var k = 0
     for v in sorted where k == 0 || v != sorted[k - 1] { sorted[k] = v; k += 1 }
     sorted.removeLast(sorted.count - k)
@@ -93,12 +98,23 @@ extension Schema {
         throw TabularError(.unknownMetadataColumn, file: overrides.source ?? file, "the metadata's primary_key '\(key)' is not a column of the data")
       }
     }
+    // Columns are independent: infer them on all cores, then report the first failing column.
+    let count = table.columnCount
+    let results = UnsafeMutablePointer<Result<ColumnSchema, Error>?>.allocate(capacity: count)
+    results.initialize(repeating: nil, count: count)
+    defer { results.deinitialize(count: count); results.deallocate() }
+    let shared = SharedMutable(base: results)
+    let entries: [Metadata.Column?] = table.columnNames.map { name in
+      overrides?.columns[name] ?? (overrides?.primaryKey == name ? Metadata.Column(sdtype: "id") : nil)
+    }
+    DispatchQueue.concurrentPerform(iterations: count) { index in
+      shared.base[index] = Result { try inferColumn(table, index, override: entries[index], options: options) }
+    }
     var columns: [ColumnSchema] = []
     var warnings: [String] = []
     for (index, name) in table.columnNames.enumerated() {
-      var entry = overrides?.columns[name]
-      if entry == nil, overrides?.primaryKey == name { entry = Metadata.Column(sdtype: "id") }
-      let column = try inferColumn(table, index, override: entry, options: options)
+      let entry = entries[index]
+      let column = try results[index]!.get()
       if column.kind == .identifier {
         warnings.append("column '\(name)' is an identifier (\(entry == nil ? "a different value in every row" : "declared in the metadata")); it is left out of the model and written as row numbers")
       }

@@ -22,8 +22,9 @@ public struct ColumnSchema: Codable, Sendable, Equatable {
   public var kind: ColumnKind
   /// Whether any cell is missing.
   public var hasMissing: Bool
-  /// Smallest and largest value of a numeric column (also of numeric codes); `nil` for text.
+  /// Smallest value of a numeric column (also of numeric codes); `nil` for text.
   public var minimum: Double?
+  /// Largest value of a numeric column (also of numeric codes); `nil` for text.
   public var maximum: Double?
   /// The levels of a binary, categorical or constant column, exactly as spelled in the file:
   /// numeric codes in increasing value, text in byte (code point) order. For a binary column the
@@ -42,6 +43,7 @@ public struct ColumnSchema: Codable, Sendable, Equatable {
   /// Number of distinct non-missing values (by value for numeric columns, by spelling for text).
   public var distinctCount: Int
 
+  /// A column description; inference fills every field, tests may give only a few.
   public init(name: String, kind: ColumnKind, hasMissing: Bool = false, minimum: Double? = nil, maximum: Double? = nil,
               categories: [String] = [], categoriesAreNumeric: Bool = false, decimals: Int = 0, minimumDecimals: Int = 0,
               missingCount: Int = 0, distinctCount: Int = 0) {
@@ -56,12 +58,14 @@ public struct ColumnSchema: Codable, Sendable, Equatable {
 
 /// The schema of a table: one ``ColumnSchema`` per CSV column, in file order.
 public struct Schema: Codable, Sendable, Equatable {
+  /// One entry per CSV column, in file order.
   public var columns: [ColumnSchema]
   /// Notes for the user produced by inference (identifier columns left out, …).
   public var warnings: [String]
   /// The binary outcome column, when the user named one (see ``validateOutcome(_:in:)``).
   public var outcome: String?
 
+  /// A schema from its parts.
   public init(columns: [ColumnSchema], warnings: [String] = [], outcome: String? = nil) {
     self.columns = columns; self.warnings = warnings; self.outcome = outcome
   }
@@ -106,6 +110,7 @@ public struct InferenceOptions: Sendable, Equatable {
   /// Fewer data rows than this cannot be described (every column would look constant).
   public var minimumRows: Int
 
+  /// The documented defaults: 6, 15, 100, 20 and 2.
   public init(maxCodeLevels: Int = 6, maxCodeBookLevels: Int = 15, maxCategories: Int = 100,
               identifierMinimumRows: Int = 20, minimumRows: Int = 2) {
     self.maxCodeLevels = maxCodeLevels; self.maxCodeBookLevels = maxCodeBookLevels; self.maxCategories = maxCategories

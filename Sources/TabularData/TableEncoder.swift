@@ -37,8 +37,11 @@ struct ColumnCoder: Codable, Sendable, Equatable {
 /// training rows: the schema fixes the levels and which columns can be missing, the training rows fix
 /// the transforms and the clipping range.
 public struct TableEncoder: Codable, Sendable {
+  /// Where each source column lives in the matrix.
   public var layout: EncodingLayout
+  /// The schema the encoder was fitted with (column order of decoded tables).
   public var schema: Schema
+  /// The options it was fitted with.
   public var options: EncodingOptions
   var coders: [ColumnCoder]
 

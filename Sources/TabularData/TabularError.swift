@@ -15,6 +15,7 @@ public struct TabularError: Error, Equatable, Sendable, CustomStringConvertible,
     case writeFailed, invalidArgument
   }
 
+  /// The kind of failure.
   public var code: Code
   /// The file the data came from (as given by the user), if any.
   public var file: String?
@@ -27,6 +28,7 @@ public struct TabularError: Error, Equatable, Sendable, CustomStringConvertible,
   /// Human-readable explanation, without the location prefix.
   public var detail: String
 
+  /// An error; `row` is 1-based, `line` the file line where that row starts.
   public init(_ code: Code, file: String? = nil, row: Int? = nil, line: Int? = nil, column: String? = nil, _ detail: String) {
     self.code = code; self.file = file; self.row = row; self.line = line; self.column = column; self.detail = detail
   }
@@ -44,14 +46,8 @@ public struct TabularError: Error, Equatable, Sendable, CustomStringConvertible,
     return text.replacingOccurrences(of: "\r", with: "\\r").replacingOccurrences(of: "\n", with: "\\n")
   }
 
+  /// Same as ``description`` (for `localizedDescription`).
   public var errorDescription: String? { description }
-
-  /// The same error with the file filled in when it was not known where it was thrown.
-  func inFile(_ name: String?) -> TabularError {
-    var copy = self
-    if copy.file == nil { copy.file = name }
-    return copy
-  }
 }
 
 /// Quotes a cell value for an error message, shortening very long values.

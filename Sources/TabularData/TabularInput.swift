@@ -2,7 +2,9 @@ import Foundation
 
 /// A data file read and described, ready for encoding.
 public struct LoadedTable: Sendable {
+  /// The cells as read.
   public var table: DataTable
+  /// The inferred schema, with metadata overrides and the outcome applied.
   public var schema: Schema
   /// The metadata file's contents, if one was given.
   public var metadata: Metadata?

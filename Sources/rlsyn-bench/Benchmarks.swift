@@ -2,6 +2,9 @@ import ArgumentParser
 
 /// Every benchmark subcommand, one line each.
 let registeredBenchmarks: [any ParsableCommand.Type] = [
+  CSVBenchmark.self,
   TrainingStepBenchmark.self,
+  ElementwiseBenchmark.self,
+  GEMMBenchmark.self,
   EvaluateBenchmark.self,
 ]

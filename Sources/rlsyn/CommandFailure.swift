@@ -1,6 +1,6 @@
 import ArgumentParser
 
-/// A failure reported as one line on stderr (`Error: …`) with exit status 1.
+/// A failure with a plain message; `reportingErrors` prints it as one line `error: …` with exit status 1.
 struct CommandFailure: Error, CustomStringConvertible {
   let description: String
   init(_ message: String) { description = message }

@@ -14,9 +14,8 @@ struct FitCommand: ParsableCommand {
       unless --preset is given; every hyperparameter below overrides it and is recorded in the model file.
       """)
 
-  @Argument(help: "The training table (CSV with a header row).") var data: String
+  @OptionGroup var input: DataInputOptions
   @Option(name: .long, help: "Where to write the model file.") var model: String
-  @Option(help: "An SDV-style metadata JSON that overrides the inferred column types.") var metadata: String?
   @Option(help: "Random seed: the same seed gives the same model on the same machine and thread count.") var seed: UInt64 = 0
   @Option(help: "Which synthesizer to fit: rlsyn, gan or diffusion.") var synthesizer: SynthesizerKind = .rlsyn
   @Option(help: "Hyperparameter preset: small or large (default: by row count).") var preset: RLSynConfiguration.Preset?
@@ -34,6 +33,8 @@ struct FitCommand: ParsableCommand {
   @Option(help: "Value-loss weight.") var valueCoefficient: Float?
   @Option(help: "Entropy bonus β.") var entropyCoefficient: Float?
   @Option(help: "Mean-matching penalty λm on continuous columns.") var meanPenalty: Float?
+  @Option(help: "Columns of the mean-matching penalty: continuous (paper) or all.") var meanPenaltyScope: RLSynConfiguration.MeanPenaltyScope?
+  @Option(help: "Apply the R1 penalty every N discriminator steps (weight γ·N).") var r1Interval: Int?
   @Flag(help: "Start the policy heads from random weights instead of the data's marginals.") var noMarginalInitialization = false
   @Option(help: "Numeric column encoding: quantile, standard or minmax.") var encoding: NumericEncoding = .quantile
   @Option(help: "Iterations between progress reports.") var logEvery: Int?
@@ -44,18 +45,14 @@ struct FitCommand: ParsableCommand {
   enum LogFormat: String, ExpressibleByArgument { case text, json }
 
   func run() throws {
+    try reportingErrors { try fit() }
+  }
+
+  func fit() throws {
     if let threads { BLAS.setThreadCount(threads) }
-    let dataURL = URL(fileURLWithPath: data), modelURL = URL(fileURLWithPath: model)
-    let table: DataTable
-    let schema: Schema
-    do {
-      table = try CSVReader.read(dataURL)
-      let overrides = try metadata.map { try Metadata.load(from: URL(fileURLWithPath: $0)) }
-      schema = try Schema.infer(from: table, overrides: overrides)
-    } catch { throw CommandFailure(error) }
-    if !quiet && logFormat == .text {
-      for warning in schema.warnings { FileHandle.standardError.write(Data("warning: \(warning)\n".utf8)) }
-    }
+    let modelURL = URL(fileURLWithPath: model)
+    let loaded = try input.load()
+    let table = loaded.table, schema = loaded.schema, data = input.data
     let options = FitOptions(seed: seed, encoding: EncodingOptions(numeric: encoding), rlsynPreset: preset, sourceFile: data) { c in
       if let v = iterations { c.iterations = v }
       if let v = batchSize { c.batchSize = v }
@@ -71,6 +68,8 @@ struct FitCommand: ParsableCommand {
       if let v = valueCoefficient { c.valueCoefficient = v }
       if let v = entropyCoefficient { c.entropyCoefficient = v }
       if let v = meanPenalty { c.meanPenalty = v }
+      if let v = meanPenaltyScope { c.meanPenaltyScope = v }
+      if let v = r1Interval { c.r1Interval = v }
       if noMarginalInitialization { c.marginalInitialization = false }
       if let v = logEvery { c.logEvery = v }
     }
@@ -91,13 +90,14 @@ struct FitCommand: ParsableCommand {
         throw CommandFailure("\(interrupted.reason); the last good model was written to \(model)")
       }
       throw CommandFailure(interrupted.reason)
-    } catch { throw CommandFailure(error) }
+    }
   }
 }
 
 extension SynthesizerKind: ExpressibleByArgument {}
 extension RLSynConfiguration.Preset: ExpressibleByArgument {}
 extension NumericEncoding: ExpressibleByArgument {}
+extension RLSynConfiguration.MeanPenaltyScope: ExpressibleByArgument {}
 
 /// Prints training progress as text lines on stderr or JSON lines on stdout.
 struct ProgressReporter {

@@ -19,10 +19,10 @@ struct SampleCommand: ParsableCommand {
   }
 
   func run() throws {
-    do {
+    try reportingErrors {
       let fitted = try SyntheticDataModel.load(from: URL(fileURLWithPath: model))
       let table = fitted.sample(rows: rows, seed: seed)
       try CSVWriter.write(table, to: URL(fileURLWithPath: output))
-    } catch { throw CommandFailure(error) }
+    }
   }
 }

@@ -82,6 +82,11 @@ import TestSupport
       #expect(error?.row == 2)
       #expect(error?.column == "b")
     }
+    // The earliest problem wins even when a later row is structurally broken.
+    let first = readError(Array("a,b\n1,x".utf8) + [0xFF] + Array("\n3,4,5\n".utf8))
+    #expect(first?.code == .invalidUTF8)
+    #expect(first?.row == 1)
+
     let header = readError(Array("a,".utf8) + [0xFF] + Array("\n1,2\n".utf8))
     #expect(header?.code == .invalidUTF8)
     #expect(header?.line == 1)

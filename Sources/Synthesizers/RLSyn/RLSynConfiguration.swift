@@ -24,6 +24,15 @@ public struct RLSynConfiguration: Codable, Sendable, Equatable {
     public static func automatic(rows: Int) -> Preset { rows <= smallRowLimit ? .small : .large }
   }
 
+  /// The columns the mean-matching penalty applies to.
+  public enum MeanPenaltyScope: String, Codable, Sendable, CaseIterable {
+    /// Continuous (Gaussian) columns only, as in the paper.
+    case continuous
+    /// Every column: Gaussian means, Bernoulli prevalences and categorical level frequencies
+    /// (our extension; it keeps the marginals in place while PPO learns dependencies).
+    case all
+  }
+
   /// Which preset the values came from (informational).
   public var preset: Preset
   /// Policy updates (each: one rollout batch, `ppoEpochs` PPO steps, `discriminatorSteps` D steps).
@@ -52,8 +61,14 @@ public struct RLSynConfiguration: Codable, Sendable, Equatable {
   public var valueCoefficient: Float
   /// Entropy bonus β.
   public var entropyCoefficient: Float
-  /// Mean-matching penalty λm on the continuous columns' expected values.
+  /// Mean-matching penalty λm: `λm · Σ_j (E[x_j] − x̄_j)² / Var(x_j)` over the columns in ``meanPenaltyScope``,
+  /// with expectations from the policy's parameters (μ, σ(logit), softmax), so the penalty has a gradient.
   public var meanPenalty: Float
+  /// Which columns the mean-matching penalty covers.
+  public var meanPenaltyScope: MeanPenaltyScope
+  /// Apply the R1 penalty on every `r1Interval`-th discriminator step, with weight `γ · r1Interval`
+  /// ("lazy regularisation", Karras et al. 2020); 1 = every step, as in the paper.
+  public var r1Interval: Int
   /// Bounds of the Gaussian heads' log standard deviation.
   public var logStdRange: ClosedRange<Float>
   /// Start the heads at the training data's marginals (prevalences, level frequencies, means and spreads).
@@ -73,6 +88,8 @@ public struct RLSynConfiguration: Codable, Sendable, Equatable {
       policyLearningRate = 1e-3; discriminatorLearningRate = 2e-4; r1Gamma = 5; discriminatorSteps = 3
       ppoEpochs = 2; clipEpsilon = 0.1; valueCoefficient = 0.5; entropyCoefficient = 1e-3; meanPenalty = 0
     }
+    meanPenaltyScope = .all
+    r1Interval = 1
     logStdRange = -4...1
     marginalInitialization = true
     logEvery = 10
@@ -90,6 +107,7 @@ public struct RLSynConfiguration: Codable, Sendable, Equatable {
     if discriminatorSteps < 0 || ppoEpochs < 1 { return "need at least one PPO epoch and a non-negative number of discriminator steps" }
     if !(clipEpsilon > 0 && clipEpsilon < 1) { return "clip ε must be in (0, 1)" }
     if r1Gamma < 0 || entropyCoefficient < 0 || meanPenalty < 0 || valueCoefficient < 0 { return "penalty weights must be non-negative" }
+    if r1Interval < 1 { return "the R1 interval must be at least 1" }
     if logStdRange.lowerBound >= logStdRange.upperBound { return "log-std range must be non-empty" }
     return nil
   }

@@ -59,8 +59,10 @@ public final class RLSynTrainer {
   var rng: RandomSource
   var realOrder: [Int] = []
   var realCursor = 0
-  /// Mean of each Gaussian column over the training records (the mean-matching target).
-  let gaussianTarget: Matrix
+  /// Column means of the training records (the mean-matching targets), and `1 / variance` weights.
+  let columnMeans: Matrix
+  let inverseVariances: Matrix
+  var discriminatorStepCount = 0
   public private(set) var completedIterations = 0
 
   /// - Parameters:
@@ -80,7 +82,8 @@ public final class RLSynTrainer {
     if configuration.marginalInitialization { model.policy.initializeToMarginals(of: data) }
     policyOptimizer = Adam(parameters: model.policy.parameters, learningRate: configuration.policyLearningRate)
     discriminatorOptimizer = Adam(parameters: discriminator.parameters, learningRate: configuration.discriminatorLearningRate)
-    gaussianTarget = data.columns(layout.gaussian).meanOverRows()
+    columnMeans = data.meanOverRows()
+    inverseVariances = data.varianceOverRows().map { 1 / Swift.max($0, 1e-4) }
   }
 
   var configuration: RLSynConfiguration { model.configuration }
@@ -116,18 +119,16 @@ public final class RLSynTrainer {
 
     // 2. PPO epochs over the same batch.
     var policyLoss: Float = 0, entropy: Float = 0
-    for _ in 0..<cfg.ppoEpochs {
-      let out = policy(z)
+    for epoch in 0..<cfg.ppoEpochs {
+      // The first epoch's parameters are the rollout's, so its recorded forward pass is reused.
+      let out = epoch == 0 ? rollout : policy(z)
       let logProbability = policy.logProbability(of: records, under: out)
       let surrogate = PPO.clippedSurrogateLoss(logProbability: logProbability, oldLogProbability: oldLogProbability,
                                                advantages: advantages, epsilon: cfg.clipEpsilon)
       let valueLoss = (out.value - Variable(rewards)).squared().mean()
       let h = policy.entropy(out, presence: presence).mean()
       var loss = surrogate + valueLoss * cfg.valueCoefficient - h * cfg.entropyCoefficient
-      if cfg.meanPenalty > 0 && model.layout.gaussian.count > 0 {
-        let generatedMeans = (out.mean * Variable(presence)).meanOverRows()
-        loss = loss + (generatedMeans - Variable(gaussianTarget)).squared().mean() * cfg.meanPenalty
-      }
+      if cfg.meanPenalty > 0 { loss = loss + meanMatchingPenalty(out, presence: presence) * cfg.meanPenalty }
       policyOptimizer.minimize(loss)
       policyLoss = surrogate.value.scalarValue
       entropy = h.value.scalarValue
@@ -142,16 +143,36 @@ public final class RLSynTrainer {
       for k in 0..<cfg.discriminatorSteps {
         let real = nextRealBatch(batch)
         let fake = fakes.rows((k * batch)..<((k + 1) * batch))
-        let (total, bce, penalty) = discriminator.loss(real: real, fake: fake, gamma: cfg.r1Gamma)
+        let lazy = discriminatorStepCount % cfg.r1Interval == 0
+        discriminatorStepCount += 1
+        let (total, bce, penalty) = discriminator.loss(real: real, fake: fake, gamma: lazy ? cfg.r1Gamma * Float(cfg.r1Interval) : 0)
         discriminatorOptimizer.minimize(total)
         dLoss = bce
-        r1 = penalty
+        if lazy { r1 = penalty / Float(cfg.r1Interval) }
       }
     }
     completedIterations += 1
     return RLSynProgress(iteration: completedIterations, iterations: cfg.iterations, meanReward: rewards.mean(),
                          discriminatorLoss: dLoss, r1Penalty: r1, policyLoss: policyLoss, entropy: entropy,
                          elapsedSeconds: 0, remainingSeconds: 0)
+  }
+
+  /// `Σ_j (E[x_j] − x̄_j)² / Var(x_j)` over the configured columns, where `E[x_j]` is the batch mean
+  /// of the policy's expected value of column j (μ·present, σ(logit), softmax probability).
+  func meanMatchingPenalty(_ out: RLSynPolicy.Output, presence: Matrix) -> Variable {
+    let layout = model.layout
+    var expected: [Variable] = []
+    var columns: [Range<Int>] = []
+    if layout.gaussian.count > 0 { expected.append(out.mean * Variable(presence)); columns.append(layout.gaussian) }
+    if configuration.meanPenaltyScope == .all {
+      if layout.bernoulli.count > 0 { expected.append(out.bernoulliLogits.sigmoid()); columns.append(layout.bernoulli) }
+      if layout.categorical.count > 0 { expected.append(out.categoricalLogProbabilities.exp()); columns.append(layout.categorical) }
+    }
+    guard !expected.isEmpty else { return Variable.scalar(0) }
+    let generated = Variable.concatenateColumns(expected).meanOverRows()
+    let target = Matrix.concatenateColumns(columns.map { columnMeans.columns($0) })
+    let weights = Matrix.concatenateColumns(columns.map { inverseVariances.columns($0) })
+    return ((generated - Variable(target)).squared() * Variable(weights)).sum()
   }
 
   /// Runs all iterations, reporting every `logEvery` iterations (and at the end).

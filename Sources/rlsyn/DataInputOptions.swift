@@ -38,7 +38,9 @@ private func writeStandardError(_ line: String) {
   FileHandle.standardError.write(Data((line + "\n").utf8))
 }
 
-/// The arguments of every command that reads a data file: the CSV and `--metadata`.
+/// The arguments of a command that reads a data file: the CSV and `--metadata`, read the same way
+/// everywhere (`TabularInput.load`). Errors come back as ``TabularError`` with a one-line message
+/// naming file, row and column; call it inside ``reportingErrors(_:)`` for exit status 1.
 struct DataInputOptions: ParsableArguments {
   @Argument(help: "The data, a CSV file with a header line.")
   var data: String
@@ -46,8 +48,7 @@ struct DataInputOptions: ParsableArguments {
   @Option(name: .long, help: ArgumentHelp("Metadata JSON (SDV single-table shape, as written by `rlsyn schema`) that overrides inferred column kinds.", valueName: "META.json"))
   var metadata: String?
 
-  /// Reads and describes the data, printing inference warnings; errors propagate (wrap the call in
-  /// ``reportingErrors(_:)``).
+  /// Reads and describes the data (checking `outcome` if given) and prints inference warnings.
   func load(outcome: String? = nil) throws -> LoadedTable {
     let loaded = try TabularInput.load(data: URL(fileURLWithPath: data), dataName: data,
                                        metadata: metadata.map { URL(fileURLWithPath: $0) }, metadataName: metadata,

@@ -1,0 +1,78 @@
+//===----------------------------------------------------------------------===//
+// `rlsyn self-check` under different BLAS environments (the real binary).
+//===----------------------------------------------------------------------===//
+
+import Foundation
+import Testing
+import TestSupport
+
+/// Whether Debian/Ubuntu/Fedora-style OpenBLAS is installed where the loader will find it.
+let openBLASInstalled: Bool = [
+  "/usr/lib/x86_64-linux-gnu/libopenblas.so.0", "/usr/lib/aarch64-linux-gnu/libopenblas.so.0",
+  "/usr/lib64/libopenblas.so.0", "/usr/lib/libopenblas.so.0", "/usr/local/lib/libopenblas.so.0",
+].contains { FileManager.default.fileExists(atPath: $0) }
+
+@Suite struct BLASSelectionTests {
+  /// The verdict line `self-check` prints for its GEMM-against-Double check.
+  func verdict(_ stdout: String) -> String? {
+    stdout.split(separator: "\n").first { $0.hasPrefix("GEMM check") }.map(String.init)
+  }
+
+  @Test(.enabled(if: openBLASInstalled, "needs libopenblas.so.0"))
+  func environmentCoreTypeIsRespected() throws {
+    let r = try CommandRunner.run(["self-check"], environment: ["OPENBLAS_CORETYPE": "Prescott"])
+    #expect(r.status == 0, "stderr: \(r.stderr)")
+    #expect(r.stdout.contains("core Prescott"), "\(r.stdout)")
+    #expect(r.stdout.contains("OPENBLAS_CORETYPE=Prescott from the environment"))
+    #expect(!r.stdout.contains("chosen from CPU flags"))
+    #expect(verdict(r.stdout)?.hasSuffix("→ correct") == true, "\(r.stdout)")
+  }
+
+  @Test func libraryNoneFallsBackToSwiftGEMM() throws {
+    let r = try CommandRunner.run(["self-check"], environment: ["RLSYN_BLAS_LIBRARY": "none"])
+    #expect(r.status == 0, "stderr: \(r.stderr)")
+    #expect(r.stdout.contains("RLSYN_BLAS_LIBRARY=none"))
+    #expect(r.stdout.contains("portable Swift GEMM"))
+    #expect(r.stdout.contains("Swift fallback"))
+    #expect(verdict(r.stdout)?.hasSuffix("→ correct") == true, "\(r.stdout)")
+  }
+
+  @Test(.enabled(if: openBLASInstalled && ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"] == nil,
+                 "needs libopenblas.so.0 and no OPENBLAS_CORETYPE in the test environment"))
+  func autoLeavesTheChoiceToOpenBLAS() throws {
+    let r = try CommandRunner.run(["self-check"], environment: ["RLSYN_BLAS_CORETYPE": "auto"])
+    #expect(r.status == 0, "stderr: \(r.stderr)")
+    #expect(r.stdout.contains("chosen by OpenBLAS itself: RLSYN_BLAS_CORETYPE=auto"), "\(r.stdout)")
+    #expect(!r.stdout.contains("chosen from CPU flags"))
+    #expect(verdict(r.stdout)?.hasSuffix("→ correct") == true, "\(r.stdout)")
+  }
+
+  @Test(.enabled(if: openBLASInstalled, "needs libopenblas.so.0"))
+  func unknownCoreTypeIsPassedThroughAndStillCorrect() throws {
+    // An unknown name is still the user's choice; OpenBLAS falls back to a core it supports.
+    let r = try CommandRunner.run(["self-check"], environment: ["OPENBLAS_CORETYPE": "NoSuchCore"])
+    #expect(r.status == 0, "stderr: \(r.stderr)")
+    #expect(r.stdout.contains("OPENBLAS_CORETYPE=NoSuchCore from the environment"))
+    #expect(verdict(r.stdout)?.hasSuffix("→ correct") == true, "\(r.stdout)")
+  }
+
+  @Test(.enabled(if: openBLASInstalled, "needs libopenblas.so.0"))
+  func defaultChoosesFastKernelsAndIsCorrect() throws {
+    let r = try CommandRunner.run(["self-check"])
+    #expect(r.status == 0, "stderr: \(r.stderr)")
+    #expect(r.stdout.contains("libopenblas"))
+    #expect(r.stdout.contains("core "))
+    #expect(verdict(r.stdout)?.hasSuffix("→ correct") == true, "\(r.stdout)")
+    if ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"] == nil,
+       let cpuinfo = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8),
+       let flagsLine = cpuinfo.split(separator: "\n").first(where: { $0.hasPrefix("flags") }) {
+      let flags = Set(flagsLine.split(separator: " ").map(String.init))
+      if flags.isSuperset(of: ["avx512f", "avx512bw", "avx512vl", "avx512dq"]) {
+        #expect(r.stdout.contains("OPENBLAS_CORETYPE=SkylakeX chosen from CPU flags"))
+      } else if flags.isSuperset(of: ["avx2", "fma"]) {
+        #expect(r.stdout.contains("OPENBLAS_CORETYPE=Haswell chosen from CPU flags"))
+        #expect(r.stdout.contains("core Haswell"))
+      }
+    }
+  }
+}

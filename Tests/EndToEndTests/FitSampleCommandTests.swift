@@ -1,0 +1,111 @@
+import Testing
+import Foundation
+import TestSupport
+import NeuralNetworks
+
+/// `rlsyn fit` and `rlsyn sample` through the real executable, on the bundled NHEFS table.
+@Suite struct FitSampleCommandTests {
+  /// A few iterations on small batches: these tests check behaviour, not quality.
+  let quick = ["--iterations", "6", "--batch-size", "64", "--discriminator-steps", "1", "--quiet"]
+
+  @Test func fitThenSampleWritesATableShapedLikeTheInput() throws {
+    let dir = try CommandRunner.temporaryDirectory()
+    let model = dir.appendingPathComponent("m.rlsyn").path, out = dir.appendingPathComponent("s.csv").path
+    let fit = try CommandRunner.run(["fit", CommandRunner.dataset("nhefs.csv").path, "--model", model] + quick)
+    #expect(fit.status == 0, "\(fit.stderr)")
+    let sample = try CommandRunner.run(["sample", model, "--rows", "250", "--output", out, "--seed", "3"])
+    #expect(sample.status == 0, "\(sample.stderr)")
+    let text = try String(contentsOfFile: out, encoding: .utf8)
+    let lines = text.split(separator: "\n", omittingEmptySubsequences: false).filter { !$0.isEmpty }
+    let header = try String(contentsOf: CommandRunner.dataset("nhefs.csv"), encoding: .utf8).split(separator: "\n")[0]
+    #expect(lines.count == 251)
+    #expect(lines[0] == header)
+    // Integer columns stay integers: `age` (third column) has no decimal point.
+    #expect(lines.dropFirst().allSatisfy { !$0.split(separator: ",", omittingEmptySubsequences: false)[2].contains(".") })
+    // Only the model and the sample: no temporary files left behind.
+    #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted() == ["m.rlsyn", "s.csv"])
+  }
+
+  @Test func sameSeedSameModelAndSample() throws {
+    let dir = try CommandRunner.temporaryDirectory()
+    var bytes: [Data] = [], samples: [String] = []
+    for k in 0..<2 {
+      let model = dir.appendingPathComponent("m\(k).rlsyn").path, out = dir.appendingPathComponent("s\(k).csv").path
+      let fit = try CommandRunner.run(["fit", CommandRunner.dataset("nhefs.csv").path, "--model", model, "--seed", "11", "--threads", "1"] + quick)
+      #expect(fit.status == 0, "\(fit.stderr)")
+      #expect(try CommandRunner.run(["sample", model, "--rows", "100", "--output", out, "--seed", "5"]).status == 0)
+      bytes.append(try Data(contentsOf: URL(fileURLWithPath: model)))
+      samples.append(try String(contentsOfFile: out, encoding: .utf8))
+    }
+    // Same parameters bit for bit, and the same description apart from the measured training time.
+    let archives = try bytes.map { try ParameterArchive(data: $0) }
+    #expect(archives[0].tensors.map(\.name) == archives[1].tensors.map(\.name))
+    for (a, b) in zip(archives[0].tensors, archives[1].tensors) {
+      #expect(a.value.storage.map(\.bitPattern) == b.value.storage.map(\.bitPattern), "\(a.name)")
+    }
+    func withoutTiming(_ data: Data) throws -> NSDictionary {
+      let object = try JSONSerialization.jsonObject(with: data) as! [String: Any]
+      var summary = object["summary"] as! [String: Any]
+      summary["seconds"] = nil
+      var copy = object
+      copy["summary"] = summary
+      return copy as NSDictionary
+    }
+    #expect(try withoutTiming(archives[0].metadata) == withoutTiming(archives[1].metadata))
+    #expect(samples[0] == samples[1], "same seed, same sample")
+    let other = dir.appendingPathComponent("other.csv").path
+    #expect(try CommandRunner.run(["sample", dir.appendingPathComponent("m0.rlsyn").path, "--rows", "100", "--output", other, "--seed", "6"]).status == 0)
+    #expect(try String(contentsOfFile: other, encoding: .utf8) != samples[0], "another seed, another sample")
+  }
+
+  @Test func jsonProgressIsOneObjectPerLine() throws {
+    let dir = try CommandRunner.temporaryDirectory()
+    let r = try CommandRunner.run(["fit", CommandRunner.dataset("nhefs.csv").path, "--model", dir.appendingPathComponent("m.rlsyn").path,
+                                   "--iterations", "4", "--batch-size", "32", "--discriminator-steps", "1", "--log-every", "2", "--log-format", "json"])
+    #expect(r.status == 0, "\(r.stderr)")
+    let lines = r.stdout.split(separator: "\n")
+    #expect(lines.count == 2)
+    for line in lines {
+      let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
+      #expect(object?["iteration"] != nil && object?["mean_reward"] != nil && object?["discriminator_loss"] != nil)
+      #expect(object?["elapsed_seconds"] != nil && object?["remaining_seconds"] != nil)
+    }
+  }
+
+  @Test func corruptOrForeignModelFilesAreRejected() throws {
+    let dir = try CommandRunner.temporaryDirectory()
+    let model = dir.appendingPathComponent("m.rlsyn")
+    #expect(try CommandRunner.run(["fit", CommandRunner.dataset("nhefs.csv").path, "--model", model.path] + quick).status == 0)
+    var bytes = [UInt8](try Data(contentsOf: model))
+    bytes[bytes.count / 2] ^= 0xFF
+    let corrupt = dir.appendingPathComponent("corrupt.rlsyn")
+    try Data(bytes).write(to: corrupt)
+    let out = dir.appendingPathComponent("never.csv").path
+    let r = try CommandRunner.run(["sample", corrupt.path, "--rows", "10", "--output", out])
+    #expect(r.status == 1)
+    #expect(r.stderr.contains("corrupt.rlsyn") && r.stderr.contains("checksum"))
+    #expect(!FileManager.default.fileExists(atPath: out))
+    let foreign = dir.appendingPathComponent("data.rlsyn")
+    try Data("age,sex\n1,2\n".utf8).write(to: foreign)
+    let f = try CommandRunner.run(["sample", foreign.path, "--rows", "10", "--output", out])
+    #expect(f.status == 1)
+    #expect(f.stderr.contains("not an rlsyn model"))
+    let missing = try CommandRunner.run(["sample", dir.appendingPathComponent("nope.rlsyn").path, "--rows", "10", "--output", out])
+    #expect(missing.status == 1)
+    #expect(missing.stderr.contains("nope.rlsyn"))
+  }
+
+  @Test func divergenceStopsWithAClearErrorAndKeepsTheLastGoodModel() throws {
+    let dir = try CommandRunner.temporaryDirectory()
+    let model = dir.appendingPathComponent("m.rlsyn").path
+    // An absurd learning rate overflows the parameters within a few iterations.
+    let r = try CommandRunner.run(["fit", CommandRunner.dataset("nhefs.csv").path, "--model", model, "--iterations", "50",
+                                   "--batch-size", "32", "--discriminator-steps", "1", "--log-every", "1", "--quiet",
+                                   "--policy-learning-rate", "1e30", "--discriminator-learning-rate", "1e30"])
+    #expect(r.status == 1)
+    #expect(r.stderr.contains("diverged"), "\(r.stderr)")
+    #expect(r.stderr.contains("last good model"))
+    let out = dir.appendingPathComponent("s.csv").path
+    #expect(try CommandRunner.run(["sample", model, "--rows", "20", "--output", out]).status == 0)
+  }
+}
