@@ -69,6 +69,9 @@ public struct RLSynConfiguration: Codable, Sendable, Equatable {
   /// Apply the R1 penalty on every `r1Interval`-th discriminator step, with weight `γ · r1Interval`
   /// ("lazy regularisation", Karras et al. 2020); 1 = every step, as in the paper.
   public var r1Interval: Int
+  /// Run the K discriminator steps concurrently with the PPO epochs (on fakes from the policy before
+  /// this iteration's update); `false` is the paper's order (D steps after the update, on fresh fakes).
+  public var concurrentDiscriminator: Bool
   /// Bounds of the Gaussian heads' log standard deviation.
   public var logStdRange: ClosedRange<Float>
   /// Start the heads at the training data's marginals (prevalences, level frequencies, means and spreads).
@@ -89,6 +92,7 @@ public struct RLSynConfiguration: Codable, Sendable, Equatable {
       ppoEpochs = 2; clipEpsilon = 0.1; valueCoefficient = 0.5; entropyCoefficient = 1e-3; meanPenalty = 0
     }
     meanPenaltyScope = .all
+    concurrentDiscriminator = true
     r1Interval = 1
     logStdRange = -4...1
     marginalInitialization = true
