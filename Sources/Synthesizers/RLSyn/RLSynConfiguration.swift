@@ -99,6 +99,37 @@ public struct RLSynConfiguration: Codable, Sendable, Equatable {
     logEvery = 10
   }
 
+  enum CodingKeys: String, CodingKey {
+    case preset, iterations, batchSize, noiseDimension, policyWidth, discriminatorWidth, policyLearningRate, discriminatorLearningRate, r1Gamma, discriminatorSteps, ppoEpochs, clipEpsilon, valueCoefficient, entropyCoefficient, meanPenalty, meanPenaltyScope, r1Interval, concurrentDiscriminator, logStdRange, marginalInitialization, logEvery
+  }
+
+  /// Decodes a stored configuration; fields a model file does not have (written by an earlier
+  /// build) take the preset's defaults.
+  public init(from decoder: Decoder) throws {
+    let c = try decoder.container(keyedBy: CodingKeys.self)
+    self.init(preset: try c.decode(Preset.self, forKey: .preset))
+    if let v = try c.decodeIfPresent(Int.self, forKey: .iterations) { iterations = v }
+    if let v = try c.decodeIfPresent(Int.self, forKey: .batchSize) { batchSize = v }
+    if let v = try c.decodeIfPresent(Int.self, forKey: .noiseDimension) { noiseDimension = v }
+    if let v = try c.decodeIfPresent(Int.self, forKey: .policyWidth) { policyWidth = v }
+    if let v = try c.decodeIfPresent(Int.self, forKey: .discriminatorWidth) { discriminatorWidth = v }
+    if let v = try c.decodeIfPresent(Float.self, forKey: .policyLearningRate) { policyLearningRate = v }
+    if let v = try c.decodeIfPresent(Float.self, forKey: .discriminatorLearningRate) { discriminatorLearningRate = v }
+    if let v = try c.decodeIfPresent(Float.self, forKey: .r1Gamma) { r1Gamma = v }
+    if let v = try c.decodeIfPresent(Int.self, forKey: .discriminatorSteps) { discriminatorSteps = v }
+    if let v = try c.decodeIfPresent(Int.self, forKey: .ppoEpochs) { ppoEpochs = v }
+    if let v = try c.decodeIfPresent(Float.self, forKey: .clipEpsilon) { clipEpsilon = v }
+    if let v = try c.decodeIfPresent(Float.self, forKey: .valueCoefficient) { valueCoefficient = v }
+    if let v = try c.decodeIfPresent(Float.self, forKey: .entropyCoefficient) { entropyCoefficient = v }
+    if let v = try c.decodeIfPresent(Float.self, forKey: .meanPenalty) { meanPenalty = v }
+    if let v = try c.decodeIfPresent(MeanPenaltyScope.self, forKey: .meanPenaltyScope) { meanPenaltyScope = v }
+    if let v = try c.decodeIfPresent(Int.self, forKey: .r1Interval) { r1Interval = v }
+    if let v = try c.decodeIfPresent(Bool.self, forKey: .concurrentDiscriminator) { concurrentDiscriminator = v }
+    if let v = try c.decodeIfPresent(ClosedRange<Float>.self, forKey: .logStdRange) { logStdRange = v }
+    if let v = try c.decodeIfPresent(Bool.self, forKey: .marginalInitialization) { marginalInitialization = v }
+    if let v = try c.decodeIfPresent(Int.self, forKey: .logEvery) { logEvery = v }
+  }
+
   /// The automatic preset for a table of `rows` rows.
   public static func automatic(rows: Int) -> RLSynConfiguration { RLSynConfiguration(preset: .automatic(rows: rows)) }
 
