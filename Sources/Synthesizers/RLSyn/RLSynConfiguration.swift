@@ -12,9 +12,10 @@
 public struct RLSynConfiguration: Codable, Sendable, Equatable {
   /// The two documented presets.
   public enum Preset: String, Codable, Sendable, CaseIterable {
-    /// Small tables (the paper's AI-READI setting): `K = 5` discriminator steps, `λm = 0.2`.
+    /// Small tables (≤ 5,000 rows; the paper's AI-READI regime): 800 iterations.
     case small
-    /// Large tables (the paper's MIMIC-IV setting): `K = 3`, `λm = 0`, wider discriminator, larger batches.
+    /// Larger tables: 2,000 iterations. (The paper's MIMIC-IV settings — batch 3,840, K = 3, λm = 0,
+    /// width-256 discriminator, 30,000 iterations — are a GPU budget; see `docs/rlsyn.md`.)
     case large
 
     /// Tables with at most this many rows get `small`.
@@ -83,20 +84,20 @@ public struct RLSynConfiguration: Codable, Sendable, Equatable {
     self.preset = preset
     switch preset {
     case .small:
-      iterations = 400; batchSize = 384; noiseDimension = 112; policyWidth = 128; discriminatorWidth = 128
-      policyLearningRate = 1e-3; discriminatorLearningRate = 2e-4; r1Gamma = 5; discriminatorSteps = 5
+      iterations = 800; batchSize = 384; noiseDimension = 112; policyWidth = 128; discriminatorWidth = 128
+      policyLearningRate = 1e-3; discriminatorLearningRate = 2e-4; r1Gamma = 5; discriminatorSteps = 3
       ppoEpochs = 3; clipEpsilon = 0.1; valueCoefficient = 0.5; entropyCoefficient = 1e-3; meanPenalty = 0.2
     case .large:
-      iterations = 400; batchSize = 1024; noiseDimension = 128; policyWidth = 128; discriminatorWidth = 256
+      iterations = 2000; batchSize = 384; noiseDimension = 112; policyWidth = 128; discriminatorWidth = 128
       policyLearningRate = 1e-3; discriminatorLearningRate = 2e-4; r1Gamma = 5; discriminatorSteps = 3
-      ppoEpochs = 2; clipEpsilon = 0.1; valueCoefficient = 0.5; entropyCoefficient = 1e-3; meanPenalty = 0
+      ppoEpochs = 3; clipEpsilon = 0.1; valueCoefficient = 0.5; entropyCoefficient = 1e-3; meanPenalty = 0.2
     }
     meanPenaltyScope = .all
     concurrentDiscriminator = true
-    r1Interval = 1
-    logStdRange = -4...1
+    r1Interval = 3
     marginalInitialization = true
-    logEvery = 10
+    logEvery = 50
+    logStdRange = -4...1
   }
 
   enum CodingKeys: String, CodingKey {
