@@ -14,7 +14,7 @@ public struct RLSynConfiguration: Codable, Sendable, Equatable {
   public enum Preset: String, Codable, Sendable, CaseIterable {
     /// Small tables (≤ 5,000 rows; the paper's AI-READI regime): 800 iterations.
     case small
-    /// Larger tables: 2,000 iterations. (The paper's MIMIC-IV settings — batch 3,840, K = 3, λm = 0,
+    /// Larger tables: 1,200 iterations with policy learning rate 2e-3. (The paper's MIMIC-IV settings — batch 3,840, K = 3, λm = 0,
     /// width-256 discriminator, 30,000 iterations — are a GPU budget; see `docs/rlsyn.md`.)
     case large
 
@@ -88,8 +88,8 @@ public struct RLSynConfiguration: Codable, Sendable, Equatable {
       policyLearningRate = 1e-3; discriminatorLearningRate = 2e-4; r1Gamma = 5; discriminatorSteps = 3
       ppoEpochs = 3; clipEpsilon = 0.1; valueCoefficient = 0.5; entropyCoefficient = 1e-3; meanPenalty = 0.2
     case .large:
-      iterations = 2000; batchSize = 384; noiseDimension = 112; policyWidth = 128; discriminatorWidth = 128
-      policyLearningRate = 1e-3; discriminatorLearningRate = 2e-4; r1Gamma = 5; discriminatorSteps = 3
+      iterations = 1200; batchSize = 384; noiseDimension = 112; policyWidth = 128; discriminatorWidth = 128
+      policyLearningRate = 2e-3; discriminatorLearningRate = 2e-4; r1Gamma = 5; discriminatorSteps = 3
       ppoEpochs = 3; clipEpsilon = 0.1; valueCoefficient = 0.5; entropyCoefficient = 1e-3; meanPenalty = 0.2
     }
     meanPenaltyScope = .all
