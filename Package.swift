@@ -60,7 +60,7 @@ let package = Package(
     .testTarget(name: "NeuralNetworksTests", dependencies: ["NeuralNetworks", "TestSupport"]),
     .testTarget(name: "TabularDataTests", dependencies: ["TabularData", "TestSupport"]),
     .testTarget(name: "SynthesizersTests", dependencies: ["Synthesizers", "TestSupport"]),
-    .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "TestSupport"]),
+    .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "TestSupport"], exclude: ["Fixtures"]),
     .testTarget(name: "ReportingTests", dependencies: ["Reporting", "TestSupport"]),
     .testTarget(name: "EndToEndTests", dependencies: ["TestSupport", "NeuralNetworks"], exclude: ["Fixtures"]),
   ]

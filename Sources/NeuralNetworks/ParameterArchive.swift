@@ -80,7 +80,7 @@ public struct ParameterArchive: Sendable {
 
   /// Writes the archive atomically: to a temporary file beside `url`, then renamed over it.
   public func write(to url: URL) throws {
-    try ArchiveFile.write(serialized(), to: url)
+    try AtomicFile.write(serialized(), to: url)
   }
 
   // MARK: Reading
@@ -153,26 +153,6 @@ public struct ParameterArchive: Sendable {
         throw ReadError(file: source, reason: "parameter '\(name)' is \(m.rows)×\(m.cols), expected \(p.rows)×\(p.cols)")
       }
       p.value = m
-    }
-  }
-}
-
-/// Writes files so that a crash never leaves a half-written result: temp file + rename.
-enum ArchiveFile {
-  static func write(_ data: Data, to url: URL) throws {
-    let dir = url.deletingLastPathComponent()
-    let temp = dir.appendingPathComponent(".\(url.lastPathComponent).tmp-\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0...UInt32.max))")
-    do {
-      try data.write(to: temp)
-      // POSIX rename replaces an existing file atomically. (Foundation's replaceItemAt fails on Linux
-      // when the destination exists, and removes it: re-fitting to the same model path lost the model.)
-      guard rename(temp.path, url.path) == 0 else {
-        throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: url.path,
-                                                       NSLocalizedDescriptionKey: "cannot move the finished file into place (\(String(cString: strerror(errno))))"])
-      }
-    } catch {
-      try? FileManager.default.removeItem(at: temp)
-      throw error
     }
   }
 }

@@ -12,12 +12,13 @@ import Glibc
 /// With glibc's defaults, a freed block of a few megabytes is either unmapped or
 /// trimmed off the top of the heap, so the next allocation of the same size takes
 /// one page fault per 4 KiB page and the kernel zeroes the memory again. Measured on
-/// 1M-float kernels, that made `x * 2 + 1` 25× slower than the loop itself (6.4 ms
-/// instead of 0.27 ms). ``keepFreedMemory()`` raises glibc's mmap and trim thresholds
-/// so that freed blocks are reused instead.
+/// 1M-float kernels, that made `x * 2 + 1` 20–30× slower than the loop itself (6–10 ms
+/// instead of 0.3 ms), and an MLP 100-256-256-100 training step (`rlsyn-bench
+/// training-step`) about 1.5× slower. ``keepFreedMemory()`` raises glibc's mmap and trim
+/// thresholds so that freed blocks are reused instead.
 ///
-/// Call it once at program start (the `rlsyn` and `rlsyn-bench` entry points do);
-/// the cost is that up to `trimThreshold` bytes of freed memory stay mapped.
+/// Call it once at program start (`rlsyn self-check` and `rlsyn-bench elementwise`/`gemm`
+/// do); the cost is that up to ``trimThreshold`` bytes of freed memory stay mapped.
 /// On platforms without glibc it does nothing.
 public enum AllocatorTuning {
   /// Blocks at least this large are still served by `mmap` (32 MiB, glibc's maximum).

@@ -144,14 +144,61 @@ public enum BLAS {
     library?.config?().map { String(cString: $0) }
   }
 
-  /// Threads BLAS uses (1 for the fallback).
+  /// Threads BLAS may use for large products (1 for the fallback).
   public static var threadCount: Int {
-    guard let get = library?.getThreads else { return 1 }
-    return Int(get())
+    threadPolicy.lock.lock(); defer { threadPolicy.lock.unlock() }
+    return threadPolicy.maximum
   }
 
-  /// Sets the BLAS thread count (no effect for the fallback).
+  /// Sets the most BLAS threads large products may use (no effect for the fallback).
   public static func setThreadCount(_ n: Int) {
-    library?.setThreads?(Int32(max(1, n)))
+    let policy = threadPolicy
+    policy.lock.lock(); defer { policy.lock.unlock() }
+    policy.maximum = max(1, n)
+    policy.apply(policy.maximum)
   }
+
+  /// Products with `m·n·k` below this run on one BLAS thread: on 2 cores OpenBLAS's second
+  /// thread costs more than it gains there (and much more when another process holds the other
+  /// core). `RLSYN_BLAS_SINGLE_THREAD_BELOW` overrides it (0 = always use every thread).
+  public static var singleThreadProductLimit: Int {
+    threadPolicy.lock.lock(); defer { threadPolicy.lock.unlock() }
+    return threadPolicy.smallProductLimit
+  }
+
+  /// Chooses the thread count for one product of size `m·n·k` (called by `Matrix.gemm`).
+  @usableFromInline
+  static func prepareThreads(forProduct size: Int) {
+    let policy = threadPolicy
+    policy.lock.lock(); defer { policy.lock.unlock() }
+    policy.apply(size < policy.smallProductLimit ? 1 : policy.maximum)
+  }
+
+  /// The thread count in force and the rule for choosing it.
+  @usableFromInline
+  final class ThreadPolicy: @unchecked Sendable {
+    let lock = NSLock()
+    var maximum: Int
+    var current: Int
+    var smallProductLimit: Int
+    let set: SetIntFunction?
+
+    init(library: Library?) {
+      let initial = library?.getThreads.map { Int($0()) } ?? 1
+      maximum = initial
+      current = initial
+      set = library?.setThreads
+      smallProductLimit = ProcessInfo.processInfo.environment["RLSYN_BLAS_SINGLE_THREAD_BELOW"].flatMap { Int($0) } ?? (1 << 22)
+    }
+
+    /// Calls into OpenBLAS only when the count changes (caller holds the lock).
+    func apply(_ n: Int) {
+      guard n != current, let set else { return }
+      set(Int32(n))
+      current = n
+    }
+  }
+
+  @usableFromInline
+  static let threadPolicy = ThreadPolicy(library: library)
 }

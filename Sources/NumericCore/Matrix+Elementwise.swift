@@ -166,12 +166,12 @@ extension Matrix {
   @inlinable public func leakyRelu(slope: Float) -> Matrix { map { $0 > 0 ? $0 : slope * $0 } }
   /// `eˣ` (glibc `expf`, ≤ 1 ulp; about 0.3 Gelem/s).
   ///
-  /// ``FastMath/exp(_:)`` is the vectorised alternative (≤ 1.2 ulp, 2.3× faster); it is
+  /// ``FastMath/exp(_:)`` is the vectorised alternative (≤ 1.2 ulp, about 2× faster); it is
   /// not the default yet because switching changes training trajectories bit-for-bit
   /// (see ``sigmoid()``).
   @inlinable public func exp() -> Matrix { map { expf($0) } }
   /// Natural logarithm (glibc `logf`); `log(0) = -inf`, negative → NaN.
-  /// ``FastMath/log(_:)`` is the vectorised alternative (≤ 2 ulp).
+  /// ``FastMath/log(_:)`` is the vectorised alternative (≤ 2 ulp, about 1.5× faster).
   @inlinable public func log() -> Matrix { map { logf($0) } }
   /// `x²`.
   @inlinable public func squared() -> Matrix { map { $0 * $0 } }
@@ -191,13 +191,13 @@ extension Matrix {
   /// Logistic sigmoid `1 / (1 + e^{−x})`, evaluated without overflow for large `|x|`.
   ///
   /// Uses glibc `expf` one element at a time (about 0.1 Gelem/s). ``FastMath/sigmoid(_:)``
-  /// is vectorised (≤ 3 ulp, about 5× faster) but is kept opt-in for now: any change in
+  /// is vectorised (≤ 3 ulp, about 6× faster) but is kept opt-in for now: any change in
   /// the last bits alters seeded RLSyn training runs, and `RLSynRecoveryTests` is
   /// sensitive to that.
   @inlinable public func sigmoid() -> Matrix { map(Matrix.sigmoid) }
 
   /// `log(1 + eˣ)` in the stable form `max(x, 0) + log1p(e^{−|x|})` (glibc `expf`/`log1pf`).
-  /// ``FastMath/softplus(_:)`` is the vectorised alternative (≤ 3 ulp, about 4× faster).
+  /// ``FastMath/softplus(_:)`` is the vectorised alternative (≤ 3 ulp, about 6× faster).
   @inlinable public func softplus() -> Matrix { map(Matrix.softplus) }
 
   /// Scalar tanh used by ``tanh()`` (``FastMath/tanh(_:)``).

@@ -29,6 +29,7 @@ extension Matrix {
       return
     }
     if let lib = BLAS.library {
+      BLAS.prepareThreads(forProduct: m * n * k)
       a.withUnsafeBufferPointer { pa in
         b.withUnsafeBufferPointer { pb in
           c.withUnsafeMutableBufferPointer { pc in

@@ -1,4 +1,5 @@
 import Foundation
+import NumericCore
 
 /// Writes a ``DataTable`` as RFC 4180 CSV.
 ///
@@ -13,7 +14,7 @@ import Foundation
 public struct CSVWriter {
   /// Writes `table` to `url` atomically (temporary file + rename).
   ///
-  /// - Throws: ``TabularError/Code/writeFailed`` naming the file when the folder is missing or not
+  /// - Throws: ``AtomicFile/WriteError`` naming the file when the folder is missing or not
   ///   writable or the disk is full; no file is left behind.
   public static func write(_ table: DataTable, to url: URL, delimiter: UInt8 = UInt8(ascii: ",")) throws {
     try AtomicFile.write(to: url) { sink in
@@ -73,47 +74,5 @@ public struct CSVWriter {
       out.append(b)
     }
     out.append(UInt8(ascii: "\""))
-  }
-}
-
-/// Writing a file through a temporary sibling that is renamed into place at the end.
-public enum AtomicFile {
-  /// Calls `body` with a sink that appends bytes to a temporary file next to `url`; on success the
-  /// temporary file replaces `url` in one `rename`, on any error it is deleted and the error rethrown.
-  public static func write(to url: URL, _ body: (_ sink: ([UInt8]) throws -> Void) throws -> Void) throws {
-    let name = url.relativePath
-    let folder = url.deletingLastPathComponent()
-    var isDirectory: ObjCBool = false
-    guard FileManager.default.fileExists(atPath: folder.path, isDirectory: &isDirectory), isDirectory.boolValue else {
-      throw TabularError(.writeFailed, file: name, "cannot write: the folder \(folder.path) does not exist")
-    }
-    let temporary = folder.appendingPathComponent(".\(url.lastPathComponent).\(UUID().uuidString.prefix(8)).tmp")
-    guard FileManager.default.createFile(atPath: temporary.path, contents: nil) else {
-      throw TabularError(.writeFailed, file: name, "cannot write: the folder \(folder.path) is not writable")
-    }
-    do {
-      let handle = try FileHandle(forWritingTo: temporary)
-      do {
-        try body { bytes in try handle.write(contentsOf: bytes) }
-        try handle.close()
-      } catch {
-        try? handle.close()
-        throw error
-      }
-      if rename(temporary.path, url.path) != 0 {
-        throw TabularError(.writeFailed, file: name, "cannot write: \(String(cString: strerror(errno)))")
-      }
-    } catch let error as TabularError {
-      try? FileManager.default.removeItem(at: temporary)
-      throw error
-    } catch {
-      try? FileManager.default.removeItem(at: temporary)
-      throw TabularError(.writeFailed, file: name, "cannot write: \(error.localizedDescription)")
-    }
-  }
-
-  /// Writes `data` to `url` atomically.
-  public static func write(_ data: Data, to url: URL) throws {
-    try write(to: url) { sink in try sink([UInt8](data)) }
   }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import NumericCore
 
 /// The metadata file: the single-table JSON shape SDV users know, plus optional fields of ours.
 ///

@@ -30,7 +30,8 @@ struct ColumnStatistics {
         guard allNumeric else { continue }
         if let number = base.flatMap({ parseNumber($0 + s, e - s) }), number.value.isFinite {
           numericCount += 1
-          if !number.isWhole { allWhole = false }
+          // "18.0" counts as whole: pandas writes integer columns that have missing cells as floats.
+          if !number.isWhole && number.value != number.value.rounded() { allWhole = false }
           maxDecimals = Swift.max(maxDecimals, number.decimals)
           minDecimals = Swift.min(minDecimals, number.decimals)
           minimum = Swift.min(minimum, number.value)
@@ -196,7 +197,13 @@ extension Schema {
     case .continuous:
       column.decimals = override?.decimals ?? stats.maxDecimals
       column.minimumDecimals = Swift.min(stats.minDecimals, column.decimals)
-    case .integer, .identifier:
+    case .integer:
+      // Whole numbers spelled "18.0" keep their fraction digits on output.
+      if stats.allNumeric && stats.minDecimals > 0 {
+        column.decimals = stats.maxDecimals
+        column.minimumDecimals = stats.minDecimals
+      }
+    case .identifier:
       break
     case .binary, .categorical, .constant:
       if kind == .categorical && distinct > limit {

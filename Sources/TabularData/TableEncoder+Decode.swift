@@ -83,7 +83,10 @@ extension TableEncoder {
         for i in 0..<rows {
           if let indicator, indicator[i] > 0.5 { out.appendMissing(); continue }
           let x = kernel.inverse(scores[i])
-          if isInteger {
+          if isInteger && column.minimumDecimals > 0 {
+            // Whole numbers the input spelled with a fraction ("18.0", as pandas writes them) keep that spelling.
+            appendDecimal(x.rounded(), decimals: column.decimals, minimumDecimals: column.minimumDecimals, to: &out.bytes)
+          } else if isInteger {
             let n = x.rounded()
             if n.magnitude < 9.0e18 { appendInteger(Int64(n), to: &out.bytes) }
             else { out.bytes.append(contentsOf: String(format: "%.0f", n).utf8) }

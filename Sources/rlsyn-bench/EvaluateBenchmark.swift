@@ -20,6 +20,7 @@ struct EvaluateBenchmark: ParsableCommand {
   @Option(help: "The binary outcome column.") var outcome = "death_180d"
   @Option(help: "Runs to time (the best and the median are printed).") var repeats = 3
   @Option(help: "BLAS threads (default: the library's).") var threads: Int?
+  @Option(help: "Also time one nearest-neighbour search of N × N random rows with 100 features (0 = skip).") var neighbors = 10_000
 
   func run() throws {
     if let threads { BLAS.setThreadCount(threads) }
@@ -56,6 +57,16 @@ struct EvaluateBenchmark: ParsableCommand {
     if let s = last {
       let stages = ["parse", "utility", "fidelity", "detection", "distances", "attribute inference"]
       print("  last run by stage: " + stages.map { String(format: "%@ %.2f s", $0, s.stageSeconds[$0] ?? 0) }.joined(separator: ", "))
+    }
+
+    if neighbors > 0 {
+      var rng = RandomSource(seed: 3)
+      let q = rng.uniformMatrix(rows: neighbors, cols: 100), r = rng.uniformMatrix(rows: neighbors, cols: 100)
+      let t0 = DispatchTime.now().uptimeNanoseconds
+      let nn = NearestNeighbors.nearest(queries: q, reference: r)
+      let t = Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9
+      print(String(format: "nearest neighbours %d × %d × 100 (blocks of 512 rows, %.0f MB working block): %.2f s (mean distance %.3f)",
+                   neighbors, neighbors, Double(512 * neighbors * 4) / 1e6, t, nn.distances.reduce(0, +) / Double(neighbors)))
     }
 
     // (2) The executable, as a user runs it.

@@ -2,6 +2,7 @@ import ArgumentParser
 import Evaluation
 import Foundation
 import Reporting
+import NumericCore
 import TabularData
 
 /// `rlsyn evaluate`: utility, fidelity and privacy of a synthetic table against its training and holdout data.

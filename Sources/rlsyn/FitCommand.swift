@@ -35,6 +35,7 @@ struct FitCommand: ParsableCommand {
   @Option(help: "Mean-matching penalty λm on continuous columns.") var meanPenalty: Float?
   @Option(help: "Columns of the mean-matching penalty: continuous (paper) or all.") var meanPenaltyScope: RLSynConfiguration.MeanPenaltyScope?
   @Option(help: "Apply the R1 penalty every N discriminator steps (weight γ·N).") var r1Interval: Int?
+  @Flag(help: "Run the discriminator steps after the PPO epochs (the paper's order) instead of concurrently on the second core.") var sequential = false
   @Flag(help: "Start the policy heads from random weights instead of the data's marginals.") var noMarginalInitialization = false
   @Option(help: "Numeric column encoding: quantile, standard or minmax.") var encoding: NumericEncoding = .quantile
   @Option(help: "Iterations between progress reports.") var logEvery: Int?
@@ -72,6 +73,7 @@ struct FitCommand: ParsableCommand {
       if let v = meanPenaltyScope { c.meanPenaltyScope = v }
       if let v = r1Interval { c.r1Interval = v }
       if noMarginalInitialization { c.marginalInitialization = false }
+      if sequential { c.concurrentDiscriminator = false }
       if let v = logEvery { c.logEvery = v }
     }
     options.gan = { [baselines, iterations, batchSize, noiseDimension, logEvery] c in

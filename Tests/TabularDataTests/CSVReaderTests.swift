@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TestSupport
+import NumericCore
 @testable import TabularData
 
 @Suite struct CSVReaderTests {
@@ -147,11 +148,11 @@ import TestSupport
     let blocker = dir.appendingPathComponent("out.csv")
     try FileManager.default.createDirectory(at: blocker, withIntermediateDirectories: false)
     try Data("keep".utf8).write(to: blocker.appendingPathComponent("inside"))
-    #expect(throws: TabularError.self) { try CSVWriter.write(table, to: blocker) }
+    #expect(throws: AtomicFile.WriteError.self) { try CSVWriter.write(table, to: blocker) }
     #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == ["out.csv"])
     #expect(try Data(contentsOf: blocker.appendingPathComponent("inside")) == Data("keep".utf8))
     // A folder that does not exist.
-    #expect(throws: TabularError.self) { try CSVWriter.write(table, to: dir.appendingPathComponent("no/such.csv")) }
+    #expect(throws: AtomicFile.WriteError.self) { try CSVWriter.write(table, to: dir.appendingPathComponent("no/such.csv")) }
     // Success replaces an existing file.
     let target = dir.appendingPathComponent("t.csv")
     try Data("old".utf8).write(to: target)

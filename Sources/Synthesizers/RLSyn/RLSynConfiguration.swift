@@ -12,9 +12,10 @@
 public struct RLSynConfiguration: Codable, Sendable, Equatable {
   /// The two documented presets.
   public enum Preset: String, Codable, Sendable, CaseIterable {
-    /// Small tables (the paper's AI-READI setting): `K = 5` discriminator steps, `λm = 0.2`.
+    /// Small tables (≤ 5,000 rows; the paper's AI-READI regime): 800 iterations.
     case small
-    /// Large tables (the paper's MIMIC-IV setting): `K = 3`, `λm = 0`, wider discriminator, larger batches.
+    /// Larger tables: 1,200 iterations with policy learning rate 2e-3. (The paper's MIMIC-IV settings — batch 3,840, K = 3, λm = 0,
+    /// width-256 discriminator, 30,000 iterations — are a GPU budget; see `docs/rlsyn.md`.)
     case large
 
     /// Tables with at most this many rows get `small`.
@@ -69,6 +70,9 @@ public struct RLSynConfiguration: Codable, Sendable, Equatable {
   /// Apply the R1 penalty on every `r1Interval`-th discriminator step, with weight `γ · r1Interval`
   /// ("lazy regularisation", Karras et al. 2020); 1 = every step, as in the paper.
   public var r1Interval: Int
+  /// Run the K discriminator steps concurrently with the PPO epochs (on fakes from the policy before
+  /// this iteration's update); `false` is the paper's order (D steps after the update, on fresh fakes).
+  public var concurrentDiscriminator: Bool
   /// Bounds of the Gaussian heads' log standard deviation.
   public var logStdRange: ClosedRange<Float>
   /// Start the heads at the training data's marginals (prevalences, level frequencies, means and spreads).
@@ -80,19 +84,51 @@ public struct RLSynConfiguration: Codable, Sendable, Equatable {
     self.preset = preset
     switch preset {
     case .small:
-      iterations = 400; batchSize = 384; noiseDimension = 112; policyWidth = 128; discriminatorWidth = 128
-      policyLearningRate = 1e-3; discriminatorLearningRate = 2e-4; r1Gamma = 5; discriminatorSteps = 5
+      iterations = 800; batchSize = 384; noiseDimension = 112; policyWidth = 128; discriminatorWidth = 128
+      policyLearningRate = 1e-3; discriminatorLearningRate = 2e-4; r1Gamma = 5; discriminatorSteps = 3
       ppoEpochs = 3; clipEpsilon = 0.1; valueCoefficient = 0.5; entropyCoefficient = 1e-3; meanPenalty = 0.2
     case .large:
-      iterations = 400; batchSize = 1024; noiseDimension = 128; policyWidth = 128; discriminatorWidth = 256
-      policyLearningRate = 1e-3; discriminatorLearningRate = 2e-4; r1Gamma = 5; discriminatorSteps = 3
-      ppoEpochs = 2; clipEpsilon = 0.1; valueCoefficient = 0.5; entropyCoefficient = 1e-3; meanPenalty = 0
+      iterations = 1200; batchSize = 384; noiseDimension = 112; policyWidth = 128; discriminatorWidth = 128
+      policyLearningRate = 2e-3; discriminatorLearningRate = 2e-4; r1Gamma = 5; discriminatorSteps = 3
+      ppoEpochs = 3; clipEpsilon = 0.1; valueCoefficient = 0.5; entropyCoefficient = 1e-3; meanPenalty = 0.2
     }
     meanPenaltyScope = .all
-    r1Interval = 1
-    logStdRange = -4...1
+    concurrentDiscriminator = true
+    r1Interval = 3
     marginalInitialization = true
-    logEvery = 10
+    logEvery = 50
+    logStdRange = -4...1
+  }
+
+  enum CodingKeys: String, CodingKey {
+    case preset, iterations, batchSize, noiseDimension, policyWidth, discriminatorWidth, policyLearningRate, discriminatorLearningRate, r1Gamma, discriminatorSteps, ppoEpochs, clipEpsilon, valueCoefficient, entropyCoefficient, meanPenalty, meanPenaltyScope, r1Interval, concurrentDiscriminator, logStdRange, marginalInitialization, logEvery
+  }
+
+  /// Decodes a stored configuration; fields a model file does not have (written by an earlier
+  /// build) take the preset's defaults.
+  public init(from decoder: Decoder) throws {
+    let c = try decoder.container(keyedBy: CodingKeys.self)
+    self.init(preset: try c.decode(Preset.self, forKey: .preset))
+    if let v = try c.decodeIfPresent(Int.self, forKey: .iterations) { iterations = v }
+    if let v = try c.decodeIfPresent(Int.self, forKey: .batchSize) { batchSize = v }
+    if let v = try c.decodeIfPresent(Int.self, forKey: .noiseDimension) { noiseDimension = v }
+    if let v = try c.decodeIfPresent(Int.self, forKey: .policyWidth) { policyWidth = v }
+    if let v = try c.decodeIfPresent(Int.self, forKey: .discriminatorWidth) { discriminatorWidth = v }
+    if let v = try c.decodeIfPresent(Float.self, forKey: .policyLearningRate) { policyLearningRate = v }
+    if let v = try c.decodeIfPresent(Float.self, forKey: .discriminatorLearningRate) { discriminatorLearningRate = v }
+    if let v = try c.decodeIfPresent(Float.self, forKey: .r1Gamma) { r1Gamma = v }
+    if let v = try c.decodeIfPresent(Int.self, forKey: .discriminatorSteps) { discriminatorSteps = v }
+    if let v = try c.decodeIfPresent(Int.self, forKey: .ppoEpochs) { ppoEpochs = v }
+    if let v = try c.decodeIfPresent(Float.self, forKey: .clipEpsilon) { clipEpsilon = v }
+    if let v = try c.decodeIfPresent(Float.self, forKey: .valueCoefficient) { valueCoefficient = v }
+    if let v = try c.decodeIfPresent(Float.self, forKey: .entropyCoefficient) { entropyCoefficient = v }
+    if let v = try c.decodeIfPresent(Float.self, forKey: .meanPenalty) { meanPenalty = v }
+    if let v = try c.decodeIfPresent(MeanPenaltyScope.self, forKey: .meanPenaltyScope) { meanPenaltyScope = v }
+    if let v = try c.decodeIfPresent(Int.self, forKey: .r1Interval) { r1Interval = v }
+    if let v = try c.decodeIfPresent(Bool.self, forKey: .concurrentDiscriminator) { concurrentDiscriminator = v }
+    if let v = try c.decodeIfPresent(ClosedRange<Float>.self, forKey: .logStdRange) { logStdRange = v }
+    if let v = try c.decodeIfPresent(Bool.self, forKey: .marginalInitialization) { marginalInitialization = v }
+    if let v = try c.decodeIfPresent(Int.self, forKey: .logEvery) { logEvery = v }
   }
 
   /// The automatic preset for a table of `rows` rows.

@@ -2,6 +2,7 @@
 // A trained (or training) RLSyn generator and its sampling.
 //===----------------------------------------------------------------------===//
 
+import Foundation
 import NumericCore
 import Autodiff
 
@@ -19,16 +20,47 @@ public final class RLSynModel {
                          logStdRange: configuration.logStdRange, rng: &rng)
   }
 
-  /// `rows` encoded records drawn from the policy (stochastic draws, not the means), in batches.
-  public func sample(rows: Int, rng: inout RandomSource, batchSize: Int = 8192) -> Matrix {
-    var parts: [Matrix] = []
-    var done = 0
-    while done < rows {
-      let n = Swift.min(batchSize, rows - done)
-      let z = rng.normalMatrix(rows: n, cols: policy.noiseDimension)
-      parts.append(policy.sample(policy(Variable(z)), rng: &rng))
-      done += n
+  /// Records per generation chunk; each chunk has its own random stream, so results do not
+  /// depend on how chunks are spread over cores.
+  public static let sampleChunkRows = 8192
+
+  /// `rows` encoded records drawn from the policy (stochastic draws, not the means).
+  ///
+  /// Chunks of ``sampleChunkRows`` records are generated on all cores; chunk `k` draws from
+  /// `RandomSource(seed: base + k·φ)` where `base` is the next value of `rng`, so the same `rng`
+  /// state always gives the same records.
+  public func sample(rows: Int, rng: inout RandomSource) -> Matrix {
+    let chunkRows = RLSynModel.sampleChunkRows
+    let chunks = (rows + chunkRows - 1) / chunkRows
+    let base = rng.next()
+    let workers = Swift.min(chunks, Swift.max(1, ProcessInfo.processInfo.activeProcessorCount))
+    let outputs = (0..<workers).map { _ in ChunkOutput() }
+    let job = UncheckedSendableBox((self, outputs))
+    let generate: @Sendable (Int) -> Void = { w in
+      let (model, outputs) = job.value
+      for k in stride(from: w, to: chunks, by: workers) {
+        var chunkRNG = RandomSource(seed: base &+ UInt64(k) &* 0x9E37_79B9_7F4A_7C15)
+        let n = Swift.min(chunkRows, rows - k * chunkRows)
+        let z = chunkRNG.normalMatrix(rows: n, cols: model.policy.noiseDimension)
+        let out = model.policy(Variable(z))
+        outputs[w].parts.append((k, model.policy.sample(out, rng: &chunkRNG)))
+      }
     }
+    if workers > 1 {
+      let blasThreads = BLAS.threadCount
+      BLAS.setThreadCount(1)
+      DispatchQueue.concurrentPerform(iterations: workers) { generate($0) }
+      BLAS.setThreadCount(blasThreads)
+    } else if workers == 1 {
+      generate(0)
+    }
+    let parts = outputs.flatMap(\.parts).sorted { $0.0 < $1.0 }.map(\.1)
+    if parts.isEmpty { return Matrix(rows: 0, cols: layout.width) }
     return parts.count == 1 ? parts[0] : Matrix.concatenateRows(parts)
+  }
+
+  /// What one worker generated: (chunk index, records).
+  final class ChunkOutput {
+    var parts: [(Int, Matrix)] = []
   }
 }

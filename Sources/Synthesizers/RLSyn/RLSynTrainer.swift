@@ -111,50 +111,96 @@ public final class RLSynTrainer {
     let z = Variable(rng.normalMatrix(rows: batch, cols: cfg.noiseDimension))
     let rollout = policy(z)
     let records = policy.sample(rollout, rng: &rng)
-    let oldLogProbability = policy.logProbability(of: records, under: rollout).value
-    let oldValues = rollout.value.value
     let rewards = discriminator.rewards(records)
-    let advantages = PPO.normalizedAdvantages(rewards: rewards, values: oldValues)
-    let presence = model.layout.presenceMask(records)
+    let batchData = RolloutBatch(z: z, rollout: rollout, records: records, rewards: rewards,
+                                 oldLogProbability: policy.logProbability(of: records, under: rollout).value)
 
-    // 2. PPO epochs over the same batch.
-    var policyLoss: Float = 0, entropy: Float = 0
+    var policyStats = (loss: Float(0), entropy: Float(0))
+    var discriminatorStats = (bce: Float(0), r1: Float(0))
+    if cfg.concurrentDiscriminator && cfg.discriminatorSteps > 0 {
+      // 2+3 at once: D trains on fakes from the policy before this update (one update of lag, like the
+      // reward), so the PPO epochs and the D steps touch disjoint state and run on two cores.
+      let inputs = UncheckedSendableBox(discriminatorInputs(policy: policy))
+      let rolloutBatch = UncheckedSendableBox(batchData)
+      let box = UncheckedSendableBox(self)
+      let results = UncheckedSendableBox(ParallelResults())
+      DispatchQueue.concurrentPerform(iterations: 2) { task in
+        if task == 0 { results.value.policy = box.value.ppoEpochs(rolloutBatch.value) }
+        else { results.value.discriminator = box.value.discriminatorSteps(inputs.value) }
+      }
+      policyStats = results.value.policy
+      discriminatorStats = results.value.discriminator
+    } else {
+      // The paper's order: PPO epochs, then K D steps on fresh fakes from the updated policy.
+      policyStats = ppoEpochs(batchData)
+      if cfg.discriminatorSteps > 0 { discriminatorStats = discriminatorSteps(discriminatorInputs(policy: policy)) }
+    }
+    completedIterations += 1
+    return RLSynProgress(iteration: completedIterations, iterations: cfg.iterations, meanReward: rewards.mean(),
+                         discriminatorLoss: discriminatorStats.bce, r1Penalty: discriminatorStats.r1,
+                         policyLoss: policyStats.loss, entropy: policyStats.entropy,
+                         elapsedSeconds: 0, remainingSeconds: 0)
+  }
+
+  /// What the PPO epochs need from the rollout.
+  struct RolloutBatch {
+    let z: Variable
+    let rollout: RLSynPolicy.Output
+    let records: Matrix
+    let rewards: Matrix
+    let oldLogProbability: Matrix
+  }
+
+  final class ParallelResults {
+    var policy = (loss: Float(0), entropy: Float(0))
+    var discriminator = (bce: Float(0), r1: Float(0))
+  }
+
+  /// `ppoEpochs` full-batch Adam steps on the PPO objective; returns the last surrogate loss and entropy.
+  func ppoEpochs(_ b: RolloutBatch) -> (loss: Float, entropy: Float) {
+    let cfg = configuration
+    let policy = model.policy
+    let advantages = PPO.normalizedAdvantages(rewards: b.rewards, values: b.rollout.value.value)
+    let presence = model.layout.presenceMask(b.records)
+    var stats = (loss: Float(0), entropy: Float(0))
     for epoch in 0..<cfg.ppoEpochs {
       // The first epoch's parameters are the rollout's, so its recorded forward pass is reused.
-      let out = epoch == 0 ? rollout : policy(z)
-      let logProbability = policy.logProbability(of: records, under: out)
-      let surrogate = PPO.clippedSurrogateLoss(logProbability: logProbability, oldLogProbability: oldLogProbability,
+      let out = epoch == 0 ? b.rollout : policy(b.z)
+      let logProbability = policy.logProbability(of: b.records, under: out)
+      let surrogate = PPO.clippedSurrogateLoss(logProbability: logProbability, oldLogProbability: b.oldLogProbability,
                                                advantages: advantages, epsilon: cfg.clipEpsilon)
-      let valueLoss = (out.value - Variable(rewards)).squared().mean()
+      let valueLoss = (out.value - Variable(b.rewards)).squared().mean()
       let h = policy.entropy(out, presence: presence).mean()
       var loss = surrogate + valueLoss * cfg.valueCoefficient - h * cfg.entropyCoefficient
       if cfg.meanPenalty > 0 { loss = loss + meanMatchingPenalty(out, presence: presence) * cfg.meanPenalty }
       policyOptimizer.minimize(loss)
-      policyLoss = surrogate.value.scalarValue
-      entropy = h.value.scalarValue
+      stats = (surrogate.value.scalarValue, h.value.scalarValue)
     }
+    return stats
+  }
 
-    // 3. Discriminator steps on fresh fakes from the updated policy. The policy does not change
-    //    during these steps, so all K fake batches come from one forward pass.
-    var dLoss: Float = 0, r1: Float = 0
-    if cfg.discriminatorSteps > 0 {
-      let fakeZ = Variable(rng.normalMatrix(rows: batch * cfg.discriminatorSteps, cols: cfg.noiseDimension))
-      let fakes = policy.sample(policy(fakeZ), rng: &rng)
-      for k in 0..<cfg.discriminatorSteps {
-        let real = nextRealBatch(batch)
-        let fake = fakes.rows((k * batch)..<((k + 1) * batch))
-        let lazy = discriminatorStepCount % cfg.r1Interval == 0
-        discriminatorStepCount += 1
-        let (total, bce, penalty) = discriminator.loss(real: real, fake: fake, gamma: lazy ? cfg.r1Gamma * Float(cfg.r1Interval) : 0)
-        discriminatorOptimizer.minimize(total)
-        dLoss = bce
-        if lazy { r1 = penalty / Float(cfg.r1Interval) }
-      }
+  /// K real batches and K fake batches (all fakes from one forward pass of the policy as it is now).
+  func discriminatorInputs(policy: RLSynPolicy) -> (real: [Matrix], fake: Matrix) {
+    let batch = configuration.batchSize, k = configuration.discriminatorSteps
+    let fakeZ = Variable(rng.normalMatrix(rows: batch * k, cols: configuration.noiseDimension))
+    let fakes = policy.sample(policy(fakeZ), rng: &rng)
+    return ((0..<k).map { _ in nextRealBatch(batch) }, fakes)
+  }
+
+  /// K discriminator steps (BCE + R1, lazily every `r1Interval` steps); returns the last BCE and R1.
+  func discriminatorSteps(_ inputs: (real: [Matrix], fake: Matrix)) -> (bce: Float, r1: Float) {
+    let cfg = configuration, batch = cfg.batchSize
+    var stats = (bce: Float(0), r1: Float(0))
+    for (k, real) in inputs.real.enumerated() {
+      let fake = inputs.fake.rows((k * batch)..<((k + 1) * batch))
+      let lazy = discriminatorStepCount % cfg.r1Interval == 0
+      discriminatorStepCount += 1
+      let (total, bce, penalty) = discriminator.loss(real: real, fake: fake, gamma: lazy ? cfg.r1Gamma * Float(cfg.r1Interval) : 0)
+      discriminatorOptimizer.minimize(total)
+      stats.bce = bce
+      if lazy { stats.r1 = penalty / Float(cfg.r1Interval) }
     }
-    completedIterations += 1
-    return RLSynProgress(iteration: completedIterations, iterations: cfg.iterations, meanReward: rewards.mean(),
-                         discriminatorLoss: dLoss, r1Penalty: r1, policyLoss: policyLoss, entropy: entropy,
-                         elapsedSeconds: 0, remainingSeconds: 0)
+    return stats
   }
 
   /// `Σ_j (E[x_j] − x̄_j)² / Var(x_j)` over the configured columns, where `E[x_j]` is the batch mean
@@ -181,6 +227,10 @@ public final class RLSynTrainer {
   /// after restoring the parameters of the last report whose values were all finite.
   public func train(progress: (RLSynProgress) -> Void = { _ in }) throws {
     let start = DispatchTime.now().uptimeNanoseconds
+    // With the D steps on the second core, BLAS gets one thread per task.
+    let blasThreads = BLAS.threadCount
+    if configuration.concurrentDiscriminator { BLAS.setThreadCount(1) }
+    defer { BLAS.setThreadCount(blasThreads) }
     var snapshot = (model.policy.parameters + discriminator.parameters).map(\.value)
     var snapshotIteration = completedIterations
     while completedIterations < configuration.iterations {
@@ -211,4 +261,10 @@ public final class RLSynTrainer {
   func restore(_ values: [Matrix]) {
     for (p, v) in zip(model.policy.parameters + discriminator.parameters, values) { p.value = v }
   }
+}
+
+/// Hands a non-Sendable reference to `concurrentPerform` workers that touch disjoint state.
+final class UncheckedSendableBox<T>: @unchecked Sendable {
+  var value: T
+  init(_ value: T) { self.value = value }
 }
