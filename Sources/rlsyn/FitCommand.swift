@@ -19,9 +19,9 @@ struct FitCommand: ParsableCommand {
   @Option(help: "Random seed: the same seed gives the same model on the same machine and thread count.") var seed: UInt64 = 0
   @Option(help: "Which synthesizer to fit: rlsyn, gan or diffusion.") var synthesizer: SynthesizerKind = .rlsyn
   @Option(help: "Hyperparameter preset: small or large (default: by row count).") var preset: RLSynConfiguration.Preset?
-  @Option(help: "Training iterations (policy updates).") var iterations: Int?
-  @Option(help: "Records per rollout and per discriminator batch.") var batchSize: Int?
-  @Option(help: "Latent noise dimension.") var noiseDimension: Int?
+  @Option(help: "Training iterations (RLSyn policy updates; GAN generator updates; diffusion training steps).") var iterations: Int?
+  @Option(help: "Records per rollout and per discriminator batch (GAN, diffusion: per training step).") var batchSize: Int?
+  @Option(help: "Latent noise dimension (RLSyn, GAN).") var noiseDimension: Int?
   @Option(help: "Policy hidden width.") var policyWidth: Int?
   @Option(help: "Discriminator hidden width.") var discriminatorWidth: Int?
   @Option(help: "Policy Adam learning rate.") var policyLearningRate: Float?
