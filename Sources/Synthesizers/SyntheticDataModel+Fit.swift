@@ -25,6 +25,10 @@ public struct FitOptions {
   /// Forces a preset instead of choosing by row count.
   public var rlsynPreset: RLSynConfiguration.Preset?
   public var sourceFile: String?
+  /// Adjusts the GAN configuration after the defaults were chosen (command-line overrides).
+  public var gan: (inout GANConfiguration) -> Void = { _ in }
+  /// Adjusts the diffusion configuration after the defaults were chosen (command-line overrides).
+  public var diffusion: (inout DiffusionConfiguration) -> Void = { _ in }
 
   public init(seed: UInt64 = 0, encoding: EncodingOptions = .init(), rlsynPreset: RLSynConfiguration.Preset? = nil,
               sourceFile: String? = nil, rlsyn: @escaping (inout RLSynConfiguration) -> Void = { _ in }) {
@@ -82,8 +86,48 @@ extension SyntheticDataModel {
         throw FitInterrupted(reason: e.description, partialModel: nil)
       }
       return model()
-    case .gan, .diffusion:
-      throw FitInterrupted(reason: "the \(synthesizer.rawValue) synthesizer is not available yet", partialModel: nil)
+    case .gan:
+      var config = GANConfiguration(rows: table.rowCount)
+      options.gan(&config)
+      let trainer = try GANTrainer(configuration: config, layout: layout, data: data, seed: options.seed)
+      let configJSON = try SyntheticDataModel.canonicalJSON(config)
+      func model() -> SyntheticDataModel {
+        SyntheticDataModel(kind: .gan, encoder: encoder, generator: trainer.model, configurationJSON: configJSON,
+                           summary: TrainingSummary(trainingRows: table.rowCount, seed: options.seed,
+                                                    iterations: trainer.completedIterations, seconds: seconds(), sourceFile: options.sourceFile))
+      }
+      do {
+        try trainer.train { p in
+          progress(FitProgress(iteration: p.iteration, iterations: p.iterations,
+                               metrics: ["wasserstein_estimate": p.wassersteinEstimate, "gradient_penalty": p.gradientPenalty,
+                                         "generator_loss": p.generatorLoss],
+                               elapsedSeconds: p.elapsedSeconds, remainingSeconds: p.remainingSeconds))
+        }
+      } catch let e as BaselineTrainingError {
+        if case .diverged = e { throw FitInterrupted(reason: e.description, partialModel: model()) }
+        throw FitInterrupted(reason: e.description, partialModel: nil)
+      }
+      return model()
+    case .diffusion:
+      var config = DiffusionConfiguration(rows: table.rowCount)
+      options.diffusion(&config)
+      let trainer = try DiffusionTrainer(configuration: config, layout: layout, data: data, seed: options.seed)
+      let configJSON = try SyntheticDataModel.canonicalJSON(config)
+      func model() -> SyntheticDataModel {
+        SyntheticDataModel(kind: .diffusion, encoder: encoder, generator: trainer.model, configurationJSON: configJSON,
+                           summary: TrainingSummary(trainingRows: table.rowCount, seed: options.seed,
+                                                    iterations: trainer.completedIterations, seconds: seconds(), sourceFile: options.sourceFile))
+      }
+      do {
+        try trainer.train { p in
+          progress(FitProgress(iteration: p.iteration, iterations: p.iterations, metrics: ["loss": p.loss],
+                               elapsedSeconds: p.elapsedSeconds, remainingSeconds: p.remainingSeconds))
+        }
+      } catch let e as BaselineTrainingError {
+        if case .diverged = e { throw FitInterrupted(reason: e.description, partialModel: model()) }
+        throw FitInterrupted(reason: e.description, partialModel: nil)
+      }
+      return model()
     }
   }
 }

@@ -157,8 +157,12 @@ public final class SyntheticDataModel {
     case .rlsyn:
       let cfg = try JSONDecoder().decode(RLSynConfiguration.self, from: configuration)
       return RLSynModel(configuration: cfg, layout: layout, seed: 0)
-    case .gan, .diffusion:
-      throw ModelFileError(file: "model", reason: "the \(kind.rawValue) synthesizer is not available in this build")
+    case .gan:
+      let cfg = try JSONDecoder().decode(GANConfiguration.self, from: configuration)
+      return GANModel(configuration: cfg, layout: layout, seed: 0)
+    case .diffusion:
+      let cfg = try JSONDecoder().decode(DiffusionConfiguration.self, from: configuration)
+      return DiffusionModel(configuration: cfg, layout: layout, seed: 0)
     }
   }
 }

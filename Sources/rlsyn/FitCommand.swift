@@ -42,6 +42,7 @@ struct FitCommand: ParsableCommand {
   @Option(help: "Progress format: text (stderr) or json (one object per line on stdout).") var logFormat: LogFormat = .text
   @Option(help: "BLAS threads (default: the library's, usually the number of cores).") var threads: Int?
   @Flag(help: "No progress output.") var quiet = false
+  @OptionGroup(title: "GAN and diffusion options") var baselines: BaselineOptions
 
   enum LogFormat: String, ExpressibleByArgument { case text, json }
 
@@ -54,7 +55,7 @@ struct FitCommand: ParsableCommand {
     let modelURL = URL(fileURLWithPath: model)
     let loaded = try input.load()
     let table = loaded.table, schema = loaded.schema, data = input.data
-    let options = FitOptions(seed: seed, encoding: EncodingOptions(numeric: encoding), rlsynPreset: preset, sourceFile: data) { c in
+    var options = FitOptions(seed: seed, encoding: EncodingOptions(numeric: encoding), rlsynPreset: preset, sourceFile: data) { c in
       if let v = iterations { c.iterations = v }
       if let v = batchSize { c.batchSize = v }
       if let v = noiseDimension { c.noiseDimension = v }
@@ -75,9 +76,16 @@ struct FitCommand: ParsableCommand {
       if sequential { c.concurrentDiscriminator = false }
       if let v = logEvery { c.logEvery = v }
     }
+    options.gan = { [baselines, iterations, batchSize, noiseDimension, logEvery] c in
+      baselines.apply(to: &c, iterations: iterations, batchSize: batchSize, noiseDimension: noiseDimension, logEvery: logEvery)
+    }
+    options.diffusion = { [baselines, iterations, batchSize, logEvery] c in
+      baselines.apply(to: &c, iterations: iterations, batchSize: batchSize, logEvery: logEvery)
+    }
     if !quiet && logFormat == .text {
       let rows = table.rowCount
-      FileHandle.standardError.write(Data("fitting \(synthesizer.rawValue) on \(data): \(rows) rows, \(schema.columns.count) columns (preset \((preset ?? .automatic(rows: rows)).rawValue), seed \(seed))\n".utf8))
+      let presetNote = synthesizer == .rlsyn ? "preset \((preset ?? .automatic(rows: rows)).rawValue), " : ""
+      FileHandle.standardError.write(Data("fitting \(synthesizer.rawValue) on \(data): \(rows) rows, \(schema.columns.count) columns (\(presetNote)seed \(seed))\n".utf8))
     }
     let reporter = ProgressReporter(format: logFormat, quiet: quiet)
     do {

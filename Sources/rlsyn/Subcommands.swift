@@ -8,4 +8,5 @@ let registeredSubcommands: [any ParsableCommand.Type] = [
   SchemaCommand.self,
   EvaluateCommand.self,
   SplitCommand.self,
+  BenchmarkCommand.self,
 ]

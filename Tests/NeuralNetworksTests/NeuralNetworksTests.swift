@@ -127,6 +127,15 @@ import TestSupport
     #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == ["p.bin"])
   }
 
+  @Test func writingOverAnExistingFileReplacesIt() throws {
+    let dir = try CommandRunner.temporaryDirectory()
+    let url = dir.appendingPathComponent("p.bin")
+    try ParameterArchive(metadata: Data("old".utf8)).write(to: url)
+    try sample().write(to: url)
+    #expect(try ParameterArchive.read(from: url).metadata == sample().metadata)
+    #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == ["p.bin"])
+  }
+
   @Test func everyFlippedByteIsRejected() throws {
     let bytes = [UInt8](sample().serialized())
     for i in stride(from: 0, to: bytes.count, by: 1) {

@@ -1,0 +1,91 @@
+import Testing
+import Foundation
+import TestSupport
+import NeuralNetworks
+
+/// `rlsyn fit --synthesizer gan|diffusion`, `rlsyn sample` and `rlsyn benchmark` through the real executable.
+@Suite struct BaselineCommandTests {
+  /// A few iterations on small batches: these tests check behaviour, not quality.
+  static let quick: [String: [String]] = [
+    "gan": ["--iterations", "4", "--batch-size", "32", "--critic-steps", "1", "--generator-width", "16", "--critic-width", "16"],
+    "diffusion": ["--iterations", "4", "--batch-size", "32", "--diffusion-steps", "20", "--sampling-steps", "4", "--denoiser-width", "16"],
+  ]
+
+  @Test(arguments: ["gan", "diffusion"])
+  func fitSaveLoadSampleRoundTrip(kind: String) throws {
+    let dir = try CommandRunner.temporaryDirectory()
+    let data = CommandRunner.dataset("nhefs.csv")
+    var models: [Data] = [], samples: [String] = []
+    for k in 0..<2 {
+      let model = dir.appendingPathComponent("m\(k).rlsyn").path, out = dir.appendingPathComponent("s\(k).csv").path
+      let fit = try CommandRunner.run(["fit", data.path, "--model", model, "--synthesizer", kind, "--seed", "11", "--threads", "1", "--log-every", "2"]
+                                      + Self.quick[kind]!)
+      #expect(fit.status == 0, "\(fit.stderr)")
+      #expect(fit.stderr.contains("fitting \(kind)") && fit.stderr.contains("iteration 4/4"), "\(fit.stderr)")
+      let sample = try CommandRunner.run(["sample", model, "--rows", "120", "--output", out, "--seed", "5"])
+      #expect(sample.status == 0, "\(sample.stderr)")
+      models.append(try Data(contentsOf: URL(fileURLWithPath: model)))
+      samples.append(try String(contentsOfFile: out, encoding: .utf8))
+    }
+    // The file names the synthesizer and stores its configuration.
+    let archives = try models.map { try ParameterArchive(data: $0) }
+    let header = try #require(try JSONSerialization.jsonObject(with: archives[0].metadata) as? [String: Any])
+    #expect(header["synthesizer"] as? String == kind)
+    let configuration = try #require(header["configuration"] as? String)
+    let config = try #require(try JSONSerialization.jsonObject(with: Data(configuration.utf8)) as? [String: Any])
+    #expect(config["iterations"] as? Int == 4 && config["batchSize"] as? Int == 32)
+    // Same seed, same parameters bit for bit and the same sample.
+    #expect(archives[0].tensors.map(\.name) == archives[1].tensors.map(\.name))
+    for (a, b) in zip(archives[0].tensors, archives[1].tensors) {
+      #expect(a.value.storage.map(\.bitPattern) == b.value.storage.map(\.bitPattern), "\(a.name)")
+    }
+    #expect(samples[0] == samples[1])
+    // The sample is shaped like the training table.
+    let lines = samples[0].split(separator: "\n").filter { !$0.isEmpty }
+    let dataHeader = try String(contentsOf: data, encoding: .utf8).split(separator: "\n")[0]
+    #expect(lines.count == 121 && lines[0] == dataHeader)
+  }
+
+  @Test func badBaselineSettingsFailWithOneLine() throws {
+    let dir = try CommandRunner.temporaryDirectory()
+    let r = try CommandRunner.run(["fit", CommandRunner.dataset("nhefs.csv").path, "--model", dir.appendingPathComponent("m.rlsyn").path,
+                                   "--synthesizer", "diffusion", "--diffusion-steps", "10", "--sampling-steps", "20", "--quiet"])
+    #expect(r.status == 1)
+    #expect(r.stderr.hasPrefix("error: ") && r.stderr.contains("sampling steps"), "\(r.stderr)")
+    #expect(r.stderr.split(separator: "\n").count == 1)
+  }
+
+  @Test func benchmarkWritesTablesAndPage() throws {
+    let dir = try CommandRunner.temporaryDirectory()
+    let out = dir.appendingPathComponent("bench")
+    let r = try CommandRunner.run(["benchmark", CommandRunner.dataset("nhefs.csv").path, "--outcome", "death",
+                                   "--synthesizers", "gan,diffusion", "--seeds", "1", "--output", out.path, "--threads", "1",
+                                   "--gan-iterations", "3", "--diffusion-iterations", "3", "--critic-steps", "1",
+                                   "--generator-width", "16", "--critic-width", "16", "--denoiser-width", "16",
+                                   "--diffusion-steps", "20", "--sampling-steps", "4"])
+    #expect(r.status == 0, "\(r.stderr)")
+    #expect(r.stderr.contains("[seed 1/1] gan: fitting") && r.stderr.contains("[seed 1/1] diffusion: fit"), "\(r.stderr)")
+    #expect(r.stdout.contains("| metric | gan | diffusion | best |"))
+    let files = try FileManager.default.contentsOfDirectory(atPath: out.path).sorted()
+    #expect(files == ["benchmark.html", "benchmark.json", "benchmark.md", "runs"])
+    let runs = try FileManager.default.contentsOfDirectory(atPath: out.appendingPathComponent("runs").path).sorted()
+    #expect(runs == ["seed0-diffusion.csv", "seed0-diffusion.json", "seed0-gan.csv", "seed0-gan.json", "seed0-holdout.csv", "seed0-train.csv"])
+    let object = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("benchmark.json"))) as? [String: Any])
+    let list = try #require(object["runs"] as? [[String: Any]])
+    #expect(list.count == 2)
+    #expect(list.allSatisfy { ($0["trainRows"] as? Int) == 1140 && ($0["metrics"] as? [String: Any])?["S2R_gb"] is Double })
+    let summary = try #require(object["summary"] as? [String: [String: [String: Any]]])
+    #expect(summary["gan"]?["fit_seconds"]?["mean"] is Double)
+    // The synthetic tables have as many rows as the training split.
+    let synthetic = try String(contentsOf: out.appendingPathComponent("runs/seed0-gan.csv"), encoding: .utf8)
+    #expect(synthetic.split(separator: "\n").count == 1141)
+    let page = try String(contentsOf: out.appendingPathComponent("benchmark.html"), encoding: .utf8)
+    #expect(page.hasPrefix("<!DOCTYPE html>") && page.contains("<svg") && !page.contains("<script"))
+  }
+
+  @Test func benchmarkRejectsAnUnknownSynthesizer() throws {
+    let r = try CommandRunner.run(["benchmark", CommandRunner.dataset("nhefs.csv").path, "--outcome", "death", "--synthesizers", "gan,vae"])
+    #expect(r.status != 0)
+    #expect(r.stderr.contains("unknown synthesizer 'vae'"))
+  }
+}
