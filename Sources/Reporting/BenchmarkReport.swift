@@ -157,7 +157,8 @@ public struct BenchmarkResult: Codable, Sendable {
   static func digits(_ key: String) -> Int {
     switch key {
     case "NMI", "CORR", "ASSOC": return 4
-    case "fit_seconds", "sample_seconds", "evaluate_seconds": return 1
+    case "fit_seconds", "evaluate_seconds": return 1
+    case "sample_seconds": return 2
     default: return 3
     }
   }
