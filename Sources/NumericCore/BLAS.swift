@@ -58,6 +58,9 @@ public enum BLAS {
       names.insert(forced, at: 0)
     }
     let chosen = chooseCoreTypeIfUnset(environment: env)
+    // OpenBLAS reads the variable while it loads; afterwards the process environment is restored,
+    // so programs this process starts make their own choice (or their user's).
+    defer { if chosen != nil { unsetenv("OPENBLAS_CORETYPE") } }
     for name in names {
       guard let handle = dlopen(name, RTLD_NOW | RTLD_LOCAL) else { continue }
       guard let sym = dlsym(handle, "cblas_sgemm") else { dlclose(handle); continue }

@@ -17,6 +17,7 @@ struct TrainingStepBenchmark: ParsableCommand {
   @Flag(help: "Also time forward, backward and the Adam update separately.") var breakdown = false
 
   func run() {
+    AllocatorTuning.keepFreedMemory()
     if let threads { BLAS.setThreadCount(threads) }
     print("BLAS: \(BLAS.summary)")
     for batch in batches {
