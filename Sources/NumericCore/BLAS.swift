@@ -161,6 +161,18 @@ public enum BLAS {
     policy.apply(policy.maximum)
   }
 
+  /// The most BLAS threads products started *on the current thread* may use inside
+  /// ``withThreadLimit(_:_:)`` (nil: no limit beyond ``threadCount``).
+  @TaskLocal public static var currentThreadLimit: Int?
+
+  /// Runs `body` with the products it starts on this thread limited to `limit` BLAS threads
+  /// (nil: no limit). The limit is scoped: it is not seen by other threads, and ``threadCount``
+  /// and every other caller are unaffected once `body` returns. Work `body` hands to other
+  /// threads (e.g. `DispatchQueue.concurrentPerform`) must set its own limit there.
+  public static func withThreadLimit<R>(_ limit: Int?, _ body: () throws -> R) rethrows -> R {
+    try $currentThreadLimit.withValue(limit.map { max(1, $0) }, operation: body)
+  }
+
   /// Products with `m·n·k` below this run on one BLAS thread: on 2 cores OpenBLAS's second
   /// thread costs more than it gains there (and much more when another process holds the other
   /// core). `RLSYN_BLAS_SINGLE_THREAD_BELOW` overrides it (0 = always use every thread).
@@ -172,9 +184,10 @@ public enum BLAS {
   /// Chooses the thread count for one product of size `m·n·k` (called by `Matrix.gemm`).
   @usableFromInline
   static func prepareThreads(forProduct size: Int) {
+    let limit = currentThreadLimit ?? .max
     let policy = threadPolicy
     policy.lock.lock(); defer { policy.lock.unlock() }
-    policy.apply(size < policy.smallProductLimit ? 1 : policy.maximum)
+    policy.apply(size < policy.smallProductLimit ? 1 : min(policy.maximum, limit))
   }
 
   /// The thread count in force and the rule for choosing it.

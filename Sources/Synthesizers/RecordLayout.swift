@@ -3,6 +3,7 @@
 //===----------------------------------------------------------------------===//
 
 import NumericCore
+import TabularData
 
 /// Which columns of an encoded record follow which distribution family.
 ///
@@ -25,6 +26,12 @@ public struct RecordLayout: Codable, Sendable, Equatable {
     self.categoricalGroups = categoricalGroups
     self.missingIndicatorForGaussian = missingIndicatorForGaussian ?? Array(repeating: nil, count: gaussian.count)
     precondition(self.missingIndicatorForGaussian.count == gaussian.count, "one missingness entry per Gaussian column")
+  }
+
+  /// The synthesizer-side view of the tabular encoder's matrix layout.
+  public init(_ layout: EncodingLayout) {
+    self.init(gaussian: layout.gaussianColumns, bernoulli: layout.bernoulliColumns,
+              categoricalGroups: layout.categoricalGroups, missingIndicatorForGaussian: layout.missingIndicatorForGaussian)
   }
 
   /// Total number of record columns.
@@ -68,5 +75,18 @@ public struct RecordLayout: Codable, Sendable, Equatable {
         }
       }
     }
+  }
+
+  /// Writes 0 into every Gaussian slot whose missingness indicator is 1 (as the encoder does for real records).
+  public func zeroMissingValues(_ records: Matrix) -> Matrix {
+    var r = records
+    let w = r.cols, n = r.rows, g0 = gaussian.lowerBound
+    r.withUnsafeMutableBufferPointer { p in
+      for (j, indicator) in missingIndicatorForGaussian.enumerated() {
+        guard let m = indicator else { continue }
+        for i in 0..<n where p[i * w + m] > 0.5 { p[i * w + g0 + j] = 0 }
+      }
+    }
+    return r
   }
 }

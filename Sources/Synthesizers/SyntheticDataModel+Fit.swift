@@ -1,42 +1,56 @@
 //===----------------------------------------------------------------------===//
-// Fitting: encode the table, train the chosen synthesizer.
+// Fitting: encode the table, train the chosen synthesizer in the training loop.
 //===----------------------------------------------------------------------===//
 
 import Foundation
 import NumericCore
 import TabularData
 
-/// A progress report of any synthesizer's training, for terminals and JSON logs.
-public struct FitProgress: Sendable, Codable {
-  public var iteration: Int
-  public var iterations: Int
-  /// Named figures of this synthesizer (e.g. `mean_reward`, `discriminator_loss`).
-  public var metrics: [String: Float]
-  public var elapsedSeconds: Double
-  public var remainingSeconds: Double
-}
-
-/// Settings of one fit that are not hyperparameters.
+/// Settings of one fit that are not hyperparameters, and overrides of the hyperparameters.
 public struct FitOptions {
   public var seed: UInt64
   public var encoding: EncodingOptions
-  /// Adjusts the RLSyn configuration after the preset was chosen (command-line overrides).
-  public var rlsyn: (inout RLSynConfiguration) -> Void
-  /// Forces a preset instead of choosing by row count.
-  public var rlsynPreset: RLSynConfiguration.Preset?
+  /// A named preset of the synthesizer (nil: its defaults for the table's row count).
+  public var preset: String?
   public var sourceFile: String?
-  /// Adjusts the GAN configuration after the defaults were chosen (command-line overrides).
-  public var gan: (inout GANConfiguration) -> Void = { _ in }
-  /// Adjusts the diffusion configuration after the defaults were chosen (command-line overrides).
-  public var diffusion: (inout DiffusionConfiguration) -> Void = { _ in }
+  /// The most threads training may use (nil: every active core). The fitted model depends on the
+  /// thread count only through BLAS's summation order, not on the synthesizer's own parallel work.
+  public var threads: Int?
+  /// Overrides of the fields every configuration has (nil: keep the default).
+  public var iterations: Int?
+  public var batchSize: Int?
+  public var logEvery: Int?
+  private var adjustments: [SynthesizerKind: (inout any SynthesizerConfiguration) -> Void] = [:]
 
-  public init(seed: UInt64 = 0, encoding: EncodingOptions = .init(), rlsynPreset: RLSynConfiguration.Preset? = nil,
-              sourceFile: String? = nil, rlsyn: @escaping (inout RLSynConfiguration) -> Void = { _ in }) {
+  public init(seed: UInt64 = 0, encoding: EncodingOptions = .init(), preset: String? = nil, sourceFile: String? = nil, threads: Int? = nil) {
     self.seed = seed
     self.encoding = encoding
-    self.rlsynPreset = rlsynPreset
+    self.preset = preset
     self.sourceFile = sourceFile
-    self.rlsyn = rlsyn
+    self.threads = threads
+  }
+
+  /// Adds an adjustment of `synthesizer`'s configuration, applied after the defaults (or preset) and
+  /// the common overrides. Fits of other synthesizers ignore it.
+  public mutating func adjust<S: Synthesizer>(_ synthesizer: S.Type, _ body: @escaping (inout S.Configuration) -> Void) {
+    let previous = adjustments[S.kind]
+    adjustments[S.kind] = { configuration in
+      previous?(&configuration)
+      guard var typed = configuration as? S.Configuration else { return }
+      body(&typed)
+      configuration = typed
+    }
+  }
+
+  /// `S`'s configuration for a table of `rows` rows: defaults or preset, then the overrides.
+  public func configuration<S: Synthesizer>(for synthesizer: S.Type, rows: Int) throws -> S.Configuration {
+    var c = try S.configuration(rows: rows, preset: preset)
+    if let v = iterations { c.iterations = v }
+    if let v = batchSize { c.batchSize = v }
+    if let v = logEvery { c.logEvery = v }
+    var erased: any SynthesizerConfiguration = c
+    adjustments[S.kind]?(&erased)
+    return erased as? S.Configuration ?? c
   }
 }
 
@@ -48,86 +62,52 @@ public struct FitInterrupted: Error, CustomStringConvertible {
 }
 
 extension SyntheticDataModel {
-  /// Fits `synthesizer` to `table`.
+  /// Fits the synthesizer registered as `synthesizer` to `table`.
   ///
   /// - Parameters:
   ///   - schema: the table's schema (inferred when nil).
+  ///   - registry: where `synthesizer` is looked up.
   ///   - progress: called with periodic reports.
-  /// - Throws: ``TabularError`` for unusable data, ``FitInterrupted`` when training diverges
-  ///   (its `partialModel` holds the last good parameters).
+  /// - Throws: ``TabularError`` for unusable data, ``FitInterrupted`` when the configuration is invalid or
+  ///   training diverges (then its `partialModel` holds the last good parameters).
   public static func fit(_ table: DataTable, schema: Schema? = nil, synthesizer: SynthesizerKind = .rlsyn,
-                         options: FitOptions = FitOptions(), progress: (FitProgress) -> Void = { _ in }) throws -> SyntheticDataModel {
+                         options: FitOptions = FitOptions(), registry: SynthesizerRegistry = .standard,
+                         progress: (TrainingProgress) -> Void = { _ in }) throws -> SyntheticDataModel {
+    let type: any Synthesizer.Type
+    do { type = try registry.synthesizer(synthesizer) } catch let e as TrainingError {
+      throw FitInterrupted(reason: e.description, partialModel: nil)
+    }
+    return try fit(table, schema: schema, using: type, options: options, progress: progress)
+  }
+
+  /// Fits synthesizer `S` to `table` (see ``fit(_:schema:synthesizer:options:registry:progress:)``).
+  public static func fit<S: Synthesizer>(_ table: DataTable, schema: Schema? = nil, using synthesizer: S.Type,
+                                         options: FitOptions = FitOptions(),
+                                         progress: (TrainingProgress) -> Void = { _ in }) throws -> SyntheticDataModel {
     let schema = try schema ?? Schema.infer(from: table)
     let encoder = try TableEncoder(fitting: table, schema: schema, options: options.encoding)
     let data = try encoder.encode(table)
-    let layout = recordLayout(encoder.layout)
+    let layout = RecordLayout(encoder.layout)
     let start = DispatchTime.now().uptimeNanoseconds
-    func seconds() -> Double { Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 }
-    switch synthesizer {
-    case .rlsyn:
-      var config = RLSynConfiguration(preset: options.rlsynPreset ?? .automatic(rows: table.rowCount))
-      options.rlsyn(&config)
-      let trainer = try RLSynTrainer(configuration: config, layout: layout, data: data, seed: options.seed)
-      let configJSON = try SyntheticDataModel.canonicalJSON(config)
-      func model() -> SyntheticDataModel {
-        SyntheticDataModel(kind: .rlsyn, encoder: encoder, generator: trainer.model, configurationJSON: configJSON,
-                           summary: TrainingSummary(trainingRows: table.rowCount, seed: options.seed,
-                                                    iterations: trainer.completedIterations, seconds: seconds(), sourceFile: options.sourceFile))
-      }
-      do {
-        try trainer.train { p in
-          progress(FitProgress(iteration: p.iteration, iterations: p.iterations,
-                               metrics: ["mean_reward": p.meanReward, "discriminator_loss": p.discriminatorLoss, "r1_penalty": p.r1Penalty,
-                                         "policy_loss": p.policyLoss, "entropy": p.entropy],
-                               elapsedSeconds: p.elapsedSeconds, remainingSeconds: p.remainingSeconds))
-        }
-      } catch let e as RLSynTrainingError {
-        if case .diverged = e { throw FitInterrupted(reason: e.description, partialModel: model()) }
-        throw FitInterrupted(reason: e.description, partialModel: nil)
-      }
-      return model()
-    case .gan:
-      var config = GANConfiguration(rows: table.rowCount)
-      options.gan(&config)
-      let trainer = try GANTrainer(configuration: config, layout: layout, data: data, seed: options.seed)
-      let configJSON = try SyntheticDataModel.canonicalJSON(config)
-      func model() -> SyntheticDataModel {
-        SyntheticDataModel(kind: .gan, encoder: encoder, generator: trainer.model, configurationJSON: configJSON,
-                           summary: TrainingSummary(trainingRows: table.rowCount, seed: options.seed,
-                                                    iterations: trainer.completedIterations, seconds: seconds(), sourceFile: options.sourceFile))
-      }
-      do {
-        try trainer.train { p in
-          progress(FitProgress(iteration: p.iteration, iterations: p.iterations,
-                               metrics: ["wasserstein_estimate": p.wassersteinEstimate, "gradient_penalty": p.gradientPenalty,
-                                         "generator_loss": p.generatorLoss],
-                               elapsedSeconds: p.elapsedSeconds, remainingSeconds: p.remainingSeconds))
-        }
-      } catch let e as BaselineTrainingError {
-        if case .diverged = e { throw FitInterrupted(reason: e.description, partialModel: model()) }
-        throw FitInterrupted(reason: e.description, partialModel: nil)
-      }
-      return model()
-    case .diffusion:
-      var config = DiffusionConfiguration(rows: table.rowCount)
-      options.diffusion(&config)
-      let trainer = try DiffusionTrainer(configuration: config, layout: layout, data: data, seed: options.seed)
-      let configJSON = try SyntheticDataModel.canonicalJSON(config)
-      func model() -> SyntheticDataModel {
-        SyntheticDataModel(kind: .diffusion, encoder: encoder, generator: trainer.model, configurationJSON: configJSON,
-                           summary: TrainingSummary(trainingRows: table.rowCount, seed: options.seed,
-                                                    iterations: trainer.completedIterations, seconds: seconds(), sourceFile: options.sourceFile))
-      }
-      do {
-        try trainer.train { p in
-          progress(FitProgress(iteration: p.iteration, iterations: p.iterations, metrics: ["loss": p.loss],
-                               elapsedSeconds: p.elapsedSeconds, remainingSeconds: p.remainingSeconds))
-        }
-      } catch let e as BaselineTrainingError {
-        if case .diverged = e { throw FitInterrupted(reason: e.description, partialModel: model()) }
-        throw FitInterrupted(reason: e.description, partialModel: nil)
-      }
-      return model()
+    let configuration: S.Configuration
+    let loop: TrainingLoop<S.Trainer>
+    do {
+      configuration = try options.configuration(for: S.self, rows: table.rowCount)
+      let trainer = try S.makeTrainer(configuration: configuration, layout: layout, data: data, seed: options.seed)
+      loop = TrainingLoop(trainer: trainer, iterations: configuration.iterations, reportEvery: configuration.logEvery,
+                          threads: options.threads ?? TrainingContext.defaultThreads)
+    } catch let e as TrainingError {
+      throw FitInterrupted(reason: e.description, partialModel: nil)
     }
+    func model() -> SyntheticDataModel {
+      SyntheticDataModel(kind: S.kind, encoder: encoder, generator: loop.trainer.model, configuration: configuration,
+                         summary: TrainingSummary(trainingRows: table.rowCount, seed: options.seed,
+                                                  iterations: loop.completedIterations, sourceFile: options.sourceFile),
+                         fitSeconds: Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+    }
+    do { try loop.run(progress: progress) } catch let e as TrainingError {
+      throw FitInterrupted(reason: e.description, partialModel: model())
+    }
+    return model()
   }
 }

@@ -2,7 +2,7 @@ import ArgumentParser
 import Synthesizers
 
 /// Hyperparameters of the `gan` and `diffusion` synthesizers (`rlsyn fit --synthesizer gan|diffusion`).
-/// `--iterations`, `--batch-size`, `--noise-dimension` (GAN) and `--log-every` of `rlsyn fit` apply to them too.
+/// `--iterations`, `--batch-size`, `--log-every` and (GAN) `--noise-dimension` of `rlsyn fit` apply to them too.
 /// Defaults: `docs/baselines.md`.
 struct BaselineOptions: ParsableArguments {
   @Option(help: "GAN: critic steps per generator step.") var criticSteps: Int?
@@ -20,12 +20,17 @@ struct BaselineOptions: ParsableArguments {
   @Option(help: "Diffusion: Adam learning rate.") var learningRate: Float?
   @Option(help: "GAN and diffusion: decay of the moving average of the weights that are saved and sampled (0 = last iterate).") var emaDecay: Float?
 
-  /// Applies the options (and the shared ones given) to a GAN configuration.
-  func apply(to c: inout GANConfiguration, iterations: Int?, batchSize: Int?, noiseDimension: Int?, logEvery: Int?) {
-    if let v = iterations { c.iterations = v }
-    if let v = batchSize { c.batchSize = v }
-    if let v = noiseDimension { c.noiseDimension = v }
-    if let v = logEvery { c.logEvery = v }
+  /// Registers the GAN and diffusion adjustments these options make (and the GAN's noise dimension).
+  func adjust(_ options: inout FitOptions, noiseDimension: Int? = nil) {
+    options.adjust(GANSynthesizer.self) { [self] c in
+      if let v = noiseDimension { c.noiseDimension = v }
+      apply(to: &c)
+    }
+    options.adjust(DiffusionSynthesizer.self) { [self] c in apply(to: &c) }
+  }
+
+  /// Applies the GAN options given.
+  func apply(to c: inout GANConfiguration) {
     if let v = criticSteps { c.criticSteps = v }
     if let v = gradientPenalty { c.gradientPenalty = v }
     if let v = generatorLearningRate { c.generatorLearningRate = v }
@@ -36,11 +41,8 @@ struct BaselineOptions: ParsableArguments {
     if let v = emaDecay { c.generatorAverageDecay = v }
   }
 
-  /// Applies the options (and the shared ones given) to a diffusion configuration.
-  func apply(to c: inout DiffusionConfiguration, iterations: Int?, batchSize: Int?, logEvery: Int?) {
-    if let v = iterations { c.iterations = v }
-    if let v = batchSize { c.batchSize = v }
-    if let v = logEvery { c.logEvery = v }
+  /// Applies the diffusion options given.
+  func apply(to c: inout DiffusionConfiguration) {
     if let v = diffusionSteps {
       c.timesteps = v
       c.samplingSteps = Swift.min(c.samplingSteps, v)

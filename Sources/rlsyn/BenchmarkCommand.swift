@@ -30,7 +30,7 @@ struct BenchmarkCommand: ParsableCommand {
   var trainFraction: Double = 0.7
   @Option(help: ArgumentHelp("Folder for the results (created if missing; existing files are replaced).", valueName: "DIR"))
   var output: String = "benchmark"
-  @Option(help: "BLAS threads (default: the library's). 1 is usually fastest on a busy 2-core machine.")
+  @Option(help: "The most threads fits, samples and BLAS use (default: every core). 1 is usually fastest on a busy 2-core machine.")
   var threads: Int?
   @Flag(help: "Only the final summary on standard error (no per-run lines).")
   var quiet = false
@@ -49,7 +49,9 @@ struct BenchmarkCommand: ParsableCommand {
     guard !names.isEmpty else { throw ValidationError("--synthesizers needs at least one of rlsyn, gan, diffusion") }
     var out: [SynthesizerKind] = []
     for n in names {
-      guard let k = SynthesizerKind(rawValue: n) else { throw ValidationError("unknown synthesizer '\(n)' (choose from rlsyn, gan, diffusion)") }
+      guard let k = SynthesizerKind(argument: n) else {
+        throw ValidationError("unknown synthesizer '\(n)' (choose from \(SynthesizerKind.allValueStrings.joined(separator: ", ")))")
+      }
       if !out.contains(k) { out.append(k) }
     }
     return out
@@ -97,13 +99,9 @@ struct BenchmarkCommand: ParsableCommand {
       for kind in kinds {
         let tag = "[seed \(si + 1)/\(seeds)] \(kind.rawValue)"
         if !quiet { say("\(tag): fitting on \(train.rowCount) rows…") }
-        var options = FitOptions(seed: seed, sourceFile: input.data)
-        options.gan = { [baselines, ganIterations] c in
-          baselines.apply(to: &c, iterations: ganIterations, batchSize: nil, noiseDimension: nil, logEvery: nil)
-        }
-        options.diffusion = { [baselines, diffusionIterations] c in
-          baselines.apply(to: &c, iterations: diffusionIterations, batchSize: nil, logEvery: nil)
-        }
+        var options = FitOptions(seed: seed, sourceFile: input.data, threads: threads)
+        options.iterations = kind == .gan ? ganIterations : kind == .diffusion ? diffusionIterations : nil
+        baselines.adjust(&options)
         let t0 = now()
         let fitted: SyntheticDataModel
         do {
@@ -118,7 +116,7 @@ struct BenchmarkCommand: ParsableCommand {
         let fitSeconds = now() - t0
         configurations[kind.rawValue] = String(decoding: fitted.configurationJSON, as: UTF8.self)
         let t1 = now()
-        let synthetic = fitted.sample(rows: train.rowCount, seed: seed)
+        let synthetic = fitted.sample(rows: train.rowCount, seed: seed, threads: threads ?? TrainingContext.defaultThreads)
         let sampleSeconds = now() - t1
         try CSVWriter.write(synthetic, to: runsDir.appendingPathComponent("seed\(seed)-\(kind.rawValue).csv"))
         let t2 = now()

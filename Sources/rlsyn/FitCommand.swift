@@ -18,7 +18,7 @@ struct FitCommand: ParsableCommand {
   @Option(name: .long, help: "Where to write the model file.") var model: String
   @Option(help: "Random seed: the same seed gives the same model on the same machine and thread count.") var seed: UInt64 = 0
   @Option(help: "Which synthesizer to fit: rlsyn, gan or diffusion.") var synthesizer: SynthesizerKind = .rlsyn
-  @Option(help: "Hyperparameter preset: small or large (default: by row count).") var preset: RLSynConfiguration.Preset?
+  @Option(help: "RLSyn hyperparameter preset: \(RLSynSynthesizer.presets.joined(separator: " or ")) (default: by row count).") var preset: String?
   @Option(help: "Training iterations (RLSyn policy updates; GAN generator updates; diffusion training steps).") var iterations: Int?
   @Option(help: "Records per rollout and per discriminator batch (GAN, diffusion: per training step).") var batchSize: Int?
   @Option(help: "Latent noise dimension (RLSyn, GAN).") var noiseDimension: Int?
@@ -32,7 +32,7 @@ struct FitCommand: ParsableCommand {
   @Option(help: "PPO clip range ε.") var clipEpsilon: Float?
   @Option(help: "Value-loss weight.") var valueCoefficient: Float?
   @Option(help: "Entropy bonus β.") var entropyCoefficient: Float?
-  @Option(help: "Mean-matching penalty λm on continuous columns.") var meanPenalty: Float?
+  @Option(help: "Mean-matching penalty weight λm (its columns: --mean-penalty-scope).") var meanPenalty: Float?
   @Option(help: "Columns of the mean-matching penalty: continuous (paper) or all.") var meanPenaltyScope: RLSynConfiguration.MeanPenaltyScope?
   @Option(help: "Apply the R1 penalty every N discriminator steps (weight γ·N).") var r1Interval: Int?
   @Flag(help: "Run the discriminator steps after the PPO epochs (the paper's order) instead of concurrently on the second core.") var sequential = false
@@ -40,7 +40,7 @@ struct FitCommand: ParsableCommand {
   @Option(help: "Numeric column encoding: quantile, standard or minmax.") var encoding: NumericEncoding = .quantile
   @Option(help: "Iterations between progress reports.") var logEvery: Int?
   @Option(help: "Progress format: text (stderr) or json (one object per line on stdout).") var logFormat: LogFormat = .text
-  @Option(help: "BLAS threads (default: the library's, usually the number of cores).") var threads: Int?
+  @Option(help: "The most threads training uses (default: every core).") var threads: Int?
   @Flag(help: "No progress output.") var quiet = false
   @OptionGroup(title: "GAN and diffusion options") var baselines: BaselineOptions
 
@@ -55,36 +55,15 @@ struct FitCommand: ParsableCommand {
     let modelURL = URL(fileURLWithPath: model)
     let loaded = try input.load()
     let table = loaded.table, schema = loaded.schema, data = input.data
-    var options = FitOptions(seed: seed, encoding: EncodingOptions(numeric: encoding), rlsynPreset: preset, sourceFile: data) { c in
-      if let v = iterations { c.iterations = v }
-      if let v = batchSize { c.batchSize = v }
-      if let v = noiseDimension { c.noiseDimension = v }
-      if let v = policyWidth { c.policyWidth = v }
-      if let v = discriminatorWidth { c.discriminatorWidth = v }
-      if let v = policyLearningRate { c.policyLearningRate = v }
-      if let v = discriminatorLearningRate { c.discriminatorLearningRate = v }
-      if let v = r1Gamma { c.r1Gamma = v }
-      if let v = discriminatorSteps { c.discriminatorSteps = v }
-      if let v = ppoEpochs { c.ppoEpochs = v }
-      if let v = clipEpsilon { c.clipEpsilon = v }
-      if let v = valueCoefficient { c.valueCoefficient = v }
-      if let v = entropyCoefficient { c.entropyCoefficient = v }
-      if let v = meanPenalty { c.meanPenalty = v }
-      if let v = meanPenaltyScope { c.meanPenaltyScope = v }
-      if let v = r1Interval { c.r1Interval = v }
-      if noMarginalInitialization { c.marginalInitialization = false }
-      if sequential { c.concurrentDiscriminator = false }
-      if let v = logEvery { c.logEvery = v }
-    }
-    options.gan = { [baselines, iterations, batchSize, noiseDimension, logEvery] c in
-      baselines.apply(to: &c, iterations: iterations, batchSize: batchSize, noiseDimension: noiseDimension, logEvery: logEvery)
-    }
-    options.diffusion = { [baselines, iterations, batchSize, logEvery] c in
-      baselines.apply(to: &c, iterations: iterations, batchSize: batchSize, logEvery: logEvery)
-    }
+    var options = FitOptions(seed: seed, encoding: EncodingOptions(numeric: encoding), preset: preset, sourceFile: data, threads: threads)
+    options.iterations = iterations
+    options.batchSize = batchSize
+    options.logEvery = logEvery
+    options.adjust(RLSynSynthesizer.self) { [self] c in applyRLSynOptions(to: &c) }
+    baselines.adjust(&options, noiseDimension: noiseDimension)
     if !quiet && logFormat == .text {
       let rows = table.rowCount
-      let presetNote = synthesizer == .rlsyn ? "preset \((preset ?? .automatic(rows: rows)).rawValue), " : ""
+      let presetNote = synthesizer == .rlsyn ? "preset \(preset ?? RLSynConfiguration.Preset.automatic(rows: rows).rawValue), " : ""
       FileHandle.standardError.write(Data("fitting \(synthesizer.rawValue) on \(data): \(rows) rows, \(schema.columns.count) columns (\(presetNote)seed \(seed))\n".utf8))
     }
     let reporter = ProgressReporter(format: logFormat, quiet: quiet)
@@ -92,7 +71,7 @@ struct FitCommand: ParsableCommand {
       let fitted = try SyntheticDataModel.fit(table, schema: schema, synthesizer: synthesizer, options: options, progress: reporter.report)
       try fitted.save(to: modelURL, createdBy: "rlsyn \(RLSynCommand.version)")
       if !quiet && logFormat == .text {
-        FileHandle.standardError.write(Data(String(format: "done in %.1f s; model written to %@\n", fitted.summary.seconds, model).utf8))
+        FileHandle.standardError.write(Data(String(format: "done in %.1f s; model written to %@\n", fitted.fitSeconds ?? 0, model).utf8))
       }
     } catch let interrupted as FitInterrupted {
       if let partial = interrupted.partialModel {
@@ -102,10 +81,35 @@ struct FitCommand: ParsableCommand {
       throw CommandFailure(interrupted.reason)
     }
   }
+
+  /// The RLSyn-only options given on the command line.
+  func applyRLSynOptions(to c: inout RLSynConfiguration) {
+    if let v = noiseDimension { c.noiseDimension = v }
+    if let v = policyWidth { c.policyWidth = v }
+    if let v = discriminatorWidth { c.discriminatorWidth = v }
+    if let v = policyLearningRate { c.policyLearningRate = v }
+    if let v = discriminatorLearningRate { c.discriminatorLearningRate = v }
+    if let v = r1Gamma { c.r1Gamma = v }
+    if let v = discriminatorSteps { c.discriminatorSteps = v }
+    if let v = ppoEpochs { c.ppoEpochs = v }
+    if let v = clipEpsilon { c.clipEpsilon = v }
+    if let v = valueCoefficient { c.valueCoefficient = v }
+    if let v = entropyCoefficient { c.entropyCoefficient = v }
+    if let v = meanPenalty { c.meanPenalty = v }
+    if let v = meanPenaltyScope { c.meanPenaltyScope = v }
+    if let v = r1Interval { c.r1Interval = v }
+    if noMarginalInitialization { c.marginalInitialization = false }
+    if sequential { c.concurrentDiscriminator = false }
+  }
 }
 
-extension SynthesizerKind: ExpressibleByArgument {}
-extension RLSynConfiguration.Preset: ExpressibleByArgument {}
+extension SynthesizerKind: ExpressibleByArgument {
+  public init?(argument: String) {
+    guard SynthesizerRegistry.standard.kinds.contains(SynthesizerKind(rawValue: argument)) else { return nil }
+    self.init(rawValue: argument)
+  }
+  public static var allValueStrings: [String] { SynthesizerRegistry.standard.kinds.map(\.rawValue) }
+}
 extension NumericEncoding: ExpressibleByArgument {}
 extension RLSynConfiguration.MeanPenaltyScope: ExpressibleByArgument {}
 
@@ -114,20 +118,11 @@ struct ProgressReporter {
   let format: FitCommand.LogFormat
   let quiet: Bool
 
-  func report(_ p: FitProgress) {
+  func report(_ p: TrainingProgress) {
     if quiet { return }
     switch format {
-    case .text:
-      let m = p.metrics.sorted { $0.key < $1.key }.map { String(format: "%@ %.4f", $0.key.replacingOccurrences(of: "_", with: " "), $0.value) }
-      let line = String(format: "iteration %d/%d  %@  elapsed %.1fs  remaining %.1fs\n", p.iteration, p.iterations, m.joined(separator: "  "), p.elapsedSeconds, p.remainingSeconds)
-      FileHandle.standardError.write(Data(line.utf8))
-    case .json:
-      var object: [String: Any] = ["iteration": p.iteration, "iterations": p.iterations,
-                                   "elapsed_seconds": p.elapsedSeconds, "remaining_seconds": p.remainingSeconds]
-      for (k, v) in p.metrics { object[k] = Double(v) }
-      if let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]) {
-        FileHandle.standardOutput.write(data + Data("\n".utf8))
-      }
+    case .text: FileHandle.standardError.write(Data((p.textLine + "\n").utf8))
+    case .json: FileHandle.standardOutput.write(Data((p.jsonLine + "\n").utf8))
     }
   }
 }

@@ -133,7 +133,7 @@ import TestSupport
     var cfg = DiffusionConfiguration()
     cfg.samplingSteps = cfg.timesteps + 1
     let layout = RecordLayout(gaussian: 0..<2, bernoulli: 2..<3, categoricalGroups: [])
-    #expect(throws: BaselineTrainingError.self) { try DiffusionTrainer(configuration: cfg, layout: layout, data: correlatedTable(rows: 10, seed: 1), seed: 0) }
+    #expect(throws: TrainingError.self) { try DiffusionTrainer(configuration: cfg, layout: layout, data: correlatedTable(rows: 10, seed: 1), seed: 0) }
   }
 }
 

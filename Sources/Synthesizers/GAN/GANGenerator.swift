@@ -2,6 +2,7 @@
 // The WGAN-GP generator and critic for encoded records.
 //===----------------------------------------------------------------------===//
 
+import Foundation
 import NumericCore
 import Autodiff
 import NeuralNetworks
@@ -71,10 +72,10 @@ public final class GANGenerator: ParameterContainer {
     let n = z.rows
     let logistic = rng.uniformMatrix(rows: n, cols: layout.bernoulli.count).map { u in
       let v = Swift.min(Swift.max(u, 1e-6), 1 - 1e-6)
-      return Float(Foundation_log(Double(v) / Double(1 - v)))
+      return Float(Foundation.log(Double(v) / Double(1 - v)))
     }
     let gumbel = rng.uniformMatrix(rows: n, cols: layout.categorical.count).map { u in
-      -Float(Foundation_log(-Foundation_log(Double(Swift.max(u, 1e-7)))))
+      -Float(Foundation.log(-Foundation.log(Double(Swift.max(u, 1e-7)))))
     }
     return forward(z, temperature: temperature, logisticNoise: logistic, gumbelNoise: gumbel)
   }
@@ -124,10 +125,10 @@ public final class GANGenerator: ParameterContainer {
     }
     for j in layout.bernoulli {
       let p = Swift.min(Swift.max(Double(means[0, j]), 1e-3), 1 - 1e-3)
-      bias[0, j] = Float(Foundation_log(p / (1 - p)))
+      bias[0, j] = Float(Foundation.log(p / (1 - p)))
     }
     for j in layout.categorical {
-      bias[0, j] = Float(Foundation_log(Swift.max(Double(means[0, j]), 1e-3)))
+      bias[0, j] = Float(Foundation.log(Swift.max(Double(means[0, j]), 1e-3)))
     }
     head.bias.value = bias
   }
@@ -187,19 +188,4 @@ public final class GANCritic: ParameterContainer {
 
   /// Scores (`n × 1`).
   public func callAsFunction(_ records: Variable) -> Variable { network(records) }
-}
-
-extension RecordLayout {
-  /// Writes 0 into every Gaussian slot whose missingness indicator is 1 (as the encoder does for real records).
-  public func zeroMissingValues(_ records: Matrix) -> Matrix {
-    var r = records
-    let w = r.cols, n = r.rows, g0 = gaussian.lowerBound
-    r.withUnsafeMutableBufferPointer { p in
-      for (j, indicator) in missingIndicatorForGaussian.enumerated() {
-        guard let m = indicator else { continue }
-        for i in 0..<n where p[i * w + m] > 0.5 { p[i * w + g0 + j] = 0 }
-      }
-    }
-    return r
-  }
 }

@@ -7,7 +7,7 @@ import NumericCore
 import Autodiff
 
 /// The parts of RLSyn that generate: configuration, layout and policy.
-public final class RLSynModel {
+public final class RLSynModel: RecordGenerator {
   public let configuration: RLSynConfiguration
   public let layout: RecordLayout
   public let policy: RLSynPolicy
@@ -20,20 +20,25 @@ public final class RLSynModel {
                          logStdRange: configuration.logStdRange, rng: &rng)
   }
 
+  public var parameters: [Variable] { policy.parameters }
+
+  /// `rows` records from ``sample(rows:rng:threads:)``.
+  public func generate(rows: Int, rng: inout RandomSource, threads: Int) -> Matrix { sample(rows: rows, rng: &rng, threads: threads) }
+
   /// Records per generation chunk; each chunk has its own random stream, so results do not
   /// depend on how chunks are spread over cores.
   public static let sampleChunkRows = 8192
 
   /// `rows` encoded records drawn from the policy (stochastic draws, not the means).
   ///
-  /// Chunks of ``sampleChunkRows`` records are generated on all cores; chunk `k` draws from
-  /// `RandomSource(seed: base + k·φ)` where `base` is the next value of `rng`, so the same `rng`
-  /// state always gives the same records.
-  public func sample(rows: Int, rng: inout RandomSource) -> Matrix {
+  /// Chunks of ``sampleChunkRows`` records are generated on up to `threads` cores (one BLAS thread
+  /// each); chunk `k` draws from `RandomSource(seed: base + k·φ)` where `base` is the next value of
+  /// `rng`, so the same `rng` state gives the same records whatever `threads` is.
+  public func sample(rows: Int, rng: inout RandomSource, threads: Int = ProcessInfo.processInfo.activeProcessorCount) -> Matrix {
     let chunkRows = RLSynModel.sampleChunkRows
     let chunks = (rows + chunkRows - 1) / chunkRows
     let base = rng.next()
-    let workers = Swift.min(chunks, Swift.max(1, ProcessInfo.processInfo.activeProcessorCount))
+    let workers = Swift.min(chunks, Swift.max(1, threads))
     let outputs = (0..<workers).map { _ in ChunkOutput() }
     let job = UncheckedSendableBox((self, outputs))
     let generate: @Sendable (Int) -> Void = { w in
@@ -47,10 +52,7 @@ public final class RLSynModel {
       }
     }
     if workers > 1 {
-      let blasThreads = BLAS.threadCount
-      BLAS.setThreadCount(1)
-      DispatchQueue.concurrentPerform(iterations: workers) { generate($0) }
-      BLAS.setThreadCount(blasThreads)
+      DispatchQueue.concurrentPerform(iterations: workers) { w in BLAS.withThreadLimit(1) { generate(w) } }
     } else if workers == 1 {
       generate(0)
     }

@@ -2,15 +2,11 @@
 // The generator as a stochastic policy: noise → distribution parameters per column.
 //===----------------------------------------------------------------------===//
 
+import Foundation
 import NumericCore
 import Autodiff
 import NeuralNetworks
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// RLSyn's policy π_θ(x | z) with its value head V_θ(z).
 ///
@@ -97,15 +93,15 @@ public final class RLSynPolicy: ParameterContainer {
       let mu = n > 0 ? s / n : 0
       let sd = n > 1 ? Swift.max((s2 / n - mu * mu).squareRoot(), 1e-3) : 1
       bias[0, meanColumns.lowerBound + j] = Float(mu)
-      let unit = Swift.min(Swift.max((Float(Foundation_log(sd)) - lo) / span, 0.02), 0.98)
-      bias[0, logStdColumns.lowerBound + j] = Float(Foundation_log(Double(unit / (1 - unit))))
+      let unit = Swift.min(Swift.max((Float(Foundation.log(sd)) - lo) / span, 0.02), 0.98)
+      bias[0, logStdColumns.lowerBound + j] = Float(Foundation.log(Double(unit / (1 - unit))))
     }
     for (k, j) in layout.bernoulli.enumerated() {
       let p = Swift.min(Swift.max(Double(means[0, j]), 1e-3), 1 - 1e-3)
-      bias[0, bernoulliColumns.lowerBound + k] = Float(Foundation_log(p / (1 - p)))
+      bias[0, bernoulliColumns.lowerBound + k] = Float(Foundation.log(p / (1 - p)))
     }
     for (k, j) in layout.categorical.enumerated() {
-      bias[0, categoricalColumns.lowerBound + k] = Float(Foundation_log(Swift.max(Double(means[0, j]), 1e-3)))
+      bias[0, categoricalColumns.lowerBound + k] = Float(Foundation.log(Swift.max(Double(means[0, j]), 1e-3)))
     }
     bias[0, valueColumn.lowerBound] = 0.5
     heads.bias.value = bias
@@ -144,20 +140,7 @@ public final class RLSynPolicy: ParameterContainer {
         }
       }
     }
-    return zeroMissingValues(records)
-  }
-
-  /// Writes 0 into every Gaussian slot whose missingness indicator is 1 (as the encoder does for real records).
-  public func zeroMissingValues(_ records: Matrix) -> Matrix {
-    var r = records
-    let w = r.cols, n = r.rows, g0 = layout.gaussian.lowerBound
-    r.withUnsafeMutableBufferPointer { p in
-      for (j, indicator) in layout.missingIndicatorForGaussian.enumerated() {
-        guard let m = indicator else { continue }
-        for i in 0..<n where p[i * w + m] > 0.5 { p[i * w + g0 + j] = 0 }
-      }
-    }
-    return r
+    return layout.zeroMissingValues(records)
   }
 
   // MARK: Log-probabilities and entropy
@@ -169,7 +152,7 @@ public final class RLSynPolicy: ParameterContainer {
       let x = Variable(records.columns(layout.gaussian))
       let presence = Variable(layout.presenceMask(records))
       let standardized = (x - output.mean) * (-output.logStd).exp()
-      let perColumn = (standardized.squared() * -0.5 - output.logStd - 0.5 * Float(Foundation_log(2 * Double.pi))) * presence
+      let perColumn = (standardized.squared() * -0.5 - output.logStd - 0.5 * Float(Foundation.log(2 * Double.pi))) * presence
       terms.append(perColumn.sumOverColumns())
     }
     if layout.bernoulli.count > 0 {
@@ -189,7 +172,7 @@ public final class RLSynPolicy: ParameterContainer {
   public func entropy(_ output: Output, presence: Matrix) -> Variable {
     var terms: [Variable] = []
     if layout.gaussian.count > 0 {
-      terms.append(((output.logStd + 0.5 * Float(Foundation_log(2 * Double.pi * M_E))) * Variable(presence)).sumOverColumns())
+      terms.append(((output.logStd + 0.5 * Float(Foundation.log(2 * Double.pi * M_E))) * Variable(presence)).sumOverColumns())
     }
     if layout.bernoulli.count > 0 {
       let l = output.bernoulliLogits
@@ -202,5 +185,3 @@ public final class RLSynPolicy: ParameterContainer {
     return terms.dropFirst().reduce(terms[0], +)
   }
 }
-
-@usableFromInline func Foundation_log(_ x: Double) -> Double { log(x) }

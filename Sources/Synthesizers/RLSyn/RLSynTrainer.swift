@@ -7,37 +7,22 @@ import NumericCore
 import Autodiff
 import NeuralNetworks
 
-/// One progress report of ``RLSynTrainer``.
-public struct RLSynProgress: Sendable, Codable {
-  public var iteration: Int
-  public var iterations: Int
+/// The figures of one RLSyn iteration.
+public struct RLSynStepMetrics: TrainingMetrics {
   /// Mean reward σ(D(x)) of the rollout batch.
   public var meanReward: Float
   /// Discriminator BCE (real + fake) of its last step.
   public var discriminatorLoss: Float
-  /// R1 penalty of the discriminator's last step.
+  /// R1 penalty of the discriminator's last step (0 when none of this iteration's steps applied it).
   public var r1Penalty: Float
   /// Clipped surrogate loss of the last PPO epoch.
   public var policyLoss: Float
   /// Mean closed-form entropy per record.
   public var entropy: Float
-  public var elapsedSeconds: Double
-  public var remainingSeconds: Double
-}
 
-/// Why training stopped early.
-public enum RLSynTrainingError: Error, CustomStringConvertible {
-  /// A loss or parameter became NaN or infinite; the model was restored to `lastGoodIteration`.
-  case diverged(iteration: Int, lastGoodIteration: Int, quantity: String)
-  /// The configuration or the data cannot be trained on.
-  case invalid(String)
-
-  public var description: String {
-    switch self {
-    case let .diverged(iteration, lastGood, quantity):
-      "training diverged at iteration \(iteration) (\(quantity) is not finite); the model was restored to iteration \(lastGood)"
-    case let .invalid(reason): reason
-    }
+  public var figures: [TrainingFigure] {
+    [TrainingFigure("mean_reward", meanReward), TrainingFigure("discriminator_loss", discriminatorLoss),
+     TrainingFigure("policy_loss", policyLoss), TrainingFigure("entropy", entropy), TrainingFigure("r1_penalty", r1Penalty)]
   }
 }
 
@@ -47,38 +32,35 @@ public enum RLSynTrainingError: Error, CustomStringConvertible {
 /// 1. Rollout: `z ~ N(0, I)`, records `x ~ π(·|z)`, `log π_old(x|z)`, `V(z)`, rewards `r = σ(D(x))`
 ///    from the discriminator as it stands; advantages `A = r − V`, normalised over the batch.
 /// 2. `ppoEpochs` full-batch Adam steps on
-///    `−mean min(ρA, clip(ρ,1±ε)A) + c_v·mean(V − r)² − β·mean H(π(·|z)) + λm·mean_j(mean_i μ_ij·present_ij − m̄_j)²`.
-/// 3. `K` discriminator steps on a real batch and fresh fakes from the updated policy, with BCE + R1.
+///    `−mean min(ρA, clip(ρ,1±ε)A) + c_v·mean(V − r)² − β·mean H(π(·|z)) + λm·P`, where the
+///    mean-matching penalty `P` is ``meanMatchingPenalty(_:presence:)``.
+/// 3. `K` discriminator steps (``Discriminator/loss(real:fake:gamma:)``) on real batches and fakes:
+///    after the update from the updated policy (`concurrentDiscriminator == false`, the paper's order),
+///    or concurrently with step 2 on fakes from the policy before the update (the default).
 /// No discriminator gradient reaches the policy: rewards are plain numbers.
-public final class RLSynTrainer {
+public final class RLSynTrainer: SynthesizerTrainer {
   public let model: RLSynModel
   public let discriminator: Discriminator
-  let data: Matrix
   let policyOptimizer: Adam
   let discriminatorOptimizer: Adam
   var rng: RandomSource
-  var realOrder: [Int] = []
-  var realCursor = 0
+  var realBatches: BatchCycler
   /// Column means of the training records (the mean-matching targets), and `1 / variance` weights.
   let columnMeans: Matrix
   let inverseVariances: Matrix
   var discriminatorStepCount = 0
-  public private(set) var completedIterations = 0
 
   /// - Parameters:
   ///   - data: encoded training records laid out as `layout` describes.
   ///   - seed: every random choice (initialisation, noise, sampling, batches) derives from it.
   public init(configuration: RLSynConfiguration, layout: RecordLayout, data: Matrix, seed: UInt64) throws {
-    if let problem = configuration.validationError() { throw RLSynTrainingError.invalid("invalid configuration: \(problem)") }
-    guard layout.isWellFormed, data.cols == layout.width else { throw RLSynTrainingError.invalid("the record layout does not match the encoded data") }
-    guard data.rows >= 2 else { throw RLSynTrainingError.invalid("need at least 2 training records") }
-    guard data.isFinite else { throw RLSynTrainingError.invalid("the encoded training data contains NaN or infinite values") }
+    try TrainingError.check(configuration: configuration, layout: layout, data: data)
     var root = RandomSource(seed: seed)
     model = RLSynModel(configuration: configuration, layout: layout, seed: root.next())
     var drng = root.split()
     discriminator = Discriminator(inputs: layout.width, width: configuration.discriminatorWidth, rng: &drng)
     rng = root.split()
-    self.data = data
+    realBatches = BatchCycler(data: data)
     if configuration.marginalInitialization { model.policy.initializeToMarginals(of: data) }
     policyOptimizer = Adam(parameters: model.policy.parameters, learningRate: configuration.policyLearningRate)
     discriminatorOptimizer = Adam(parameters: discriminator.parameters, learningRate: configuration.discriminatorLearningRate)
@@ -86,23 +68,17 @@ public final class RLSynTrainer {
     inverseVariances = data.varianceOverRows().map { 1 / Swift.max($0, 1e-4) }
   }
 
-  var configuration: RLSynConfiguration { model.configuration }
+  public var configuration: RLSynConfiguration { model.configuration }
 
-  /// The next `n` real records, cycling through a fresh permutation each pass (like a shuffled DataLoader).
-  func nextRealBatch(_ n: Int) -> Matrix {
-    var indices: [Int] = []
-    indices.reserveCapacity(n)
-    while indices.count < n {
-      if realCursor >= realOrder.count { realOrder = rng.permutation(data.rows); realCursor = 0 }
-      let take = Swift.min(n - indices.count, realOrder.count - realCursor)
-      indices.append(contentsOf: realOrder[realCursor..<(realCursor + take)])
-      realCursor += take
-    }
-    return data.gatherRows(indices)
+  public var trainedParameters: [Variable] { model.policy.parameters + discriminator.parameters }
+
+  /// With the discriminator on a second core, each of the two tasks gets one BLAS thread.
+  public func blasThreads(available threads: Int) -> Int {
+    configuration.concurrentDiscriminator && configuration.discriminatorSteps > 0 ? 1 : threads
   }
 
-  /// One iteration; returns its progress numbers (times left 0).
-  func iterate() -> RLSynProgress {
+  /// One iteration: rollout, PPO epochs and discriminator steps.
+  public func step(_ context: TrainingContext) -> RLSynStepMetrics {
     let cfg = configuration
     let policy = model.policy
     let batch = cfg.batchSize
@@ -124,10 +100,14 @@ public final class RLSynTrainer {
       let rolloutBatch = UncheckedSendableBox(batchData)
       let box = UncheckedSendableBox(self)
       let results = UncheckedSendableBox(ParallelResults())
-      DispatchQueue.concurrentPerform(iterations: 2) { task in
-        if task == 0 { results.value.policy = box.value.ppoEpochs(rolloutBatch.value) }
-        else { results.value.discriminator = box.value.discriminatorSteps(inputs.value) }
+      let work: @Sendable (Int) -> Void = { task in
+        BLAS.withThreadLimit(1) {
+          if task == 0 { results.value.policy = box.value.ppoEpochs(rolloutBatch.value) }
+          else { results.value.discriminator = box.value.discriminatorSteps(inputs.value) }
+        }
       }
+      // The two tasks touch disjoint state, so running them one after the other gives the same numbers.
+      if context.threads > 1 { DispatchQueue.concurrentPerform(iterations: 2, execute: work) } else { work(0); work(1) }
       policyStats = results.value.policy
       discriminatorStats = results.value.discriminator
     } else {
@@ -135,11 +115,8 @@ public final class RLSynTrainer {
       policyStats = ppoEpochs(batchData)
       if cfg.discriminatorSteps > 0 { discriminatorStats = discriminatorSteps(discriminatorInputs(policy: policy)) }
     }
-    completedIterations += 1
-    return RLSynProgress(iteration: completedIterations, iterations: cfg.iterations, meanReward: rewards.mean(),
-                         discriminatorLoss: discriminatorStats.bce, r1Penalty: discriminatorStats.r1,
-                         policyLoss: policyStats.loss, entropy: policyStats.entropy,
-                         elapsedSeconds: 0, remainingSeconds: 0)
+    return RLSynStepMetrics(meanReward: rewards.mean(), discriminatorLoss: discriminatorStats.bce, r1Penalty: discriminatorStats.r1,
+                            policyLoss: policyStats.loss, entropy: policyStats.entropy)
   }
 
   /// What the PPO epochs need from the rollout.
@@ -184,7 +161,7 @@ public final class RLSynTrainer {
     let batch = configuration.batchSize, k = configuration.discriminatorSteps
     let fakeZ = Variable(rng.normalMatrix(rows: batch * k, cols: configuration.noiseDimension))
     let fakes = policy.sample(policy(fakeZ), rng: &rng)
-    return ((0..<k).map { _ in nextRealBatch(batch) }, fakes)
+    return ((0..<k).map { _ in realBatches.next(batch, rng: &rng) }, fakes)
   }
 
   /// K discriminator steps (BCE + R1, lazily every `r1Interval` steps); returns the last BCE and R1.
@@ -203,8 +180,9 @@ public final class RLSynTrainer {
     return stats
   }
 
-  /// `Σ_j (E[x_j] − x̄_j)² / Var(x_j)` over the configured columns, where `E[x_j]` is the batch mean
-  /// of the policy's expected value of column j (μ·present, σ(logit), softmax probability).
+  /// The mean-matching penalty `Σ_j (E[x_j] − x̄_j)² / Var(x_j)` over the columns of ``RLSynConfiguration/meanPenaltyScope``:
+  /// `x̄_j` and `Var(x_j)` are the training column's mean and variance (floored at 1e-4), and `E[x_j]` is the batch
+  /// mean of the policy's expected value of column j (μ·present, σ(logit), softmax probability), so it has a gradient.
   func meanMatchingPenalty(_ out: RLSynPolicy.Output, presence: Matrix) -> Variable {
     let layout = model.layout
     var expected: [Variable] = []
@@ -219,47 +197,6 @@ public final class RLSynTrainer {
     let target = Matrix.concatenateColumns(columns.map { columnMeans.columns($0) })
     let weights = Matrix.concatenateColumns(columns.map { inverseVariances.columns($0) })
     return ((generated - Variable(target)).squared() * Variable(weights)).sum()
-  }
-
-  /// Runs all iterations, reporting every `logEvery` iterations (and at the end).
-  ///
-  /// A non-finite loss or parameter stops training with ``RLSynTrainingError/diverged(iteration:lastGoodIteration:quantity:)``
-  /// after restoring the parameters of the last report whose values were all finite.
-  public func train(progress: (RLSynProgress) -> Void = { _ in }) throws {
-    let start = DispatchTime.now().uptimeNanoseconds
-    // With the D steps on the second core, BLAS gets one thread per task.
-    let blasThreads = BLAS.threadCount
-    if configuration.concurrentDiscriminator { BLAS.setThreadCount(1) }
-    defer { BLAS.setThreadCount(blasThreads) }
-    var snapshot = (model.policy.parameters + discriminator.parameters).map(\.value)
-    var snapshotIteration = completedIterations
-    while completedIterations < configuration.iterations {
-      var report = iterate()
-      let numbers: [(String, Float)] = [("the mean reward", report.meanReward), ("the discriminator loss", report.discriminatorLoss),
-                                        ("the policy loss", report.policyLoss), ("the entropy", report.entropy), ("the R1 penalty", report.r1Penalty)]
-      if let bad = numbers.first(where: { !$0.1.isFinite }) {
-        restore(snapshot)
-        throw RLSynTrainingError.diverged(iteration: report.iteration, lastGoodIteration: snapshotIteration, quantity: bad.0)
-      }
-      let isReport = report.iteration % Swift.max(configuration.logEvery, 1) == 0 || report.iteration == configuration.iterations
-      if isReport {
-        let params = (model.policy.parameters + discriminator.parameters).map(\.value)
-        guard params.allSatisfy(\.isFinite) else {
-          restore(snapshot)
-          throw RLSynTrainingError.diverged(iteration: report.iteration, lastGoodIteration: snapshotIteration, quantity: "a parameter")
-        }
-        snapshot = params
-        snapshotIteration = report.iteration
-        let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-        report.elapsedSeconds = elapsed
-        report.remainingSeconds = elapsed / Double(report.iteration) * Double(configuration.iterations - report.iteration)
-        progress(report)
-      }
-    }
-  }
-
-  func restore(_ values: [Matrix]) {
-    for (p, v) in zip(model.policy.parameters + discriminator.parameters, values) { p.value = v }
   }
 }
 
