@@ -7,4 +7,5 @@ let registeredBenchmarks: [any ParsableCommand.Type] = [
   ElementwiseBenchmark.self,
   GEMMBenchmark.self,
   EvaluateBenchmark.self,
+  RecoveryBenchmark.self,
 ]

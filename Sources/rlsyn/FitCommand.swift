@@ -51,7 +51,6 @@ struct FitCommand: ParsableCommand {
   }
 
   func fit() throws {
-    if let threads { BLAS.setThreadCount(threads) }
     let modelURL = URL(fileURLWithPath: model)
     let loaded = try input.load()
     let table = loaded.table, schema = loaded.schema, data = input.data
