@@ -15,6 +15,7 @@ struct RecoveryBenchmark: ParsableCommand {
   @Option(help: "Seeds 0..<N of the fit.") var seeds: Int = 10
   @Option(help: "Training iterations.") var iterations: Int = 300
   @Option(help: "Training rows.") var rows: Int = 2000
+  @Option(name: .customLong("set"), help: "Override a configuration field, e.g. --set r1Gamma=1 (JSON value).") var settings: [String] = []
 
   func run() throws {
     let data = Self.correlatedTable(rows: rows, seed: 1)
@@ -30,6 +31,8 @@ struct RecoveryBenchmark: ParsableCommand {
         var c = RLSynConfiguration(preset: .small)
         c.iterations = iterations; c.batchSize = 256; c.noiseDimension = 16; c.policyWidth = 64; c.discriminatorWidth = 64
         c.discriminatorSteps = 2
+        c = try Self.override(c, with: settings)
+        if seed == 0 { print("configuration " + String(decoding: try JSONEncoder().encode(c), as: UTF8.self)) }
         let t = try RLSynTrainer(configuration: c, layout: layout, data: data, seed: seed)
         try t.train()
         generator = t.model
@@ -44,6 +47,18 @@ struct RecoveryBenchmark: ParsableCommand {
     }
     let medians = (0..<5).map { k in errors.map { $0[k] }.sorted()[errors.count / 2] }
     print("median |error|: " + Self.format(medians))
+  }
+
+  /// `value` with each `key=json` of `settings` replacing that field.
+  static func override<C: Codable>(_ value: C, with settings: [String]) throws -> C {
+    guard !settings.isEmpty else { return value }
+    var object = try JSONSerialization.jsonObject(with: JSONEncoder().encode(value)) as! [String: Any]
+    for s in settings {
+      let parts = s.split(separator: "=", maxSplits: 1).map(String.init)
+      guard parts.count == 2, object[parts[0]] != nil else { throw ValidationError("--set \(s): unknown field") }
+      object[parts[0]] = try JSONSerialization.jsonObject(with: Data(parts[1].utf8), options: [.fragmentsAllowed])
+    }
+    return try JSONDecoder().decode(C.self, from: JSONSerialization.data(withJSONObject: object))
   }
 
   static func format(_ v: [Float]) -> String {
