@@ -84,7 +84,7 @@ extension SyntheticDataModel {
     }
     let (generator, configuration): (any RecordGenerator, any SynthesizerConfiguration)
     do {
-      (generator, configuration) = try untrainedModel(type, configurationJSON: configurationJSON, layout: RecordLayout(fields.encoder.layout))
+      (generator, configuration) = try untrainedModel(type, configurationJSON: configurationJSON, layout: RecordLayout(fields.encoder))
       try archive.load(into: generator.parameters, source: url.path)
     } catch let e as ParameterArchive.ReadError {
       throw ModelFileError(file: e.file, reason: e.reason)

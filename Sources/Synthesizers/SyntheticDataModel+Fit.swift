@@ -87,7 +87,7 @@ extension SyntheticDataModel {
     let schema = try schema ?? Schema.infer(from: table)
     let encoder = try TableEncoder(fitting: table, schema: schema, options: options.encoding)
     let data = try encoder.encode(table)
-    let layout = RecordLayout(encoder.layout)
+    let layout = RecordLayout(encoder)
     let start = DispatchTime.now().uptimeNanoseconds
     let configuration: S.Configuration
     let loop: TrainingLoop<S.Trainer>

@@ -107,6 +107,13 @@ public struct TableEncoder: Codable, Sendable {
     self.coders = coders
   }
 
+  /// For each Gaussian matrix column (in order), the value a missing cell encodes as (the transform's
+  /// centre: 0, or 0.5 under min-max). Generators write it into the slots of values they mark missing, so
+  /// that a missing value looks the same in real and synthetic records.
+  public var missingValueForGaussian: [Float] {
+    schema.columns.indices.filter { schema.columns[$0].isNumeric }.map { coders[$0].transform?.centre ?? 0 }
+  }
+
   /// For each schema column, the index of the same-named column of `table`.
   static func columnMapping(_ schema: Schema, _ table: DataTable) throws -> [Int] {
     let absent = schema.columnNames.filter { table.columnIndex($0) == nil }

@@ -35,6 +35,8 @@ struct FitCommand: ParsableCommand {
   @Option(help: "Mean-matching penalty weight λm (its columns: --mean-penalty-scope).") var meanPenalty: Float?
   @Option(help: "Columns of the mean-matching penalty: continuous (paper) or all.") var meanPenaltyScope: RLSynConfiguration.MeanPenaltyScope?
   @Option(help: "Apply the R1 penalty every N discriminator steps (weight γ·N).") var r1Interval: Int?
+  @Option(help: "Reward from the discriminator's logit D(x): probability (σ(D), the paper), log-probability (log σ(D)) or logit (D).") var reward: RLSynConfiguration.RewardForm?
+  @Option(help: "PPO advantage: value (r − V(z) per record, the paper) or counterfactual (per column, against a redraw of that column).") var advantage: RLSynConfiguration.AdvantageEstimator?
   @Flag(help: "Run the discriminator steps after the PPO epochs (the paper's order) instead of concurrently on the second core.") var sequential = false
   @Flag(help: "Start the policy heads from random weights instead of the data's marginals.") var noMarginalInitialization = false
   @Option(help: "Numeric column encoding: quantile, standard or minmax.") var encoding: NumericEncoding = .quantile
@@ -97,6 +99,8 @@ struct FitCommand: ParsableCommand {
     if let v = meanPenalty { c.meanPenalty = v }
     if let v = meanPenaltyScope { c.meanPenaltyScope = v }
     if let v = r1Interval { c.r1Interval = v }
+    if let v = reward { c.reward = v }
+    if let v = advantage { c.advantageEstimator = v }
     if noMarginalInitialization { c.marginalInitialization = false }
     if sequential { c.concurrentDiscriminator = false }
   }
@@ -111,6 +115,8 @@ extension SynthesizerKind: ExpressibleByArgument {
 }
 extension NumericEncoding: ExpressibleByArgument {}
 extension RLSynConfiguration.MeanPenaltyScope: ExpressibleByArgument {}
+extension RLSynConfiguration.RewardForm: ExpressibleByArgument {}
+extension RLSynConfiguration.AdvantageEstimator: ExpressibleByArgument {}
 
 /// Prints training progress as text lines on stderr or JSON lines on stdout.
 struct ProgressReporter {

@@ -41,7 +41,7 @@ final class MarginalModel: RecordGenerator {
       for j in layout.bernoulli { out[i, j] = rng.uniform() < m[0, j] ? 1 : 0 }
       for g in layout.categoricalGroups { out[i, g.lowerBound + rng.categorical(weights: g.map { m[0, $0] })] = 1 }
     }
-    return layout.zeroMissingValues(out)
+    return layout.fillMissingValues(out)
   }
 }
 

@@ -82,7 +82,7 @@ public final class DiffusionModel: RecordGenerator {
         }
       }
     }
-    return layout.zeroMissingValues(r)
+    return layout.fillMissingValues(r)
   }
 
   /// Ancestral sampling in the diffused space: `x_T ~ N(0, I)`, then one ``NoiseSchedule/step(_:predictedNoise:t:noise:clip:)``

@@ -14,9 +14,10 @@ import NeuralNetworks
 /// - Bernoulli columns: sigmoid, a probability in (0, 1);
 /// - categorical groups: softmax within each group.
 ///
-/// The critic sees this soft record. A Gaussian value is multiplied by `1 − p_missing` (the
-/// probability its missingness indicator gives), which is what real records look like: their
-/// missing values hold 0. The product is differentiable, so the generator learns both parts.
+/// The critic sees this soft record. A Gaussian value is blended with the encoder's missing-cell value
+/// (``RecordLayout/missingValueForGaussian``, 0 unless min-max) by `p_missing` (the probability its
+/// missingness indicator gives), which is what real records look like. The blend is differentiable, so the
+/// generator learns both parts.
 public final class GANGenerator: ParameterContainer {
   public let layout: RecordLayout
   public let noiseDimension: Int
@@ -100,7 +101,11 @@ public final class GANGenerator: ParameterContainer {
     if layout.gaussian.count > 0 {
       if layout.missingIndicatorForGaussian.contains(where: { $0 != nil }) {
         // presence = 1 − b · S (S selects each Gaussian column's indicator; columns without one get 1).
-        parts.append(g * (1 - bRecord.matmul(Variable(indicatorSelection))))
+        let missing = bRecord.matmul(Variable(indicatorSelection))
+        var value = g * (1 - missing)
+        // Where the encoder writes a nonzero value for missing cells (min-max: 0.5), the soft record blends it in.
+        if layout.hasNonzeroMissingValues { value = value + missing * Variable(Matrix.row(layout.missingValueForGaussian)) }
+        parts.append(value)
       } else {
         parts.append(g)
       }
@@ -171,7 +176,7 @@ public final class GANGenerator: ParameterContainer {
         }
       }
     }
-    return layout.zeroMissingValues(records)
+    return layout.fillMissingValues(records)
   }
 }
 

@@ -20,8 +20,16 @@ public final class Discriminator: ParameterContainer {
   public func callAsFunction(_ records: Variable) -> Variable { network(records) }
 
   /// Rewards `σ(D(x))` for records (no gradient flows anywhere).
-  public func rewards(_ records: Matrix) -> Matrix {
-    network(Variable(records)).value.sigmoid()
+  public func rewards(_ records: Matrix) -> Matrix { rewards(records, form: .probability) }
+
+  /// Rewards of the given form for records (no gradient flows anywhere).
+  public func rewards(_ records: Matrix, form: RLSynConfiguration.RewardForm) -> Matrix {
+    let logits = network(Variable(records)).value
+    switch form {
+    case .probability: return logits.sigmoid()
+    case .logProbability: return logits.map { -Matrix.softplus(-$0) }
+    case .logit: return logits
+    }
   }
 
   /// The discriminator loss `BCE(D(real), 1) + BCE(D(fake), 0) + γ/2 · mean_i ‖∇ₓD(x_real,i)‖²`

@@ -19,12 +19,25 @@ public enum PPO {
     return (a - mean) * (1 / (std + 1e-8))
   }
 
+  /// The largest |log π − log π_old| passed to `exp` (e^20 ≈ 4.9e8 stays finite in Float).
+  public static let logRatioBound: Float = 20
+
+  /// Advantages divided by their root mean square over all entries (no centring: the counterfactual
+  /// advantages of ``RLSynConfiguration/AdvantageEstimator/counterfactual`` have mean zero by construction).
+  public static func scaledAdvantages(_ a: Matrix) -> Matrix {
+    let rms = (a.storage.reduce(Float(0)) { $0 + $1 * $1 } / Float(Swift.max(a.count, 1))).squareRoot()
+    return a * (1 / (rms + 1e-8))
+  }
+
   /// The clipped surrogate loss `−mean(min(ρA, clip(ρ, 1−ε, 1+ε)·A))` with `ρ = exp(log π − log π_old)`.
   ///
   /// Its gradient is that of `ρA` where the unclipped term is the minimum and zero where the
   /// clipped term is active (ρ outside `[1−ε, 1+ε]` on the side that would increase the objective).
+  ///
+  /// The log-ratio is bounded to ±``logRatioBound`` before `exp`: a record's log-probability sums one term per
+  /// column, so on wide tables the difference can exceed Float's exponent range.
   public static func clippedSurrogateLoss(logProbability: Variable, oldLogProbability: Matrix, advantages: Matrix, epsilon: Float) -> Variable {
-    let ratio = (logProbability - Variable(oldLogProbability)).exp()
+    let ratio = (logProbability - Variable(oldLogProbability)).clamped(lower: -logRatioBound, upper: logRatioBound).exp()
     let a = Variable(advantages)
     let unclipped = ratio * a
     let clipped = ratio.clamped(lower: 1 - epsilon, upper: 1 + epsilon) * a

@@ -34,6 +34,26 @@ public struct RLSynConfiguration: Codable, Sendable, Equatable {
     case all
   }
 
+  /// How the discriminator's logit `D(x)` becomes the reward.
+  public enum RewardForm: String, Codable, Sendable, CaseIterable {
+    /// `σ(D(x))` ∈ (0, 1), the paper's reward.
+    case probability
+    /// `log σ(D(x))`, unbounded below: the non-saturating GAN objective.
+    case logProbability = "log-probability"
+    /// `D(x)` itself: for an optimal discriminator `log p_data(x) / p_θ(x)`, so the expected reward is −KL(p_θ ‖ p_data).
+    case logit
+  }
+
+  /// How the PPO advantage of a record is estimated.
+  public enum AdvantageEstimator: String, Codable, Sendable, CaseIterable {
+    /// `A = r − V(z)` for the whole record, normalised over the batch (the paper).
+    case value
+    /// One advantage per source column ("factor"): `A_f = r(x) − r(x with factor f redrawn from π_f(·|z))`.
+    /// The redraw is independent of `x_f` given `z`, so it is an unbiased baseline for factor f's score, and it
+    /// removes the reward noise that the other columns' draws add (PPO then clips each factor's ratio).
+    case counterfactual
+  }
+
   /// Which preset the values came from (informational).
   public var preset: Preset
   /// Policy updates (each: one rollout batch, `ppoEpochs` PPO steps, `discriminatorSteps` D steps).
@@ -79,6 +99,10 @@ public struct RLSynConfiguration: Codable, Sendable, Equatable {
   public var marginalInitialization: Bool
   /// Records between progress reports.
   public var logEvery: Int
+  /// The reward's form.
+  public var reward: RewardForm
+  /// The advantage estimator.
+  public var advantageEstimator: AdvantageEstimator
 
   public init(preset: Preset) {
     self.preset = preset
@@ -98,10 +122,12 @@ public struct RLSynConfiguration: Codable, Sendable, Equatable {
     marginalInitialization = true
     logEvery = 50
     logStdRange = -4...1
+    reward = .probability
+    advantageEstimator = .value
   }
 
   enum CodingKeys: String, CodingKey {
-    case preset, iterations, batchSize, noiseDimension, policyWidth, discriminatorWidth, policyLearningRate, discriminatorLearningRate, r1Gamma, discriminatorSteps, ppoEpochs, clipEpsilon, valueCoefficient, entropyCoefficient, meanPenalty, meanPenaltyScope, r1Interval, concurrentDiscriminator, logStdRange, marginalInitialization, logEvery
+    case preset, iterations, batchSize, noiseDimension, policyWidth, discriminatorWidth, policyLearningRate, discriminatorLearningRate, r1Gamma, discriminatorSteps, ppoEpochs, clipEpsilon, valueCoefficient, entropyCoefficient, meanPenalty, meanPenaltyScope, r1Interval, concurrentDiscriminator, logStdRange, marginalInitialization, logEvery, reward, advantageEstimator
   }
 
   /// Decodes a stored configuration; fields a model file does not have (written by an earlier
@@ -129,6 +155,8 @@ public struct RLSynConfiguration: Codable, Sendable, Equatable {
     if let v = try c.decodeIfPresent(ClosedRange<Float>.self, forKey: .logStdRange) { logStdRange = v }
     if let v = try c.decodeIfPresent(Bool.self, forKey: .marginalInitialization) { marginalInitialization = v }
     if let v = try c.decodeIfPresent(Int.self, forKey: .logEvery) { logEvery = v }
+    if let v = try c.decodeIfPresent(RewardForm.self, forKey: .reward) { reward = v }
+    if let v = try c.decodeIfPresent(AdvantageEstimator.self, forKey: .advantageEstimator) { advantageEstimator = v }
   }
 
   /// The automatic preset for a table of `rows` rows.

@@ -140,7 +140,7 @@ public final class RLSynPolicy: ParameterContainer {
         }
       }
     }
-    return layout.zeroMissingValues(records)
+    return layout.fillMissingValues(records)
   }
 
   // MARK: Log-probabilities and entropy
@@ -165,6 +165,27 @@ public final class RLSynPolicy: ParameterContainer {
       terms.append((x * output.categoricalLogProbabilities).sumOverColumns())
     }
     return terms.dropFirst().reduce(terms[0], +)
+  }
+
+  /// Each record column's log-probability term (`n × width`): Gaussian log-densities (0 where the value is missing),
+  /// Bernoulli log-probabilities, and `x · log p` for categorical levels (a group's terms sum to the chosen level's
+  /// log-probability). Summed over a factor's columns they give the factor's log-probability.
+  public func logProbabilityPerColumn(of records: Matrix, under output: Output) -> Variable {
+    var terms: [Variable] = []
+    if layout.gaussian.count > 0 {
+      let x = Variable(records.columns(layout.gaussian))
+      let presence = Variable(layout.presenceMask(records))
+      let standardized = (x - output.mean) * (-output.logStd).exp()
+      terms.append((standardized.squared() * -0.5 - output.logStd - 0.5 * Float(Foundation.log(2 * Double.pi))) * presence)
+    }
+    if layout.bernoulli.count > 0 {
+      let l = output.bernoulliLogits
+      terms.append(Variable(records.columns(layout.bernoulli)) * l - l.softplus())
+    }
+    if layout.categorical.count > 0 {
+      terms.append(Variable(records.columns(layout.categorical)) * output.categoricalLogProbabilities)
+    }
+    return terms.count == 1 ? terms[0] : Variable.concatenateColumns(terms)
   }
 
   /// Closed-form entropy of each record's distribution (`n × 1`): Gaussian `log σ + ½ log(2πe)`

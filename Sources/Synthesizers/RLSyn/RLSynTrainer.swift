@@ -49,6 +49,8 @@ public final class RLSynTrainer: SynthesizerTrainer {
   let columnMeans: Matrix
   let inverseVariances: Matrix
   var discriminatorStepCount = 0
+  /// ``RecordLayout/factorMembership()`` of the layout (per-column terms → per-factor sums).
+  let factorMembership: Matrix
 
   /// - Parameters:
   ///   - data: encoded training records laid out as `layout` describes.
@@ -64,6 +66,7 @@ public final class RLSynTrainer: SynthesizerTrainer {
     if configuration.marginalInitialization { model.policy.initializeToMarginals(of: data) }
     policyOptimizer = Adam(parameters: model.policy.parameters, learningRate: configuration.policyLearningRate)
     discriminatorOptimizer = Adam(parameters: discriminator.parameters, learningRate: configuration.discriminatorLearningRate)
+    factorMembership = layout.factorMembership()
     columnMeans = data.meanOverRows()
     inverseVariances = data.varianceOverRows().map { 1 / Swift.max($0, 1e-4) }
   }
@@ -87,9 +90,20 @@ public final class RLSynTrainer: SynthesizerTrainer {
     let z = Variable(rng.normalMatrix(rows: batch, cols: cfg.noiseDimension))
     let rollout = policy(z)
     let records = policy.sample(rollout, rng: &rng)
-    let rewards = discriminator.rewards(records)
-    let batchData = RolloutBatch(z: z, rollout: rollout, records: records, rewards: rewards,
-                                 oldLogProbability: policy.logProbability(of: records, under: rollout).value)
+    let rewards = discriminator.rewards(records, form: cfg.reward)
+    let batchData: RolloutBatch
+    switch cfg.advantageEstimator {
+    case .value:
+      batchData = RolloutBatch(z: z, rollout: rollout, records: records, rewards: rewards,
+                               oldLogProbability: policy.logProbability(of: records, under: rollout).value,
+                               advantages: PPO.normalizedAdvantages(rewards: rewards, values: rollout.value.value), perFactor: false)
+    case .counterfactual:
+      let redraw = policy.sample(rollout, rng: &rng)
+      let advantages = rewards - counterfactualRewards(records: records, redraw: redraw)
+      batchData = RolloutBatch(z: z, rollout: rollout, records: records, rewards: rewards,
+                               oldLogProbability: policy.logProbabilityPerColumn(of: records, under: rollout).value.matmul(factorMembership),
+                               advantages: PPO.scaledAdvantages(advantages), perFactor: true)
+    }
 
     var policyStats = (loss: Float(0), entropy: Float(0))
     var discriminatorStats = (bce: Float(0), r1: Float(0))
@@ -125,7 +139,33 @@ public final class RLSynTrainer: SynthesizerTrainer {
     let rollout: RLSynPolicy.Output
     let records: Matrix
     let rewards: Matrix
+    /// `n × 1` (whole records) or `n × F` (per factor, when `perFactor`).
     let oldLogProbability: Matrix
+    let advantages: Matrix
+    let perFactor: Bool
+  }
+
+  /// `n × F` rewards of the records with factor f's columns taken from `redraw` (a second draw from the same
+  /// policy outputs), for every factor f: all F variants go through the discriminator as one stacked batch.
+  func counterfactualRewards(records: Matrix, redraw: Matrix) -> Matrix {
+    let factors = model.layout.factors
+    let n = records.rows, w = records.cols, f = factors.count
+    var stacked = Matrix(rows: n * f, cols: w)
+    stacked.withUnsafeMutableBufferPointer { out in
+      records.withUnsafeBufferPointer { x in
+        redraw.withUnsafeBufferPointer { y in
+          for (k, columns) in factors.enumerated() {
+            let block = out.baseAddress! + k * n * w
+            block.update(from: x.baseAddress!, count: n * w)
+            for i in 0..<n { for c in columns { block[i * w + c] = y[i * w + c] } }
+          }
+        }
+      }
+    }
+    let r = discriminator.rewards(stacked, form: configuration.reward)
+    return Matrix(rows: n, cols: f) { out in
+      for k in 0..<f { for i in 0..<n { out[i * f + k] = r.storage[k * n + i] } }
+    }
   }
 
   final class ParallelResults {
@@ -137,15 +177,23 @@ public final class RLSynTrainer: SynthesizerTrainer {
   func ppoEpochs(_ b: RolloutBatch) -> (loss: Float, entropy: Float) {
     let cfg = configuration
     let policy = model.policy
-    let advantages = PPO.normalizedAdvantages(rewards: b.rewards, values: b.rollout.value.value)
+    let advantages = b.advantages
     let presence = model.layout.presenceMask(b.records)
     var stats = (loss: Float(0), entropy: Float(0))
     for epoch in 0..<cfg.ppoEpochs {
       // The first epoch's parameters are the rollout's, so its recorded forward pass is reused.
       let out = epoch == 0 ? b.rollout : policy(b.z)
-      let logProbability = policy.logProbability(of: b.records, under: out)
-      let surrogate = PPO.clippedSurrogateLoss(logProbability: logProbability, oldLogProbability: b.oldLogProbability,
-                                               advantages: advantages, epsilon: cfg.clipEpsilon)
+      let surrogate: Variable
+      if b.perFactor {
+        // Mean over records of the sum over factors, like the whole-record log-probability sums its columns.
+        let logProbability = policy.logProbabilityPerColumn(of: b.records, under: out).matmul(Variable(factorMembership))
+        surrogate = PPO.clippedSurrogateLoss(logProbability: logProbability, oldLogProbability: b.oldLogProbability,
+                                             advantages: advantages, epsilon: cfg.clipEpsilon) * Float(advantages.cols)
+      } else {
+        let logProbability = policy.logProbability(of: b.records, under: out)
+        surrogate = PPO.clippedSurrogateLoss(logProbability: logProbability, oldLogProbability: b.oldLogProbability,
+                                             advantages: advantages, epsilon: cfg.clipEpsilon)
+      }
       let valueLoss = (out.value - Variable(b.rewards)).squared().mean()
       let h = policy.entropy(out, presence: presence).mean()
       var loss = surrogate + valueLoss * cfg.valueCoefficient - h * cfg.entropyCoefficient
