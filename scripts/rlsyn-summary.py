@@ -28,7 +28,7 @@ def main() -> None:
     order, table_order = [], []
     for line in open(path):
         parts = line.rstrip("\n").split("\t")
-        if len(parts) < 4 + len(KEYS):
+        if len(parts) < 3 + len(KEYS):
             continue
         name, table, _seed = parts[:3]
         if only_configs and name not in only_configs or only_tables and table not in only_tables:

@@ -45,7 +45,7 @@ struct RecoveryBenchmark: ParsableCommand {
       errors.append(zip(s, real).map { Swift.abs($0 - $1) })
       print("seed \(seed)".padding(toLength: 11, withPad: " ", startingAt: 0) + Self.format(s) + String(format: "  max error %.3f  %.1f s", errors.last!.max()!, seconds))
     }
-    let medians = (0..<5).map { k in errors.map { $0[k] }.sorted()[errors.count / 2] }
+    let medians = (0..<7).map { k in errors.map { $0[k] }.sorted()[errors.count / 2] }
     print("median |error|: " + Self.format(medians))
   }
 
@@ -62,7 +62,7 @@ struct RecoveryBenchmark: ParsableCommand {
   }
 
   static func format(_ v: [Float]) -> String {
-    zip(["mean a", "mean b", "corr", "P(y|a>0)", "P(y|a≤0)"], v).map { String(format: "%@ %+.3f", $0, $1) }.joined(separator: "  ")
+    zip(["mean a", "mean b", "corr", "P(y|a>0)", "P(y|a≤0)", "sd a", "sd b"], v).map { String(format: "%@ %+.3f", $0, $1) }.joined(separator: "  ")
   }
 
   /// Two correlated standard normals and a binary column whose rate depends on them (as in the tests).
@@ -78,7 +78,7 @@ struct RecoveryBenchmark: ParsableCommand {
     return m
   }
 
-  /// Means of a and b, their correlation, and the rate of y given the sign of a.
+  /// Means of a and b, their correlation, the rate of y given the sign of a, and the standard deviations of a and b.
   static func summary(_ m: Matrix) -> [Float] {
     let n = Float(m.rows)
     let a = m.column(0), b = m.column(1), y = m.column(2)
@@ -87,6 +87,6 @@ struct RecoveryBenchmark: ParsableCommand {
     let sb = (b.map { ($0 - mb) * ($0 - mb) }.reduce(0, +) / n).squareRoot()
     let corr = zip(a, b).map { ($0 - ma) * ($1 - mb) }.reduce(0, +) / n / (sa * sb)
     let pos = zip(a, y).filter { $0.0 > 0 }.map(\.1), neg = zip(a, y).filter { $0.0 <= 0 }.map(\.1)
-    return [ma, mb, corr, pos.reduce(0, +) / Float(max(pos.count, 1)), neg.reduce(0, +) / Float(max(neg.count, 1))]
+    return [ma, mb, corr, pos.reduce(0, +) / Float(max(pos.count, 1)), neg.reduce(0, +) / Float(max(neg.count, 1)), sa, sb]
   }
 }
