@@ -31,43 +31,6 @@ public struct EvaluationOptions: Sendable {
   public init() {}
 }
 
-/// Per-column fidelity.
-public struct ColumnFidelity: Sendable, Codable {
-  /// The column name.
-  public var name: String
-  /// Numeric or categorical.
-  public var kind: EvaluationColumnKind
-  /// "KS" or "TV".
-  public var statistic: String
-  /// The KS statistic (numeric) or total-variation distance (categorical).
-  public var value: Double
-}
-
-/// Machine-readable summary of an evaluation (what `rlsyn evaluate --json` writes).
-public struct EvaluationSummary: Sendable, Codable {
-  /// Row counts of the three tables.
-  public var rows: [String: Int]
-  /// The outcome column and its positive level.
-  public var outcome: String
-  /// The outcome level counted as positive.
-  public var positiveLevel: String
-  /// Flat metrics with score.py's names (`R2R_lr`, `S2R_gb`, `DWD`, `MIA`, …) plus our additions.
-  /// `nil` where undefined (e.g. R2S when the synthetic outcome has one class).
-  public var metrics: [String: Double?]
-  /// KS/TV per column.
-  public var columns: [ColumnFidelity]
-  /// Attribute inference on training records (members) and on holdout records (non-members).
-  public var attributeInference: [String: AttributeInferenceScore]
-  /// The columns the attribute-inference attacker knew.
-  public var attributeInferenceKnownColumns: [String]
-  /// Classifier settings and convergence notes.
-  public var notes: [String]
-  /// Wall-clock seconds of the evaluation.
-  public var seconds: Double
-  /// Wall-clock seconds per stage (parse, utility, fidelity, detection, distances, attribute inference).
-  public var stageSeconds: [String: Double]
-}
-
 /// Everything the HTML report draws (kept out of the JSON summary).
 public struct EvaluationDetails: Sendable {
   /// Column decisions.
@@ -92,24 +55,6 @@ public struct EvaluationDetails: Sendable {
   public var dcrThreshold: Double
 }
 
-/// Real-vs-synthetic marginal of one column.
-public struct Marginal: Sendable {
-  /// The column name.
-  public var name: String
-  /// Numeric (histogram) or categorical (level shares).
-  public var kind: EvaluationColumnKind
-  /// Bar labels (levels, or bin ranges).
-  public var labels: [String]
-  /// Numeric columns: the `labels.count + 1` bin edges.
-  public var edges: [Double]
-  /// Shares of real (training) and synthetic rows per bar (missing shown as its own bar).
-  public var real: [Double]
-  /// Shares of synthetic rows per bar.
-  public var synthetic: [Double]
-  /// KS or TV of the column.
-  public var distance: Double
-}
-
 /// The result of ``Evaluator/evaluate(train:holdout:synthetic:outcome:options:typing:)``.
 public struct Evaluation: Sendable {
   /// The numbers (JSON).
@@ -127,62 +72,146 @@ public enum Evaluator {
   public static func evaluate(train: EvaluationTable, holdout: EvaluationTable, synthetic: EvaluationTable,
                               outcome: String, options: EvaluationOptions = .init(),
                               typing: ColumnTyping? = nil) throws -> Evaluation {
-    let start = DispatchTime.now().uptimeNanoseconds
-    var stageSeconds: [String: Double] = [:]
-    var mark = start
-    func lap(_ name: String) {
-      let now = DispatchTime.now().uptimeNanoseconds
-      stageSeconds[name] = Double(now - mark) / 1e9
-      mark = now
-    }
+    var clock = StageClock()
     let prepared = try PreparedTables(train: train, holdout: holdout, synthetic: synthetic, outcome: outcome, typing: typing)
-    var metrics: [String: Double?] = [:]
-    var notes: [String] = []
-    lap("parse")
+    clock.lap("parse")
+    let utility = evaluateUtility(prepared, options: options)
+    clock.lap("utility")
+    let features = FeatureMatrices(prepared)
+    var fidelity = evaluateFidelity(prepared, features, options: options)
+    clock.lap("fidelity")
+    fidelity.scores.det = evaluateDetection(features, options: options)
+    clock.lap("detection")
+    var privacy = evaluatePrivacy(features, options: options)
+    clock.lap("distances")
+    let inference = try evaluateAttributeInference(prepared, options: options)
+    privacy.scores.airTrain = inference.scores["train"]?.risk
+    privacy.scores.airHoldout = inference.scores["holdout"]?.risk
+    clock.lap("attribute inference")
+    let summary = EvaluationSummary(
+      rows: ["train": prepared.train.rowCount, "holdout": prepared.holdout.rowCount, "synthetic": prepared.synthetic.rowCount],
+      outcome: outcome, positiveLevel: prepared.positiveLevel, utility: utility.scores, fidelity: fidelity.scores,
+      privacy: privacy.scores, syntheticRowCount: prepared.synthetic.rowCount, columns: fidelity.columns,
+      attributeInference: inference.scores, attributeInferenceKnownColumns: inference.knownColumns,
+      notes: utility.notes + [settingsNote(options)], seconds: clock.total, stageSeconds: clock.stages)
+    let details = EvaluationDetails(
+      columns: prepared.columns, marginals: fidelity.marginals, associationReal: fidelity.associationReal,
+      associationSynthetic: fidelity.associationSynthetic, rocCurves: utility.rocCurves,
+      memberDistances: privacy.memberDistances, nonMemberDistances: privacy.nonMemberDistances,
+      syntheticToTrain: privacy.syntheticToTrain, holdoutToTrain: privacy.holdoutToTrain,
+      dcrThreshold: Statistics.quantile(privacy.holdoutToTrain, 0.05))
+    return Evaluation(summary: summary, details: details)
+  }
 
-    // Utility (outcome excluded from the features).
-    let uenc = TableEncoding(prepared, excluding: [prepared.outcomeIndex])
-    let xtr = uenc.encode(prepared.train, prepared), xho = uenc.encode(prepared.holdout, prepared)
-    let xsy = uenc.encode(prepared.synthetic, prepared)
-    let ytr = prepared.labels(prepared.train), yho = prepared.labels(prepared.holdout), ysy = prepared.labels(prepared.synthetic)
-    let synthTwoClasses = Set(ysy).count == 2
-    if !synthTwoClasses { notes.append("synthetic outcome has one class: S2R set to 0.5 (as score.py), R2S undefined") }
+  // MARK: - Utility
+
+  /// What ``evaluateUtility(_:options:)`` yields: the AUCs, the report's ROC curves and classifier notes.
+  struct UtilityResult {
+    var scores = UtilitySummary()
     var rocCurves: [ClassifierKind: [String: [ROCPoint]]] = [:]
-    for kind in ClassifierKind.allCases {
-      let real = kind.fit(xtr, ytr, lr: options.logisticRegression, gb: options.gradientBoosting)
-      if let lr = real as? LogisticRegression {
-        notes.append("LR (train): \(lr.iterations) Newton steps, scaled gradient \(String(format: "%.1e", lr.gradientNorm))\(lr.converged ? "" : " (NOT converged)")")
-      }
-      let pHo = real.predictProbability(xho)
-      var scores = UtilityScores()
-      scores.r2r = ROC.auc(scores: pHo, labels: yho)
-      scores.r2s = ROC.auc(scores: real.predictProbability(xsy), labels: ysy)
-      var curves = ["R2R": ROC.curve(scores: pHo, labels: yho, maxPoints: 400)]
-      if synthTwoClasses {
-        let synth = kind.fit(xsy, ysy, lr: options.logisticRegression, gb: options.gradientBoosting)
-        if let lr = synth as? LogisticRegression, !lr.converged {
-          notes.append("LR (synthetic): NOT converged after \(lr.iterations) steps")
-        }
-        let pS = synth.predictProbability(xho)
-        scores.s2r = ROC.auc(scores: pS, labels: yho)
-        curves["S2R"] = ROC.curve(scores: pS, labels: yho, maxPoints: 400)
-      } else {
-        scores.s2r = 0.5
-      }
-      rocCurves[kind] = curves
-      metrics["R2R_\(kind.rawValue)"] = scores.r2r
-      metrics["S2R_\(kind.rawValue)"] = scores.s2r
-      metrics["R2S_\(kind.rawValue)"] = scores.r2s
-      metrics["ratio_\(kind.rawValue)"] = scores.ratio
-    }
+    var notes: [String] = []
+  }
 
-    lap("utility")
-    // Fidelity (all columns, outcome included).
-    let fenc = TableEncoding(prepared)
-    let ftr = fenc.encode(prepared.train, prepared), fsy = fenc.encode(prepared.synthetic, prepared)
-    metrics["DWD"] = FidelityMetrics.dimensionWiseDistance(ftr, fsy)
-    var columnFidelity: [ColumnFidelity] = []
-    var marginals: [Marginal] = []
+  /// One table's utility features (outcome excluded) and outcome labels.
+  struct LabelledFeatures {
+    var x: Matrix
+    var y: [Bool]
+  }
+
+  /// **Utility**: R2R, S2R and R2S AUCs of every classifier, the outcome excluded from the features.
+  /// A one-class synthetic outcome cannot train a classifier: S2R is then 0.5 (as score.py) and R2S undefined.
+  static func evaluateUtility(_ prepared: PreparedTables, options: EvaluationOptions) -> UtilityResult {
+    let encoding = TableEncoding(prepared, excluding: [prepared.outcomeIndex])
+    func features(_ t: ParsedTable) -> LabelledFeatures { LabelledFeatures(x: encoding.encode(t, prepared), y: prepared.labels(t)) }
+    let train = features(prepared.train), holdout = features(prepared.holdout), synthetic = features(prepared.synthetic)
+    var result = UtilityResult()
+    if Set(synthetic.y).count != 2 { result.notes.append("synthetic outcome has one class: S2R set to 0.5 (as score.py), R2S undefined") }
+    for kind in ClassifierKind.allCases {
+      evaluateClassifier(kind, train: train, holdout: holdout, synthetic: synthetic, options: options, into: &result)
+    }
+    return result
+  }
+
+  /// One classifier's part of ``evaluateUtility(_:options:)``: fits on the real rows (R2R, R2S) and,
+  /// when the synthetic outcome has two classes, on the synthetic rows (S2R).
+  static func evaluateClassifier(_ kind: ClassifierKind, train: LabelledFeatures, holdout: LabelledFeatures,
+                                 synthetic: LabelledFeatures, options: EvaluationOptions, into result: inout UtilityResult) {
+    let real = kind.fit(train.x, train.y, lr: options.logisticRegression, gb: options.gradientBoosting)
+    if let lr = real as? LogisticRegression {
+      result.notes.append("LR (train): \(lr.iterations) Newton steps, scaled gradient \(String(format: "%.1e", lr.gradientNorm))\(lr.converged ? "" : " (NOT converged)")")
+    }
+    let pHo = real.predictProbability(holdout.x)
+    var scores = UtilityScores(r2r: ROC.auc(scores: pHo, labels: holdout.y),
+                               r2s: ROC.auc(scores: real.predictProbability(synthetic.x), labels: synthetic.y))
+    var curves = ["R2R": ROC.curve(scores: pHo, labels: holdout.y, maxPoints: 400)]
+    if Set(synthetic.y).count == 2 {
+      let synth = kind.fit(synthetic.x, synthetic.y, lr: options.logisticRegression, gb: options.gradientBoosting)
+      if let lr = synth as? LogisticRegression, !lr.converged {
+        result.notes.append("LR (synthetic): NOT converged after \(lr.iterations) steps")
+      }
+      let pS = synth.predictProbability(holdout.x)
+      scores.s2r = ROC.auc(scores: pS, labels: holdout.y)
+      curves["S2R"] = ROC.curve(scores: pS, labels: holdout.y, maxPoints: 400)
+    } else {
+      scores.s2r = 0.5
+    }
+    result.scores[kind] = scores
+    result.rocCurves[kind] = curves
+  }
+
+  /// The classifier settings, for the notes.
+  static func settingsNote(_ options: EvaluationOptions) -> String {
+    let lr = options.logisticRegression, gb = options.gradientBoosting
+    return "LR: L2, C=\(formatNumber(lr.c)), Newton, tolerance \(lr.tolerance); GB: \(gb.maxIterations) rounds, learning rate \(gb.learningRate), ≤\(gb.maxLeafNodes) leaves, min leaf \(gb.minSamplesLeaf), ≤\(gb.maxBins) bins"
+  }
+
+  // MARK: - Fidelity and detection
+
+  /// The three tables encoded with every column (outcome included); fidelity, detection and privacy share them.
+  struct FeatureMatrices {
+    var train: Matrix
+    var holdout: Matrix
+    var synthetic: Matrix
+
+    init(_ prepared: PreparedTables) {
+      let encoding = TableEncoding(prepared)
+      train = encoding.encode(prepared.train, prepared)
+      holdout = encoding.encode(prepared.holdout, prepared)
+      synthetic = encoding.encode(prepared.synthetic, prepared)
+    }
+  }
+
+  /// What ``evaluateFidelity(_:_:options:)`` yields: the scores (DET not yet set), per-column
+  /// distances and the report's marginals and association matrices.
+  struct FidelityResult {
+    var scores: FidelitySummary
+    var columns: [ColumnFidelity]
+    var marginals: [Marginal]
+    var associationReal: [Double]
+    var associationSynthetic: [Double]
+  }
+
+  /// **Fidelity**: DWD, KS/TV per column and their mean, and the NMI, CORR and association
+  /// differences between the training and synthetic tables.
+  static func evaluateFidelity(_ prepared: PreparedTables, _ features: FeatureMatrices, options: EvaluationOptions) -> FidelityResult {
+    let (columns, marginals) = columnFidelity(prepared, bins: options.histogramBins)
+    let m = prepared.columns.count
+    let assocReal = FidelityMetrics.associationMatrix(prepared, prepared.train)
+    let assocSynth = FidelityMetrics.associationMatrix(prepared, prepared.synthetic)
+    let scores = FidelitySummary(
+      dwd: FidelityMetrics.dimensionWiseDistance(features.train, features.synthetic),
+      ksTV: columns.map(\.value).reduce(0, +) / Double(max(columns.count, 1)),
+      nmi: FidelityMetrics.meanUpperDifference(FidelityMetrics.nmiMatrix(prepared, prepared.train),
+                                               FidelityMetrics.nmiMatrix(prepared, prepared.synthetic), side: m),
+      corr: FidelityMetrics.correlationDifference(features.train, features.synthetic),
+      assoc: FidelityMetrics.meanUpperDifference(assocReal, assocSynth, side: m))
+    return FidelityResult(scores: scores, columns: columns, marginals: marginals,
+                          associationReal: assocReal, associationSynthetic: assocSynth)
+  }
+
+  /// KS (numeric) or TV (categorical) distance of every column, with the marginal the report plots.
+  static func columnFidelity(_ prepared: PreparedTables, bins: Int) -> ([ColumnFidelity], [Marginal]) {
+    var columns: [ColumnFidelity] = [], marginals: [Marginal] = []
     for (c, info) in prepared.columns.enumerated() {
       let value: Double
       if info.kind == .numeric {
@@ -190,61 +219,62 @@ public enum Evaluator {
       } else {
         value = FidelityMetrics.totalVariation(prepared.train.codes[c], prepared.synthetic.codes[c], levels: info.levels.count)
       }
-      columnFidelity.append(ColumnFidelity(name: info.name, kind: info.kind, statistic: info.kind == .numeric ? "KS" : "TV", value: value))
-      marginals.append(marginal(prepared, column: c, distance: value, bins: options.histogramBins))
+      columns.append(ColumnFidelity(name: info.name, kind: info.kind, statistic: info.kind == .numeric ? "KS" : "TV", value: value))
+      marginals.append(marginal(prepared, column: c, distance: value, bins: bins))
     }
-    metrics["KS_TV"] = columnFidelity.map(\.value).reduce(0, +) / Double(max(columnFidelity.count, 1))
-    let m = prepared.columns.count
-    metrics["NMI"] = FidelityMetrics.meanUpperDifference(FidelityMetrics.nmiMatrix(prepared, prepared.train),
-                                                         FidelityMetrics.nmiMatrix(prepared, prepared.synthetic), side: m)
-    metrics["CORR"] = FidelityMetrics.correlationDifference(ftr, fsy)
-    let assocReal = FidelityMetrics.associationMatrix(prepared, prepared.train)
-    let assocSynth = FidelityMetrics.associationMatrix(prepared, prepared.synthetic)
-    metrics["ASSOC"] = FidelityMetrics.meanUpperDifference(assocReal, assocSynth, side: m)
-    lap("fidelity")
-    metrics["DET"] = options.includeDetection ? detectionAUC(ftr, fsy, options: options) : nil
-    lap("detection")
-
-    // Privacy (all columns, outcome included; same encoding as fidelity).
-    let pho = fenc.encode(prepared.holdout, prepared)
-    let toSynth = NearestNeighbors.nearest(queries: Matrix.concatenateRows([ftr, pho]), reference: fsy)
-    let dm = Array(toSynth.distances[0..<ftr.rows]), dn = Array(toSynth.distances[ftr.rows...])
-    metrics["MIA"] = PrivacyMetrics.membershipAUC(memberDistances: dm, nonMemberDistances: dn)
-    metrics["MIA_grid"] = PrivacyMetrics.membershipGridAUC(memberDistances: dm, nonMemberDistances: dn, grid: options.membershipGrid)
-    for t in options.membershipThetas {
-      metrics["F1_theta\(formatNumber(t))"] = PrivacyMetrics.membershipF1(memberDistances: dm, nonMemberDistances: dn, theta: t)
-    }
-    metrics["F1_claim_all"] = PrivacyMetrics.membershipF1(memberDistances: dm, nonMemberDistances: dn, theta: .infinity)
-    let toTrain = NearestNeighbors.nearest(queries: Matrix.concatenateRows([fsy, pho]), reference: ftr)
-    let dsy = Array(toTrain.distances[0..<fsy.rows]), dho = Array(toTrain.distances[fsy.rows...])
-    metrics["DCR5"] = PrivacyMetrics.closeRecordShare(syntheticToTrain: dsy, holdoutToTrain: dho)
-    metrics["EXACT"] = PrivacyMetrics.exactCopyRate(syntheticToTrain: dsy)
-    lap("distances")
-    let known = options.knownColumns ?? AttributeInference.defaultKnownColumns(prepared)
-    let attack = AttributeInference(knownColumns: known, k: options.attributeNeighbors)
-    var attributeInference: [String: AttributeInferenceScore] = [:]
-    if options.includeAttributeInference {
-      attributeInference["train"] = try attack.run(prepared, targets: prepared.train, pool: prepared.synthetic)
-      attributeInference["holdout"] = try attack.run(prepared, targets: prepared.holdout, pool: prepared.synthetic)
-    }
-    metrics["AIR_train"] = attributeInference["train"]?.risk
-    metrics["AIR_holdout"] = attributeInference["holdout"]?.risk
-    metrics["n_syn"] = Double(prepared.synthetic.rowCount)
-    lap("attribute inference")
-
-    notes.append("LR: L2, C=\(formatNumber(options.logisticRegression.c)), Newton, tolerance \(options.logisticRegression.tolerance); GB: \(options.gradientBoosting.maxIterations) rounds, learning rate \(options.gradientBoosting.learningRate), ≤\(options.gradientBoosting.maxLeafNodes) leaves, min leaf \(options.gradientBoosting.minSamplesLeaf), ≤\(options.gradientBoosting.maxBins) bins")
-    let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-    let summary = EvaluationSummary(
-      rows: ["train": prepared.train.rowCount, "holdout": prepared.holdout.rowCount, "synthetic": prepared.synthetic.rowCount],
-      outcome: outcome, positiveLevel: prepared.positiveLevel, metrics: metrics, columns: columnFidelity,
-      attributeInference: attributeInference, attributeInferenceKnownColumns: known,
-      notes: notes, seconds: seconds, stageSeconds: stageSeconds)
-    let details = EvaluationDetails(
-      columns: prepared.columns, marginals: marginals, associationReal: assocReal, associationSynthetic: assocSynth,
-      rocCurves: rocCurves, memberDistances: dm, nonMemberDistances: dn, syntheticToTrain: dsy, holdoutToTrain: dho,
-      dcrThreshold: Statistics.quantile(dho, 0.05))
-    return Evaluation(summary: summary, details: details)
+    return (columns, marginals)
   }
+
+  /// **DET** when ``EvaluationOptions/includeDetection`` is set (see ``detectionAUC(_:_:options:)``), else `nil`.
+  static func evaluateDetection(_ features: FeatureMatrices, options: EvaluationOptions) -> Double? {
+    options.includeDetection ? detectionAUC(features.train, features.synthetic, options: options) : nil
+  }
+
+  // MARK: - Privacy
+
+  /// What ``evaluatePrivacy(_:options:)`` yields: the scores (AIR not yet set) and the distances the report plots.
+  struct PrivacyResult {
+    var scores: PrivacySummary
+    /// Nearest-synthetic-record distances of training rows (members) and of holdout rows (non-members).
+    var memberDistances: [Double]
+    var nonMemberDistances: [Double]
+    /// Nearest-training-record distances of synthetic rows and of holdout rows.
+    var syntheticToTrain: [Double]
+    var holdoutToTrain: [Double]
+  }
+
+  /// **Privacy** from distances on the encoded table: membership AUCs (MIA, MIA_grid) and F1 per θ
+  /// from real-to-synthetic distances; DCR5 and exact copies from synthetic-to-training distances.
+  static func evaluatePrivacy(_ features: FeatureMatrices, options: EvaluationOptions) -> PrivacyResult {
+    let toSynth = NearestNeighbors.nearest(queries: Matrix.concatenateRows([features.train, features.holdout]), reference: features.synthetic)
+    let dm = Array(toSynth.distances[0..<features.train.rows]), dn = Array(toSynth.distances[features.train.rows...])
+    var f1: [Double: Double] = [:]
+    for t in options.membershipThetas {
+      f1[t] = PrivacyMetrics.membershipF1(memberDistances: dm, nonMemberDistances: dn, theta: t)
+    }
+    let toTrain = NearestNeighbors.nearest(queries: Matrix.concatenateRows([features.synthetic, features.holdout]), reference: features.train)
+    let dsy = Array(toTrain.distances[0..<features.synthetic.rows]), dho = Array(toTrain.distances[features.synthetic.rows...])
+    let scores = PrivacySummary(
+      mia: PrivacyMetrics.membershipAUC(memberDistances: dm, nonMemberDistances: dn),
+      miaGrid: PrivacyMetrics.membershipGridAUC(memberDistances: dm, nonMemberDistances: dn, grid: options.membershipGrid),
+      f1: f1, f1ClaimAll: PrivacyMetrics.membershipF1(memberDistances: dm, nonMemberDistances: dn, theta: .infinity),
+      dcr5: PrivacyMetrics.closeRecordShare(syntheticToTrain: dsy, holdoutToTrain: dho),
+      exact: PrivacyMetrics.exactCopyRate(syntheticToTrain: dsy))
+    return PrivacyResult(scores: scores, memberDistances: dm, nonMemberDistances: dn, syntheticToTrain: dsy, holdoutToTrain: dho)
+  }
+
+  /// **AIR**: the attribute-inference attack on training records ("train") and holdout records
+  /// ("holdout"), both against the synthetic table; no scores when ``EvaluationOptions/includeAttributeInference`` is off.
+  static func evaluateAttributeInference(_ prepared: PreparedTables, options: EvaluationOptions) throws
+    -> (knownColumns: [String], scores: [String: AttributeInferenceScore]) {
+    let known = options.knownColumns ?? AttributeInference.defaultKnownColumns(prepared)
+    guard options.includeAttributeInference else { return (known, [:]) }
+    let attack = AttributeInference(knownColumns: known, k: options.attributeNeighbors)
+    return (known, ["train": try attack.run(prepared, targets: prepared.train, pool: prepared.synthetic),
+                    "holdout": try attack.run(prepared, targets: prepared.holdout, pool: prepared.synthetic)])
+  }
+
+  // MARK: - Detection classifier
 
   /// **DET**: AUC of gradient-boosted trees telling real training rows from synthetic rows (0.5 ideal).
   /// As score.py: `n = min(#real, #synthetic)` rows are drawn from each without replacement, shuffled
@@ -262,50 +292,28 @@ public enum Evaluator {
     let model = GradientBoostedTrees.fit(x.gatherRows(trainIdx), trainIdx.map { y[$0] }, options: options.gradientBoosting)
     return ROC.auc(scores: model.predictProbability(x.gatherRows(testIdx)), labels: testIdx.map { y[$0] })
   }
+}
 
-  /// Real-vs-synthetic marginal of one column: equal-width bins over the training range for
-  /// numeric columns (plus a "missing" bar), level shares for categorical ones (the 15 most
-  /// frequent training levels, the rest pooled as "other").
-  static func marginal(_ prepared: PreparedTables, column c: Int, distance: Double, bins: Int) -> Marginal {
-    let info = prepared.columns[c]
-    if info.kind == .numeric {
-      let lo = info.minimum, hi = info.maximum
-      let k = max(1, bins)
-      let width = hi > lo ? (hi - lo) / Double(k) : 1
-      let edges = (0...k).map { lo + Double($0) * width }
-      func shares(_ v: [Double]) -> [Double] {
-        var h = [Double](repeating: 0, count: k + 1)
-        for x in v {
-          if x.isNaN { h[k] += 1; continue }
-          h[min(max(Int(((x - lo) / width).rounded(.down)), 0), k - 1)] += 1
-        }
-        return h.map { $0 / Double(max(v.count, 1)) }
-      }
-      var real = shares(prepared.train.numbers[c]), synth = shares(prepared.synthetic.numbers[c])
-      var labels = (0..<k).map { "\(short(edges[$0]))–\(short(edges[$0 + 1]))" }
-      if real[k] > 0 || synth[k] > 0 { labels.append(missingLevel) } else { real.removeLast(); synth.removeLast() }
-      return Marginal(name: info.name, kind: .numeric, labels: labels, edges: edges, real: real, synthetic: synth, distance: distance)
-    }
-    let L = info.levels.count
-    var cr = [Double](repeating: 0, count: L), cs = [Double](repeating: 0, count: L)
-    for v in prepared.train.codes[c] { cr[v] += 1 }
-    for v in prepared.synthetic.codes[c] { cs[v] += 1 }
-    let nr = Double(max(prepared.train.rowCount, 1)), ns = Double(max(prepared.synthetic.rowCount, 1))
-    var order = Array(0..<L)
-    let maxBars = 15
-    if L > maxBars { order = order.sorted { cr[$0] > cr[$1] || (cr[$0] == cr[$1] && $0 < $1) } }
-    let shown = Array(order.prefix(L > maxBars ? maxBars - 1 : L)).sorted()
-    var labels = shown.map { info.levels[$0] }
-    var real = shown.map { cr[$0] / nr }, synth = shown.map { cs[$0] / ns }
-    if L > maxBars {
-      labels.append("other")
-      real.append(max(0, 1 - real.reduce(0, +))); synth.append(max(0, 1 - synth.reduce(0, +)))
-    }
-    return Marginal(name: info.name, kind: .categorical, labels: labels, edges: [], real: real, synthetic: synth, distance: distance)
+/// Wall-clock seconds per named stage of an evaluation.
+struct StageClock {
+  let start: UInt64
+  var mark: UInt64
+  /// Seconds per stage, keyed by the names given to ``lap(_:)``.
+  var stages: [String: Double] = [:]
+
+  /// A clock started now.
+  init() {
+    start = DispatchTime.now().uptimeNanoseconds
+    mark = start
   }
 
-  static func short(_ v: Double) -> String {
-    if v == v.rounded() && abs(v) < 1e6 { return String(Int(v)) }
-    return String(format: abs(v) >= 100 ? "%.0f" : abs(v) >= 1 ? "%.1f" : "%.2g", v)
+  /// Records the time since the previous lap (or the start) as stage `name`.
+  mutating func lap(_ name: String) {
+    let now = DispatchTime.now().uptimeNanoseconds
+    stages[name] = Double(now - mark) / 1e9
+    mark = now
   }
+
+  /// Seconds since the clock started.
+  var total: Double { Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 }
 }

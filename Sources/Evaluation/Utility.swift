@@ -30,13 +30,17 @@ public enum ClassifierKind: String, Sendable, Codable, CaseIterable {
 }
 
 /// Train-on-X / test-on-Y AUCs of one classifier.
-public struct UtilityScores: Sendable, Codable {
+public struct UtilityScores: Sendable, Codable, Equatable {
   /// Train on real training rows, test on real holdout rows.
   public var r2r: Double?
   /// Train on synthetic rows, test on real holdout rows.
   public var s2r: Double?
   /// Train on real training rows, test on synthetic rows.
   public var r2s: Double?
+  /// Scores of one classifier; `nil` where undefined (e.g. R2S when the synthetic outcome has one class).
+  public init(r2r: Double? = nil, s2r: Double? = nil, r2s: Double? = nil) {
+    self.r2r = r2r; self.s2r = s2r; self.r2s = r2s
+  }
   /// `s2r / r2r`.
   public var ratio: Double? {
     guard let s = s2r, let r = r2r, r > 0 else { return nil }

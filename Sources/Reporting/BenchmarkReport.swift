@@ -16,22 +16,23 @@ public struct BenchmarkResult: Codable, Sendable {
     public var fitSeconds: Double
     public var sampleSeconds: Double
     public var evaluateSeconds: Double
-    /// The evaluation's flat metrics (`rlsyn evaluate --json` names); `nil` where undefined.
-    public var metrics: [String: Double?]
+    /// The evaluation's metrics (JSON: the flat object of `rlsyn evaluate --json`).
+    public var metrics: EvaluationMetrics
 
     public init(synthesizer: String, seed: UInt64, trainRows: Int, holdoutRows: Int, fitSeconds: Double, sampleSeconds: Double,
-                evaluateSeconds: Double, metrics: [String: Double?]) {
+                evaluateSeconds: Double, metrics: EvaluationMetrics) {
       self.synthesizer = synthesizer; self.seed = seed; self.trainRows = trainRows; self.holdoutRows = holdoutRows
       self.fitSeconds = fitSeconds; self.sampleSeconds = sampleSeconds; self.evaluateSeconds = evaluateSeconds; self.metrics = metrics
     }
 
-    /// A metric, or one of the timings `fit_seconds`, `sample_seconds`, `evaluate_seconds`.
+    /// A metric of the catalog ``BenchmarkResult/metrics`` by key (see ``EvaluationMetrics/value(forKey:)``),
+    /// or one of the timings `fit_seconds`, `sample_seconds`, `evaluate_seconds`.
     public func value(_ key: String) -> Double? {
       switch key {
       case "fit_seconds": return fitSeconds
       case "sample_seconds": return sampleSeconds
       case "evaluate_seconds": return evaluateSeconds
-      default: return metrics[key] ?? nil
+      default: return metrics.value(forKey: key)
       }
     }
   }

@@ -63,18 +63,18 @@ public enum HTMLReport {
       return c + "</table></div>"
     }
     var h = "<section class=\"cards\">"
-    h += card("Utility", Reading.utility(s), f(s.metric("ratio_gb"), 2), "S2R / R2R AUC, gradient boosting (1 = as useful as real data)", [
-      ("S2R AUC (GB / LR)", "\(f(s.metric("S2R_gb"))) / \(f(s.metric("S2R_lr")))"),
-      ("R2R AUC (GB / LR)", "\(f(s.metric("R2R_gb"))) / \(f(s.metric("R2R_lr")))"),
-      ("R2S AUC (GB / LR)", "\(f(s.metric("R2S_gb"))) / \(f(s.metric("R2S_lr")))"),
+    h += card("Utility", Reading.utility(s), f(s.utility.gb.ratio, 2), "S2R / R2R AUC, gradient boosting (1 = as useful as real data)", [
+      ("S2R AUC (GB / LR)", "\(f(s.utility.gb.s2r)) / \(f(s.utility.lr.s2r))"),
+      ("R2R AUC (GB / LR)", "\(f(s.utility.gb.r2r)) / \(f(s.utility.lr.r2r))"),
+      ("R2S AUC (GB / LR)", "\(f(s.utility.gb.r2s)) / \(f(s.utility.lr.r2s))"),
     ])
-    h += card("Fidelity", Reading.fidelity(s), f(s.metric("KS_TV")), "mean per-column KS / TV distance (0 = identical marginals); verdict: worst of KS/TV, NMI, detection", [
-      ("NMI difference", f(s.metric("NMI"), 4)), ("correlation difference", f(s.metric("CORR"), 4)),
-      ("DWD", f(s.metric("DWD"))), ("detection AUC", f(s.metric("DET"))),
+    h += card("Fidelity", Reading.fidelity(s), f(s.fidelity.ksTV), "mean per-column KS / TV distance (0 = identical marginals); verdict: worst of KS/TV, NMI, detection", [
+      ("NMI difference", f(s.fidelity.nmi, 4)), ("correlation difference", f(s.fidelity.corr, 4)),
+      ("DWD", f(s.fidelity.dwd)), ("detection AUC", f(s.fidelity.det)),
     ])
-    h += card("Privacy", Reading.privacy(s), f(s.metric("MIA")), "membership-inference AUC (0.5 = attacker learns nothing); verdict: worst of the four checks", [
-      ("exact copies", Reading.pct(s.metric("EXACT"))), ("DCR5 (≈5 % expected)", Reading.pct(s.metric("DCR5"))),
-      ("attribute inference train / holdout", "\(f(s.metric("AIR_train"))) / \(f(s.metric("AIR_holdout")))"),
+    h += card("Privacy", Reading.privacy(s), f(s.privacy.mia), "membership-inference AUC (0.5 = attacker learns nothing); verdict: worst of the four checks", [
+      ("exact copies", Reading.pct(s.privacy.exact)), ("DCR5 (≈5 % expected)", Reading.pct(s.privacy.dcr5)),
+      ("attribute inference train / holdout", "\(f(s.privacy.airTrain)) / \(f(s.privacy.airHoldout))"),
     ])
     return h + "</section>"
   }
@@ -95,14 +95,14 @@ public enum HTMLReport {
       let curves = d.rocCurves[kind] ?? [:]
       let name = kind == .logisticRegression ? "Logistic regression" : "Gradient-boosted trees"
       h += "<figure>" + SVGCharts.roc(title: "ROC, \(name)", curves: [
-        (name: "R2R AUC \(f(s.metric("R2R_\(kind.rawValue)")))", color: Palette.real, points: curves["R2R"] ?? [], dashed: false),
-        (name: "S2R AUC \(f(s.metric("S2R_\(kind.rawValue)")))", color: Palette.synthetic, points: curves["S2R"] ?? [], dashed: true),
+        (name: "R2R AUC \(f(s.utility[kind].r2r))", color: Palette.real, points: curves["R2R"] ?? [], dashed: false),
+        (name: "S2R AUC \(f(s.utility[kind].s2r))", color: Palette.synthetic, points: curves["S2R"] ?? [], dashed: true),
       ]) + "<figcaption>\(name)</figcaption></figure>"
     }
     h += "</div><table class=\"grid\"><tr><th>AUC</th><th>R2R</th><th>S2R</th><th>R2S</th><th>S2R / R2R</th></tr>"
     for kind in ClassifierKind.allCases {
-      let k = kind.rawValue
-      h += "<tr><td>\(kind.displayName)</td><td>\(f(s.metric("R2R_\(k)")))</td><td>\(f(s.metric("S2R_\(k)")))</td><td>\(f(s.metric("R2S_\(k)")))</td><td>\(f(s.metric("ratio_\(k)")))</td></tr>"
+      let u = s.utility[kind]
+      h += "<tr><td>\(kind.displayName)</td><td>\(f(u.r2r))</td><td>\(f(u.s2r))</td><td>\(f(u.r2s))</td><td>\(f(u.ratio))</td></tr>"
     }
     return h + "</table></section>"
   }
@@ -114,7 +114,7 @@ public enum HTMLReport {
     for i in 0..<(m * m) { diff[i] = abs(d.associationReal[i] - d.associationSynthetic[i]) }
     let maxDiff = max(0.1, SVGCharts.niceCeil(diff.max() ?? 0))
     var h = "<section><h2>Fidelity: relationships between columns</h2>"
-    h += "<p>Pairwise association of the columns: Pearson correlation between numeric columns (signed), Cramér’s V between categorical columns and the correlation ratio η between a numeric and a categorical column (both 0…1). Hover a cell for its value. The right panel shows the absolute difference; pale means preserved. Mean absolute difference \(f(s.metric("ASSOC"), 4)); on the encoded features (score.py’s CORR) \(f(s.metric("CORR"), 4)).</p>"
+    h += "<p>Pairwise association of the columns: Pearson correlation between numeric columns (signed), Cramér’s V between categorical columns and the correlation ratio η between a numeric and a categorical column (both 0…1). Hover a cell for its value. The right panel shows the absolute difference; pale means preserved. Mean absolute difference \(f(s.fidelity.assoc, 4)); on the encoded features (score.py’s CORR) \(f(s.fidelity.corr, 4)).</p>"
     h += "<div class=\"row heat\">"
     h += "<figure>" + SVGCharts.heatmap(title: "Association, real", matrix: d.associationReal, names: names, signed: true, size: 350) + "<figcaption>real (training)</figcaption></figure>"
     h += "<figure>" + SVGCharts.heatmap(title: "Association, synthetic", matrix: d.associationSynthetic, names: names, signed: true, size: 350) + "<figcaption>synthetic</figcaption></figure>"
@@ -132,7 +132,7 @@ public enum HTMLReport {
 
   static func privacySection(_ s: EvaluationSummary, _ d: EvaluationDetails) -> String {
     var h = "<section><h2>Privacy: how close are synthetic records to real people?</h2>"
-    h += "<p>Distance from each real record to its closest synthetic record (Euclidean, on the encoded table: min-max-scaled numbers, one-hot categories). If training patients (members) sit systematically closer than holdout patients (non-members), the synthetic data give their membership away. Membership AUC \(f(s.metric("MIA"))) (the paper’s θ-grid version \(f(s.metric("MIA_grid")))).</p><div class=\"row\">"
+    h += "<p>Distance from each real record to its closest synthetic record (Euclidean, on the encoded table: min-max-scaled numbers, one-hot categories). If training patients (members) sit systematically closer than holdout patients (non-members), the synthetic data give their membership away. Membership AUC \(f(s.privacy.mia)) (the paper’s θ-grid version \(f(s.privacy.miaGrid))).</p><div class=\"row\">"
     h += "<figure>" + SVGCharts.histograms(title: "Distance to closest synthetic record", series: [
       (name: "training (members)", color: Palette.real, values: d.memberDistances),
       (name: "holdout (non-members)", color: Palette.holdout, values: d.nonMemberDistances),
@@ -141,12 +141,12 @@ public enum HTMLReport {
       (name: "synthetic rows", color: Palette.synthetic, values: d.syntheticToTrain),
       (name: "holdout rows", color: Palette.holdout, values: d.holdoutToTrain),
     ], markers: [(label: "5th pct holdout", value: d.dcrThreshold)], xLabel: "distance to the closest training record")
-      + "<figcaption>distance to closest record (DCR5 = share of synthetic rows left of the line: \(Reading.pct(s.metric("DCR5"))))</figcaption></figure>"
+      + "<figcaption>distance to closest record (DCR5 = share of synthetic rows left of the line: \(Reading.pct(s.privacy.dcr5)))</figcaption></figure>"
     h += "</div>"
     // F1 table
-    let thetas = s.metrics.keys.filter { $0.hasPrefix("F1_theta") }.compactMap { k -> (Double, String)? in Double(k.dropFirst(8)).map { ($0, k) } }.sorted { $0.0 < $1.0 }
-    h += "<table class=\"grid\"><tr><th>membership claim “squared distance ≤ θ”</th>\(thetas.map { "<th>θ = \(num($0.0, 2))</th>" }.joined())<th>claim everyone</th></tr>"
-    h += "<tr><td>F1 of the claims (Yan et al.)</td>\(thetas.map { "<td>\(f(s.metric($0.1)))</td>" }.joined())<td>\(f(s.metric("F1_claim_all")))</td></tr></table>"
+    let thetas = s.privacy.f1.keys.sorted()
+    h += "<table class=\"grid\"><tr><th>membership claim “squared distance ≤ θ”</th>\(thetas.map { "<th>θ = \(num($0, 2))</th>" }.joined())<th>claim everyone</th></tr>"
+    h += "<tr><td>F1 of the claims (Yan et al.)</td>\(thetas.map { "<td>\(f(s.privacy.f1[$0]))</td>" }.joined())<td>\(f(s.privacy.f1ClaimAll))</td></tr></table>"
     h += "<p class=\"note\">θ is a squared Euclidean distance in the encoded space: on 0/1 data it counts differing attributes (one changed categorical value counts 2: one indicator off, one on; a numeric column at most 1). An F1 no higher than “claim everyone” means the threshold attack is no better than guessing.</p>"
     // Attribute inference
     let tr = s.attributeInference["train"], ho = s.attributeInference["holdout"]

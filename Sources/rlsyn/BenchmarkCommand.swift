@@ -133,9 +133,11 @@ struct BenchmarkCommand: ParsableCommand {
                                       metrics: evaluation.summary.metrics)
         runs.append(run)
         if !quiet {
-          func f(_ k: String) -> String { run.value(k).map { String(format: "%.3f", $0) } ?? "–" }
+          func f(_ v: Double?) -> String { v.map { String(format: "%.3f", $0) } ?? "–" }
+          let s = evaluation.summary
           say("\(tag): fit \(String(format: "%.1f", fitSeconds)) s, sample \(String(format: "%.2f", sampleSeconds)) s; "
-              + "S2R gb \(f("S2R_gb")) lr \(f("S2R_lr")), ratio gb \(f("ratio_gb")) lr \(f("ratio_lr")), DWD \(f("DWD")), MIA \(f("MIA"))")
+              + "S2R gb \(f(s.utility.gb.s2r)) lr \(f(s.utility.lr.s2r)), ratio gb \(f(s.utility.gb.ratio)) lr \(f(s.utility.lr.ratio)), "
+              + "DWD \(f(s.fidelity.dwd)), MIA \(f(s.privacy.mia))")
         }
       }
     }

@@ -46,7 +46,7 @@ import TestSupport
     options.includeDetection = false
     options.includeAttributeInference = false
     let result = try Evaluator.evaluate(train: train, holdout: holdout, synthetic: synthetic, outcome: outcome, options: options)
-    func ours(_ k: String) throws -> Double { try #require(result.summary.metric(k), "metric \(k)") }
+    func ours(_ k: String) throws -> Double { try #require(result.summary.metrics.value(forKey: k), "metric \(k)") }
     func theirs(_ k: String) throws -> Double { try #require(ref[k], "reference \(k)") }
     // Acceptance tolerances: LR AUC 0.01, GB AUC 0.03, KS/TV, NMI and MIA 0.01.
     for (key, tol) in [("R2R_lr", 0.01), ("S2R_lr", 0.01), ("R2R_gb", 0.03), ("S2R_gb", 0.03),

@@ -125,34 +125,34 @@ func toyTable(rows n: Int, seed: UInt64, label: String = "toy") -> EvaluationTab
   @Test func copyOfTrainingDataIsPerfectAndLeaky() throws {
     let train = toyTable(rows: 400, seed: 10), holdout = toyTable(rows: 200, seed: 11)
     let r = try Evaluator.evaluate(train: train, holdout: holdout, synthetic: train, outcome: "y").summary
-    #expect(r.metric("MIA") == 1)
-    #expect(r.metric("EXACT") == 1)
-    #expect(r.metric("DCR5") == 1)
-    #expect(r.metric("DWD") == 0 && r.metric("KS_TV") == 0 && r.metric("NMI") == 0)
-    #expect(isClose(r.metric("CORR")!, 0, absolute: 1e-9))
-    #expect(r.metric("ratio_lr") == 1 && r.metric("ratio_gb") == 1)
-    #expect(r.metric("AIR_train")! > r.metric("AIR_holdout")!)
+    #expect(r.privacy.mia == 1)
+    #expect(r.privacy.exact == 1)
+    #expect(r.privacy.dcr5 == 1)
+    #expect(r.fidelity.dwd == 0 && r.fidelity.ksTV == 0 && r.fidelity.nmi == 0)
+    #expect(isClose(r.fidelity.corr, 0, absolute: 1e-9))
+    #expect(r.utility.lr.ratio == 1 && r.utility.gb.ratio == 1)
+    #expect(r.privacy.airTrain! > r.privacy.airHoldout!)
   }
 
   @Test func freshSampleFromTheSameDistributionLooksPrivateAndUseful() throws {
     let train = toyTable(rows: 600, seed: 20), holdout = toyTable(rows: 600, seed: 21), fresh = toyTable(rows: 600, seed: 22)
     let r = try Evaluator.evaluate(train: train, holdout: holdout, synthetic: fresh, outcome: "y").summary
-    #expect(abs(r.metric("MIA")! - 0.5) < 0.06)
-    #expect(r.metric("EXACT") == 0)
-    #expect(r.metric("DCR5")! < 0.15)
-    #expect(abs(r.metric("DET")! - 0.5) < 0.1)
-    #expect(r.metric("ratio_lr")! > 0.9)
-    #expect(r.metric("KS_TV")! < 0.1)
+    #expect(abs(r.privacy.mia! - 0.5) < 0.06)
+    #expect(r.privacy.exact == 0)
+    #expect(r.privacy.dcr5 < 0.15)
+    #expect(abs(r.fidelity.det! - 0.5) < 0.1)
+    #expect(r.utility.lr.ratio! > 0.9)
+    #expect(r.fidelity.ksTV < 0.1)
   }
 
   @Test func columnwiseShuffleKeepsMarginalsAndLosesRelationships() throws {
     let train = toyTable(rows: 600, seed: 30), holdout = toyTable(rows: 300, seed: 31)
     let shuffled = train.columnwiseShuffled(seed: 5)
     let r = try Evaluator.evaluate(train: train, holdout: holdout, synthetic: shuffled, outcome: "y").summary
-    #expect(r.metric("KS_TV") == 0)
-    #expect(isClose(r.metric("DWD")!, 0, absolute: 1e-9))
-    #expect(r.metric("S2R_lr")! < 0.65)
-    #expect(r.metric("R2R_lr")! > 0.75)
+    #expect(r.fidelity.ksTV == 0)
+    #expect(isClose(r.fidelity.dwd, 0, absolute: 1e-9))
+    #expect(r.utility.lr.s2r! < 0.65)
+    #expect(r.utility.lr.r2r! > 0.75)
     // Shuffling the columns of a single-outcome table must not change any multiset of values.
     for (a, b) in zip(train.columns, shuffled.columns) { #expect(a.map { $0 ?? "∅" }.sorted() == b.map { $0 ?? "∅" }.sorted()) }
   }
@@ -162,7 +162,7 @@ func toyTable(rows n: Int, seed: UInt64, label: String = "toy") -> EvaluationTab
     var syn = toyTable(rows: 100, seed: 42)
     syn.columns[5] = [String?](repeating: "0", count: 100)
     let r = try Evaluator.evaluate(train: train, holdout: holdout, synthetic: syn, outcome: "y").summary
-    #expect(r.metric("S2R_gb") == 0.5 && r.metric("R2S_gb") == nil)
+    #expect(r.utility.gb.s2r == 0.5 && r.utility.gb.r2s == nil)
     #expect(r.notes.contains { $0.contains("one class") })
     let json = String(decoding: try r.jsonData(), as: UTF8.self)
     #expect(json.contains("\"R2S_gb\" : null"))

@@ -7,8 +7,12 @@ import Testing
   /// Two synthesizers, two seeds, hand-picked numbers.
   func result() -> BenchmarkResult {
     func run(_ s: String, _ seed: UInt64, s2r: Double, dwd: Double, mia: Double, fit: Double) -> BenchmarkResult.Run {
-      BenchmarkResult.Run(synthesizer: s, seed: seed, trainRows: 70, holdoutRows: 30, fitSeconds: fit, sampleSeconds: 0.5,
-                          evaluateSeconds: 1, metrics: ["S2R_gb": s2r, "DWD": dwd, "MIA": mia, "R2S_lr": nil])
+      let metrics = EvaluationMetrics(utility: UtilitySummary(gb: UtilityScores(s2r: s2r)),
+                                      fidelity: FidelitySummary(dwd: dwd, ksTV: 0, nmi: 0, corr: 0, assoc: 0),
+                                      privacy: PrivacySummary(mia: mia, miaGrid: 0.5, f1: [:], f1ClaimAll: 0, dcr5: 0, exact: 0),
+                                      syntheticRowCount: 70)
+      return BenchmarkResult.Run(synthesizer: s, seed: seed, trainRows: 70, holdoutRows: 30, fitSeconds: fit, sampleSeconds: 0.5,
+                                 evaluateSeconds: 1, metrics: metrics)
     }
     return BenchmarkResult(dataset: "d<1>.csv", outcome: "y", command: "rlsyn benchmark d.csv --outcome y", seeds: [0, 1], trainFraction: 0.7,
                            synthesizers: ["rlsyn", "gan"],

@@ -73,24 +73,35 @@ func sampleEvaluation() throws -> Evaluation {
 }
 
 @Suite struct ReadingTests {
-  func summary(_ metrics: [String: Double]) -> EvaluationSummary {
-    EvaluationSummary(rows: [:], outcome: "y", positiveLevel: "1", metrics: metrics.mapValues { Optional($0) }, columns: [],
-                      attributeInference: [:], attributeInferenceKnownColumns: ["age"], notes: [], seconds: 0, stageSeconds: [:])
+  /// A summary with every metric undefined, or 0 where the evaluator always defines it, then `edit`ed.
+  func summary(_ edit: (inout EvaluationSummary) -> Void) -> EvaluationSummary {
+    var s = EvaluationSummary(rows: [:], outcome: "y", positiveLevel: "1", utility: UtilitySummary(),
+                              fidelity: FidelitySummary(dwd: 0, ksTV: 0, nmi: 0, corr: 0, assoc: 0),
+                              privacy: PrivacySummary(mia: nil, miaGrid: 0.5, f1: [:], f1ClaimAll: 0, dcr5: 0, exact: 0),
+                              syntheticRowCount: 0, columns: [], attributeInference: [:], attributeInferenceKnownColumns: ["age"],
+                              notes: [], seconds: 0, stageSeconds: [:])
+    edit(&s)
+    return s
   }
 
   @Test func verdictThresholds() {
-    #expect(Reading.utility(summary(["ratio_gb": 0.97, "S2R_gb": 0.8])) == .good)
-    #expect(Reading.utility(summary(["ratio_gb": 0.9, "S2R_gb": 0.75])) == .fair)
-    #expect(Reading.utility(summary(["ratio_gb": 0.7, "S2R_gb": 0.6])) == .poor)
-    #expect(Reading.utility(summary(["ratio_gb": 0.99, "S2R_gb": 0.52])) == .poor)   // chance level
-    #expect(Reading.privacy(summary(["MIA": 0.5, "EXACT": 0, "DCR5": 0.05, "AIR_train": 0.3, "AIR_holdout": 0.3])) == .good)
-    #expect(Reading.privacy(summary(["MIA": 0.5, "EXACT": 0.2, "DCR5": 0.05])) == .poor)
-    #expect(Reading.fidelity(summary(["KS_TV": 0.02, "NMI": 0.005, "DET": 0.55])) == .good)
-    #expect(Reading.fidelity(summary(["KS_TV": 0.02, "NMI": 0.005, "DET": 0.95])) == .poor)
+    // The ratio is S2R / R2R, so R2R = S2R / ratio.
+    #expect(Reading.utility(summary { $0.utility.gb = UtilityScores(r2r: 0.8 / 0.97, s2r: 0.8) }) == .good)
+    #expect(Reading.utility(summary { $0.utility.gb = UtilityScores(r2r: 0.75 / 0.9, s2r: 0.75) }) == .fair)
+    #expect(Reading.utility(summary { $0.utility.gb = UtilityScores(r2r: 0.6 / 0.7, s2r: 0.6) }) == .poor)
+    #expect(Reading.utility(summary { $0.utility.gb = UtilityScores(r2r: 0.52 / 0.99, s2r: 0.52) }) == .poor)   // chance level
+    #expect(Reading.privacy(summary {
+      $0.privacy.mia = 0.5; $0.privacy.exact = 0; $0.privacy.dcr5 = 0.05; $0.privacy.airTrain = 0.3; $0.privacy.airHoldout = 0.3
+    }) == .good)
+    #expect(Reading.privacy(summary { $0.privacy.mia = 0.5; $0.privacy.exact = 0.2; $0.privacy.dcr5 = 0.05 }) == .poor)
+    #expect(Reading.fidelity(summary { $0.fidelity.ksTV = 0.02; $0.fidelity.nmi = 0.005; $0.fidelity.det = 0.55 }) == .good)
+    #expect(Reading.fidelity(summary { $0.fidelity.ksTV = 0.02; $0.fidelity.nmi = 0.005; $0.fidelity.det = 0.95 }) == .poor)
   }
 
   @Test func sentencesMentionTheNumbers() {
-    let f = Reading.findings(summary(["S2R_gb": 0.7, "R2R_gb": 0.8, "ratio_gb": 0.875, "MIA": 0.61, "EXACT": 0.01]))
+    let f = Reading.findings(summary {
+      $0.utility.gb = UtilityScores(r2r: 0.8, s2r: 0.7); $0.privacy.mia = 0.61; $0.privacy.exact = 0.01
+    })
     #expect(f.contains { $0.area == "Utility" && $0.text.contains("0.700") && $0.text.contains("0.800") })
     #expect(f.contains { $0.area == "Privacy" && $0.text.contains("0.610") })
     #expect(f.contains { $0.text.contains("1.0 % of the synthetic rows are exact copies") })
