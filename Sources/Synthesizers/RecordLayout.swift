@@ -21,6 +21,9 @@ public struct RecordLayout: Codable, Sendable, Equatable {
   public var missingIndicatorForGaussian: [Int?]
   /// For each Gaussian column (in order), the value the encoder gives a missing cell (0, or 0.5 under min-max).
   public var missingValueForGaussian: [Float]
+  /// What the Gaussian columns become once written to CSV and read back (rounding, clipping); nil when the
+  /// layout was not made from an encoder. Derived from the encoder, so not stored.
+  public var roundTrip: GaussianRoundTrip?
 
   public init(gaussian: Range<Int>, bernoulli: Range<Int>, categoricalGroups: [Range<Int>], missingIndicatorForGaussian: [Int?]? = nil,
               missingValueForGaussian: [Float]? = nil) {
@@ -44,6 +47,16 @@ public struct RecordLayout: Codable, Sendable, Equatable {
     let layout = encoder.layout
     self.init(gaussian: layout.gaussianColumns, bernoulli: layout.bernoulliColumns, categoricalGroups: layout.categoricalGroups,
               missingIndicatorForGaussian: layout.missingIndicatorForGaussian, missingValueForGaussian: encoder.missingValueForGaussian)
+    roundTrip = GaussianRoundTrip(encoder)
+  }
+
+  /// `records` as they will read back from the CSV: Gaussian values through ``roundTrip`` (when known),
+  /// missing slots refilled with the encoder's value.
+  public func roundTripped(_ records: Matrix) -> Matrix {
+    guard let roundTrip, gaussian.count > 0 else { return records }
+    var r = records
+    roundTrip.apply(to: &r, columns: gaussian)
+    return fillMissingValues(r)
   }
 
   /// Whether some Gaussian column encodes a missing cell as a value other than 0.

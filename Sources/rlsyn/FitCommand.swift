@@ -37,6 +37,10 @@ struct FitCommand: ParsableCommand {
   @Option(help: "Apply the R1 penalty every N discriminator steps (weight γ·N).") var r1Interval: Int?
   @Option(help: "Reward from the discriminator's logit D(x): probability (σ(D), the paper), log-probability (log σ(D)) or logit (D).") var reward: RLSynConfiguration.RewardForm?
   @Option(help: "PPO advantage: value (r − V(z) per record, the paper) or counterfactual (per column, against a redraw of that column).") var advantage: RLSynConfiguration.AdvantageEstimator?
+  @Option(help: "Gaussian spread: per-record (a log-std head, the paper's text) or shared (one per column, the reference code).") var logStd: RLSynConfiguration.LogStdParameterization?
+  @Option(help: "Entropy bonus estimate: closed-form or sample (−mean log π, the reference code).") var entropyEstimate: RLSynConfiguration.EntropyEstimate?
+  @Option(help: "Decay of the saved moving average of the policy weights (RLSyn; 0 = save the trained weights).") var policyAverageDecay: Float?
+  @Flag(inversion: .prefixedNo, help: "Show the discriminator fakes rounded and clipped as the CSV will hold them (RLSyn).") var roundTripFakes: Bool?
   @Flag(help: "Run the discriminator steps after the PPO epochs (the paper's order) instead of concurrently on the second core.") var sequential = false
   @Flag(help: "Start the policy heads from random weights instead of the data's marginals.") var noMarginalInitialization = false
   @Option(help: "Numeric column encoding: quantile, standard or minmax.") var encoding: NumericEncoding = .quantile
@@ -101,6 +105,10 @@ struct FitCommand: ParsableCommand {
     if let v = r1Interval { c.r1Interval = v }
     if let v = reward { c.reward = v }
     if let v = advantage { c.advantageEstimator = v }
+    if let v = roundTripFakes { c.roundTripFakes = v }
+    if let v = policyAverageDecay { c.policyAverageDecay = v }
+    if let v = logStd { c.logStd = v }
+    if let v = entropyEstimate { c.entropyEstimate = v }
     if noMarginalInitialization { c.marginalInitialization = false }
     if sequential { c.concurrentDiscriminator = false }
   }
@@ -117,6 +125,8 @@ extension NumericEncoding: ExpressibleByArgument {}
 extension RLSynConfiguration.MeanPenaltyScope: ExpressibleByArgument {}
 extension RLSynConfiguration.RewardForm: ExpressibleByArgument {}
 extension RLSynConfiguration.AdvantageEstimator: ExpressibleByArgument {}
+extension RLSynConfiguration.LogStdParameterization: ExpressibleByArgument {}
+extension RLSynConfiguration.EntropyEstimate: ExpressibleByArgument {}
 
 /// Prints training progress as text lines on stderr or JSON lines on stdout.
 struct ProgressReporter {

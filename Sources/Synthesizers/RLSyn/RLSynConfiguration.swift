@@ -54,6 +54,22 @@ public struct RLSynConfiguration: Codable, Sendable, Equatable {
     case counterfactual
   }
 
+  /// How the Gaussian heads' spread is parameterised.
+  public enum LogStdParameterization: String, Codable, Sendable, CaseIterable {
+    /// A log-std output per record, squashed into ``RLSynConfiguration/logStdRange`` (the paper's text).
+    case perRecord = "per-record"
+    /// One learned log-std per column, the same for every record (the reference code's `log_sigma`).
+    case shared
+  }
+
+  /// How the entropy bonus is estimated.
+  public enum EntropyEstimate: String, Codable, Sendable, CaseIterable {
+    /// The closed-form entropy of each record's distribution (no sampling noise).
+    case closedForm = "closed-form"
+    /// `−mean log π(x|z)` over the rollout's records (the reference code).
+    case sample
+  }
+
   /// Which preset the values came from (informational).
   public var preset: Preset
   /// Policy updates (each: one rollout batch, `ppoEpochs` PPO steps, `discriminatorSteps` D steps).
@@ -103,6 +119,17 @@ public struct RLSynConfiguration: Codable, Sendable, Equatable {
   public var reward: RewardForm
   /// The advantage estimator.
   public var advantageEstimator: AdvantageEstimator
+  /// Show the discriminator (for rewards and for its training fakes) the records as they will be written:
+  /// Gaussian values decoded, rounded to the column's precision, clipped and encoded again
+  /// (``RecordLayout/roundTripped(_:)``). The policy's actions stay continuous; only the reward sees the rounding.
+  public var roundTripFakes: Bool
+  /// Decay of the exponential moving average of the policy's weights that is saved and sampled
+  /// (``WeightAverage``); 0 saves the trained weights themselves.
+  public var policyAverageDecay: Float
+  /// Per-record or shared log-std of the Gaussian heads.
+  public var logStd: LogStdParameterization
+  /// Closed-form or sample entropy.
+  public var entropyEstimate: EntropyEstimate
 
   public init(preset: Preset) {
     self.preset = preset
@@ -124,10 +151,14 @@ public struct RLSynConfiguration: Codable, Sendable, Equatable {
     logStdRange = -4...1
     reward = .probability
     advantageEstimator = .value
+    roundTripFakes = false
+    policyAverageDecay = 0
+    logStd = .perRecord
+    entropyEstimate = .closedForm
   }
 
   enum CodingKeys: String, CodingKey {
-    case preset, iterations, batchSize, noiseDimension, policyWidth, discriminatorWidth, policyLearningRate, discriminatorLearningRate, r1Gamma, discriminatorSteps, ppoEpochs, clipEpsilon, valueCoefficient, entropyCoefficient, meanPenalty, meanPenaltyScope, r1Interval, concurrentDiscriminator, logStdRange, marginalInitialization, logEvery, reward, advantageEstimator
+    case preset, iterations, batchSize, noiseDimension, policyWidth, discriminatorWidth, policyLearningRate, discriminatorLearningRate, r1Gamma, discriminatorSteps, ppoEpochs, clipEpsilon, valueCoefficient, entropyCoefficient, meanPenalty, meanPenaltyScope, r1Interval, concurrentDiscriminator, logStdRange, marginalInitialization, logEvery, reward, advantageEstimator, roundTripFakes, policyAverageDecay, logStd, entropyEstimate
   }
 
   /// Decodes a stored configuration; fields a model file does not have (written by an earlier
@@ -157,6 +188,10 @@ public struct RLSynConfiguration: Codable, Sendable, Equatable {
     if let v = try c.decodeIfPresent(Int.self, forKey: .logEvery) { logEvery = v }
     if let v = try c.decodeIfPresent(RewardForm.self, forKey: .reward) { reward = v }
     if let v = try c.decodeIfPresent(AdvantageEstimator.self, forKey: .advantageEstimator) { advantageEstimator = v }
+    if let v = try c.decodeIfPresent(Bool.self, forKey: .roundTripFakes) { roundTripFakes = v }
+    if let v = try c.decodeIfPresent(Float.self, forKey: .policyAverageDecay) { policyAverageDecay = v }
+    if let v = try c.decodeIfPresent(LogStdParameterization.self, forKey: .logStd) { logStd = v }
+    if let v = try c.decodeIfPresent(EntropyEstimate.self, forKey: .entropyEstimate) { entropyEstimate = v }
   }
 
   /// The automatic preset for a table of `rows` rows.
@@ -172,6 +207,7 @@ public struct RLSynConfiguration: Codable, Sendable, Equatable {
     if !(clipEpsilon > 0 && clipEpsilon < 1) { return "clip ε must be in (0, 1)" }
     if r1Gamma < 0 || entropyCoefficient < 0 || meanPenalty < 0 || valueCoefficient < 0 { return "penalty weights must be non-negative" }
     if r1Interval < 1 { return "the R1 interval must be at least 1" }
+    if !(policyAverageDecay >= 0 && policyAverageDecay < 1) { return "the policy average decay must be in [0, 1)" }
     if logStdRange.lowerBound >= logStdRange.upperBound { return "log-std range must be non-empty" }
     return nil
   }

@@ -16,8 +16,7 @@ public final class RLSynModel: RecordGenerator {
     self.configuration = configuration
     self.layout = layout
     var rng = RandomSource(seed: seed)
-    policy = RLSynPolicy(layout: layout, noiseDimension: configuration.noiseDimension, width: configuration.policyWidth,
-                         logStdRange: configuration.logStdRange, rng: &rng)
+    policy = RLSynPolicy(configuration: configuration, layout: layout, rng: &rng)
   }
 
   public var parameters: [Variable] { policy.parameters }

@@ -12,7 +12,8 @@ import NeuralNetworks
 ///
 /// `z → Linear → ReLU → Linear → ReLU → one Linear for all heads`. The head layer's output is
 /// split into blocks, so every distribution family is handled as one matrix:
-/// - Gaussian columns: mean μ and log-std, the latter squashed into `logStdRange` by a sigmoid;
+/// - Gaussian columns: mean μ and log-std, the latter squashed into `logStdRange` by a sigmoid
+///   (or, with a shared log-std, one learned value per column);
 /// - Bernoulli columns: one logit each;
 /// - categorical groups: logits normalised by a grouped log-softmax (one level per group);
 /// - the value V(z).
@@ -41,22 +42,36 @@ public final class RLSynPolicy: ParameterContainer {
     public let value: Variable
   }
 
-  public init(layout: RecordLayout, noiseDimension: Int, width: Int, logStdRange: ClosedRange<Float>, rng: inout RandomSource) {
+  /// A log-std per column shared by every record (the reference code's `log_sigma`), when the
+  /// policy has no per-record log-std head; `1 × dg`, clamped to `logStdRange`.
+  let sharedLogStd: Variable?
+
+  /// - Parameter perRecordLogStd: a log-std head output per record (the paper's text) or one learned
+  ///   log-std per column (the reference code).
+  public init(layout: RecordLayout, noiseDimension: Int, width: Int, logStdRange: ClosedRange<Float>,
+              perRecordLogStd: Bool = true, rng: inout RandomSource) {
     self.layout = layout
     self.noiseDimension = noiseDimension
     self.logStdRange = logStdRange
     hidden1 = Linear(noiseDimension, width, rng: &rng, name: "policy.hidden1")
     hidden2 = Linear(width, width, rng: &rng, name: "policy.hidden2")
     let dg = layout.gaussian.count
-    heads = Linear(width, 2 * dg + layout.bernoulli.count + layout.categorical.count + 1, rng: &rng, name: "policy.heads")
+    heads = Linear(width, (perRecordLogStd ? 2 : 1) * dg + layout.bernoulli.count + layout.categorical.count + 1, rng: &rng, name: "policy.heads")
+    sharedLogStd = perRecordLogStd ? nil : Variable(Matrix(rows: 1, cols: dg), requiresGradient: true, name: "policy.logStd")
   }
 
-  public var parameters: [Variable] { hidden1.parameters + hidden2.parameters + heads.parameters }
+  /// The policy a configuration describes (random weights from `rng`).
+  public convenience init(configuration: RLSynConfiguration, layout: RecordLayout, rng: inout RandomSource) {
+    self.init(layout: layout, noiseDimension: configuration.noiseDimension, width: configuration.policyWidth,
+              logStdRange: configuration.logStdRange, perRecordLogStd: configuration.logStd == .perRecord, rng: &rng)
+  }
+
+  public var parameters: [Variable] { hidden1.parameters + hidden2.parameters + heads.parameters + (sharedLogStd.map { [$0] } ?? []) }
 
   // Column blocks of the head layer's output.
   var meanColumns: Range<Int> { 0..<layout.gaussian.count }
-  var logStdColumns: Range<Int> { layout.gaussian.count..<(2 * layout.gaussian.count) }
-  var bernoulliColumns: Range<Int> { let s = 2 * layout.gaussian.count; return s..<(s + layout.bernoulli.count) }
+  var logStdColumns: Range<Int> { let s = layout.gaussian.count; return s..<(s + (sharedLogStd == nil ? layout.gaussian.count : 0)) }
+  var bernoulliColumns: Range<Int> { let s = logStdColumns.upperBound; return s..<(s + layout.bernoulli.count) }
   var categoricalColumns: Range<Int> { let s = bernoulliColumns.upperBound; return s..<(s + layout.categorical.count) }
   var valueColumn: Range<Int> { let s = categoricalColumns.upperBound; return s..<(s + 1) }
 
@@ -67,7 +82,8 @@ public final class RLSynPolicy: ParameterContainer {
     let lo = logStdRange.lowerBound, span = logStdRange.upperBound - logStdRange.lowerBound
     return Output(
       mean: out.columns(meanColumns),
-      logStd: out.columns(logStdColumns).sigmoid() * span + lo,
+      logStd: sharedLogStd.map { $0.clamped(lower: lo, upper: lo + span).broadcast(toRows: z.rows, cols: layout.gaussian.count) }
+        ?? out.columns(logStdColumns).sigmoid() * span + lo,
       bernoulliLogits: out.columns(bernoulliColumns),
       categoricalLogProbabilities: out.columns(categoricalColumns).logSoftmax(groups: layout.localCategoricalGroups),
       value: out.columns(valueColumn))
@@ -93,8 +109,12 @@ public final class RLSynPolicy: ParameterContainer {
       let mu = n > 0 ? s / n : 0
       let sd = n > 1 ? Swift.max((s2 / n - mu * mu).squareRoot(), 1e-3) : 1
       bias[0, meanColumns.lowerBound + j] = Float(mu)
-      let unit = Swift.min(Swift.max((Float(Foundation.log(sd)) - lo) / span, 0.02), 0.98)
-      bias[0, logStdColumns.lowerBound + j] = Float(Foundation.log(Double(unit / (1 - unit))))
+      if let sharedLogStd {
+        sharedLogStd.value[0, j] = Swift.min(Swift.max(Float(Foundation.log(sd)), lo), lo + span)
+      } else {
+        let unit = Swift.min(Swift.max((Float(Foundation.log(sd)) - lo) / span, 0.02), 0.98)
+        bias[0, logStdColumns.lowerBound + j] = Float(Foundation.log(Double(unit / (1 - unit))))
+      }
     }
     for (k, j) in layout.bernoulli.enumerated() {
       let p = Swift.min(Swift.max(Double(means[0, j]), 1e-3), 1 - 1e-3)

@@ -39,7 +39,11 @@ public struct RLSynStepMetrics: TrainingMetrics {
 ///    or concurrently with step 2 on fakes from the policy before the update (the default).
 /// No discriminator gradient reaches the policy: rewards are plain numbers.
 public final class RLSynTrainer: SynthesizerTrainer {
+  /// The saved generator: the moving average of ``online``'s weights when
+  /// ``RLSynConfiguration/policyAverageDecay`` > 0, else the trained policy itself.
   public let model: RLSynModel
+  /// The policy that rolls out and is optimised.
+  public let online: RLSynPolicy
   public let discriminator: Discriminator
   let policyOptimizer: Adam
   let discriminatorOptimizer: Adam
@@ -64,7 +68,15 @@ public final class RLSynTrainer: SynthesizerTrainer {
     rng = root.split()
     realBatches = BatchCycler(data: data)
     if configuration.marginalInitialization { model.policy.initializeToMarginals(of: data) }
-    policyOptimizer = Adam(parameters: model.policy.parameters, learningRate: configuration.policyLearningRate)
+    if configuration.policyAverageDecay > 0 {
+      // A second policy with the same starting weights is trained; the model's policy tracks its average.
+      var unused = RandomSource(seed: 0)
+      online = RLSynPolicy(configuration: configuration, layout: layout, rng: &unused)
+      for (o, m) in zip(online.parameters, model.policy.parameters) { o.value = m.value }
+    } else {
+      online = model.policy
+    }
+    policyOptimizer = Adam(parameters: online.parameters, learningRate: configuration.policyLearningRate)
     discriminatorOptimizer = Adam(parameters: discriminator.parameters, learningRate: configuration.discriminatorLearningRate)
     factorMembership = layout.factorMembership()
     columnMeans = data.meanOverRows()
@@ -73,7 +85,12 @@ public final class RLSynTrainer: SynthesizerTrainer {
 
   public var configuration: RLSynConfiguration { model.configuration }
 
-  public var trainedParameters: [Variable] { model.policy.parameters + discriminator.parameters }
+  public var trainedParameters: [Variable] { online.parameters + discriminator.parameters }
+
+  public var weightAverage: WeightAverage? {
+    configuration.policyAverageDecay > 0
+      ? WeightAverage(online: online.parameters, average: model.policy.parameters, decay: configuration.policyAverageDecay) : nil
+  }
 
   /// With the discriminator on a second core, each of the two tasks gets one BLAS thread.
   public func blasThreads(available threads: Int) -> Int {
@@ -83,14 +100,14 @@ public final class RLSynTrainer: SynthesizerTrainer {
   /// One iteration: rollout, PPO epochs and discriminator steps.
   public func step(_ context: TrainingContext) -> RLSynStepMetrics {
     let cfg = configuration
-    let policy = model.policy
+    let policy = online
     let batch = cfg.batchSize
 
     // 1. Rollout with the current policy and discriminator.
     let z = Variable(rng.normalMatrix(rows: batch, cols: cfg.noiseDimension))
     let rollout = policy(z)
     let records = policy.sample(rollout, rng: &rng)
-    let rewards = discriminator.rewards(records, form: cfg.reward)
+    let rewards = discriminator.rewards(discriminatorView(records), form: cfg.reward)
     let batchData: RolloutBatch
     switch cfg.advantageEstimator {
     case .value:
@@ -99,7 +116,7 @@ public final class RLSynTrainer: SynthesizerTrainer {
                                advantages: PPO.normalizedAdvantages(rewards: rewards, values: rollout.value.value), perFactor: false)
     case .counterfactual:
       let redraw = policy.sample(rollout, rng: &rng)
-      let advantages = rewards - counterfactualRewards(records: records, redraw: redraw)
+      let advantages = rewards - counterfactualRewards(records: records, rewards: rewards, redraw: redraw)
       batchData = RolloutBatch(z: z, rollout: rollout, records: records, rewards: rewards,
                                oldLogProbability: policy.logProbabilityPerColumn(of: records, under: rollout).value.matmul(factorMembership),
                                advantages: PPO.scaledAdvantages(advantages), perFactor: true)
@@ -146,26 +163,44 @@ public final class RLSynTrainer: SynthesizerTrainer {
   }
 
   /// `n × F` rewards of the records with factor f's columns taken from `redraw` (a second draw from the same
-  /// policy outputs), for every factor f: all F variants go through the discriminator as one stacked batch.
-  func counterfactualRewards(records: Matrix, redraw: Matrix) -> Matrix {
+  /// policy outputs), for every factor f. Only the (record, factor) pairs whose redraw differs are scored: a
+  /// discrete factor is often drawn the same twice, and then its counterfactual reward is the record's own.
+  /// The variants go through the discriminator as one stacked batch.
+  func counterfactualRewards(records: Matrix, rewards: Matrix, redraw: Matrix) -> Matrix {
     let factors = model.layout.factors
     let n = records.rows, w = records.cols, f = factors.count
-    var stacked = Matrix(rows: n * f, cols: w)
-    stacked.withUnsafeMutableBufferPointer { out in
-      records.withUnsafeBufferPointer { x in
-        redraw.withUnsafeBufferPointer { y in
-          for (k, columns) in factors.enumerated() {
-            let block = out.baseAddress! + k * n * w
-            block.update(from: x.baseAddress!, count: n * w)
-            for i in 0..<n { for c in columns { block[i * w + c] = y[i * w + c] } }
+    var pairs: [(row: Int, factor: Int)] = []
+    pairs.reserveCapacity(n * f)
+    records.withUnsafeBufferPointer { x in
+      redraw.withUnsafeBufferPointer { y in
+        for i in 0..<n {
+          for (k, columns) in factors.enumerated() where columns.contains(where: { x[i * w + $0] != y[i * w + $0] }) {
+            pairs.append((i, k))
           }
         }
       }
     }
-    let r = discriminator.rewards(stacked, form: configuration.reward)
-    return Matrix(rows: n, cols: f) { out in
-      for k in 0..<f { for i in 0..<n { out[i * f + k] = r.storage[k * n + i] } }
+    var out = Matrix(rows: n, cols: f) { o in
+      for i in 0..<n { for k in 0..<f { o[i * f + k] = rewards.storage[i] } }
     }
+    guard !pairs.isEmpty else { return out }
+    var stacked = Matrix(rows: pairs.count, cols: w)
+    stacked.withUnsafeMutableBufferPointer { s in
+      records.withUnsafeBufferPointer { x in
+        redraw.withUnsafeBufferPointer { y in
+          for (p, pair) in pairs.enumerated() {
+            let row = s.baseAddress! + p * w
+            row.update(from: x.baseAddress! + pair.row * w, count: w)
+            for c in factors[pair.factor] { row[c] = y[pair.row * w + c] }
+          }
+        }
+      }
+    }
+    let r = discriminator.rewards(discriminatorView(stacked), form: configuration.reward)
+    out.withUnsafeMutableBufferPointer { o in
+      for (p, pair) in pairs.enumerated() { o[pair.row * f + pair.factor] = r.storage[p] }
+    }
+    return out
   }
 
   final class ParallelResults {
@@ -176,7 +211,7 @@ public final class RLSynTrainer: SynthesizerTrainer {
   /// `ppoEpochs` full-batch Adam steps on the PPO objective; returns the last surrogate loss and entropy.
   func ppoEpochs(_ b: RolloutBatch) -> (loss: Float, entropy: Float) {
     let cfg = configuration
-    let policy = model.policy
+    let policy = online
     let advantages = b.advantages
     let presence = model.layout.presenceMask(b.records)
     var stats = (loss: Float(0), entropy: Float(0))
@@ -195,7 +230,9 @@ public final class RLSynTrainer: SynthesizerTrainer {
                                              advantages: advantages, epsilon: cfg.clipEpsilon)
       }
       let valueLoss = (out.value - Variable(b.rewards)).squared().mean()
-      let h = policy.entropy(out, presence: presence).mean()
+      // The closed form has no sampling noise; the reference code's estimate is −mean log π of the stored actions.
+      let h = cfg.entropyEstimate == .closedForm ? policy.entropy(out, presence: presence).mean()
+        : -policy.logProbability(of: b.records, under: out).mean()
       var loss = surrogate + valueLoss * cfg.valueCoefficient - h * cfg.entropyCoefficient
       if cfg.meanPenalty > 0 { loss = loss + meanMatchingPenalty(out, presence: presence) * cfg.meanPenalty }
       policyOptimizer.minimize(loss)
@@ -208,8 +245,14 @@ public final class RLSynTrainer: SynthesizerTrainer {
   func discriminatorInputs(policy: RLSynPolicy) -> (real: [Matrix], fake: Matrix) {
     let batch = configuration.batchSize, k = configuration.discriminatorSteps
     let fakeZ = Variable(rng.normalMatrix(rows: batch * k, cols: configuration.noiseDimension))
-    let fakes = policy.sample(policy(fakeZ), rng: &rng)
+    let fakes = discriminatorView(policy.sample(policy(fakeZ), rng: &rng))
     return ((0..<k).map { _ in realBatches.next(batch, rng: &rng) }, fakes)
+  }
+
+  /// Records as the discriminator sees them: round-tripped through the CSV's precision when
+  /// ``RLSynConfiguration/roundTripFakes`` is set, else as drawn.
+  func discriminatorView(_ records: Matrix) -> Matrix {
+    configuration.roundTripFakes ? model.layout.roundTripped(records) : records
   }
 
   /// K discriminator steps (BCE + R1, lazily every `r1Interval` steps); returns the last BCE and R1.
