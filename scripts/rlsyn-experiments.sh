@@ -11,6 +11,8 @@
 #   default
 #   dlr1e-3	--discriminator-learning-rate 0.001
 # Needs the release build (swift build -c release). Work files go to ${EXPERIMENT_DIR:-/tmp/rlsyn-experiments}.
+# THREADS=N passes --threads N to every fit (results do not depend on it; THREADS=1 runs several plans side by
+# side without BLAS threads spinning against each other, and the fit column is then single-core time).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 plan=$1 results=$2
@@ -36,7 +38,7 @@ for t in "${tables[@]}"; do
       run="$work/$tname/$name.$s"
       t0=$(date +%s.%N)
       # shellcheck disable=SC2086
-      if ! "$B" fit "$split/train.csv" --model "$run.rlsyn" --seed "$s" --quiet $flags 2>"$run.err"; then
+      if ! "$B" fit "$split/train.csv" --model "$run.rlsyn" --seed "$s" --quiet ${THREADS:+--threads $THREADS} $flags 2>"$run.err"; then
         echo "$name $tname seed $s: fit failed: $(tail -1 "$run.err")" >&2; continue
       fi
       t1=$(date +%s.%N)

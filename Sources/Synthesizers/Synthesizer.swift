@@ -81,6 +81,11 @@ public struct TrainingContext: Sendable {
   /// The most threads the step may use (its own parallel work and BLAS together).
   public var threads: Int
 
+  public init(iteration: Int, threads: Int) {
+    self.iteration = iteration
+    self.threads = threads
+  }
+
   /// The default thread budget of training and sampling: every active core.
   public static var defaultThreads: Int { ProcessInfo.processInfo.activeProcessorCount }
 }

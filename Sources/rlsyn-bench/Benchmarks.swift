@@ -8,4 +8,5 @@ let registeredBenchmarks: [any ParsableCommand.Type] = [
   GEMMBenchmark.self,
   EvaluateBenchmark.self,
   RecoveryBenchmark.self,
+  IterationBenchmark.self,
 ]

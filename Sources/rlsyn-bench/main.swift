@@ -1,4 +1,5 @@
 import ArgumentParser
+import NumericCore
 
 /// `rlsyn-bench`: throughput benchmarks, one subcommand per area. Run with `swift run -c release rlsyn-bench …`.
 struct BenchCommand: ParsableCommand {

@@ -11,7 +11,9 @@ struct FitCommand: ParsableCommand {
     abstract: "Fit a synthesizer (RLSyn by default) to a CSV table and save the model.",
     discussion: """
       The preset (small or large) is chosen from the row count (≤ \(RLSynConfiguration.Preset.smallRowLimit) rows: small) \
-      unless --preset is given; every hyperparameter below overrides it and is recorded in the model file.
+      unless --preset is given; --preset paper runs the reference code's configuration (paper-small or paper-large by \
+      the row count; 30,000 iterations, see docs/rlsyn.md). Every hyperparameter below overrides the preset and is \
+      recorded in the model file.
       """)
 
   @OptionGroup var input: DataInputOptions
@@ -68,7 +70,8 @@ struct FitCommand: ParsableCommand {
     baselines.adjust(&options, noiseDimension: noiseDimension)
     if !quiet && logFormat == .text {
       let rows = table.rowCount
-      let presetNote = synthesizer == .rlsyn ? "preset \(preset ?? RLSynConfiguration.Preset.automatic(rows: rows).rawValue), " : ""
+      let resolved = preset == "paper" ? RLSynConfiguration.Preset.paper(rows: rows).rawValue : preset
+      let presetNote = synthesizer == .rlsyn ? "preset \(resolved ?? RLSynConfiguration.Preset.automatic(rows: rows).rawValue), " : ""
       FileHandle.standardError.write(Data("fitting \(synthesizer.rawValue) on \(data): \(rows) rows, \(schema.columns.count) columns (\(presetNote)seed \(seed))\n".utf8))
     }
     let reporter = ProgressReporter(format: logFormat, quiet: quiet)

@@ -10,19 +10,30 @@
 /// learning rate, and start the heads at the data's marginals, so a fit takes seconds on a
 /// 2-core CPU.
 public struct RLSynConfiguration: Codable, Sendable, Equatable {
-  /// The two documented presets.
+  /// The documented presets.
   public enum Preset: String, Codable, Sendable, CaseIterable {
-    /// Small tables (≤ 5,000 rows; the paper's AI-READI regime): 800 iterations.
+    /// Small tables (≤ 5,000 rows; the paper's AI-READI regime).
     case small
-    /// Larger tables: 1,200 iterations with policy learning rate 2e-3. (The paper's MIMIC-IV settings — batch 3,840, K = 3, λm = 0,
-    /// width-256 discriminator, 30,000 iterations — are a GPU budget; see `docs/rlsyn.md`.)
+    /// Larger tables.
     case large
+    /// The reference code's AI-READI configuration (`RL/hyperparams.py`): 30,000 iterations, batch 384, K = 5,
+    /// 3 PPO epochs, learning rates 2e-4 / 5e-5, the paper's order and estimators. Hours on a CPU.
+    case paperSmall = "paper-small"
+    /// The reference code's MIMIC-IV configuration: 30,000 iterations, batch 3,840, K = 3, 2 PPO epochs,
+    /// learning rates 5e-4 / 1e-4, discriminator width 256, noise 128.
+    case paperLarge = "paper-large"
 
-    /// Tables with at most this many rows get `small`.
+    /// Tables with at most this many rows get `small` (and `paper` resolves to `paper-small`).
     public static let smallRowLimit = 5_000
 
     /// The preset for a training table of `rows` rows.
     public static func automatic(rows: Int) -> Preset { rows <= smallRowLimit ? .small : .large }
+
+    /// `paper-small` or `paper-large` by the row count (what `--preset paper` means).
+    public static func paper(rows: Int) -> Preset { rows <= smallRowLimit ? .paperSmall : .paperLarge }
+
+    /// Whether this is one of the reference code's configurations.
+    public var isPaper: Bool { self == .paperSmall || self == .paperLarge }
   }
 
   /// The columns the mean-matching penalty applies to.
@@ -133,16 +144,10 @@ public struct RLSynConfiguration: Codable, Sendable, Equatable {
 
   public init(preset: Preset) {
     self.preset = preset
-    switch preset {
-    case .small:
-      iterations = 800; batchSize = 384; noiseDimension = 112; policyWidth = 128; discriminatorWidth = 128
-      policyLearningRate = 1e-3; discriminatorLearningRate = 2e-4; r1Gamma = 5; discriminatorSteps = 3
-      ppoEpochs = 3; clipEpsilon = 0.1; valueCoefficient = 0.5; entropyCoefficient = 1e-3; meanPenalty = 0.2
-    case .large:
-      iterations = 1200; batchSize = 384; noiseDimension = 112; policyWidth = 128; discriminatorWidth = 128
-      policyLearningRate = 2e-3; discriminatorLearningRate = 2e-4; r1Gamma = 5; discriminatorSteps = 3
-      ppoEpochs = 3; clipEpsilon = 0.1; valueCoefficient = 0.5; entropyCoefficient = 1e-3; meanPenalty = 0.2
-    }
+    // Choices shared by our presets (docs/rlsyn.md gives the measured reason for each).
+    iterations = 800; batchSize = 384; noiseDimension = 112; policyWidth = 128; discriminatorWidth = 128
+    policyLearningRate = 1e-3; discriminatorLearningRate = 2e-4; r1Gamma = 5; discriminatorSteps = 3
+    ppoEpochs = 3; clipEpsilon = 0.1; valueCoefficient = 0.5; entropyCoefficient = 1e-3; meanPenalty = 0.2
     meanPenaltyScope = .all
     concurrentDiscriminator = true
     r1Interval = 3
@@ -155,6 +160,30 @@ public struct RLSynConfiguration: Codable, Sendable, Equatable {
     policyAverageDecay = 0
     logStd = .perRecord
     entropyEstimate = .closedForm
+    switch preset {
+    case .small:
+      break
+    case .large:
+      iterations = 1200; policyLearningRate = 2e-3
+    case .paperSmall, .paperLarge:
+      // The reference code: random initialisation, σ(D) reward, r − V advantages, the paper's order, R1 on
+      // every step, one shared log-std per column (init 0), the sample entropy. Its mean penalty is computed
+      // on detached samples and has no gradient, so λm = 0 reproduces it.
+      iterations = 30_000; clipEpsilon = 0.1; valueCoefficient = 0.5; entropyCoefficient = 1e-3; r1Gamma = 5
+      meanPenalty = 0; meanPenaltyScope = .continuous
+      concurrentDiscriminator = false; r1Interval = 1; marginalInitialization = false
+      logStd = .shared; entropyEstimate = .sample
+      // The reference code does not bound log σ; a wide range keeps Float finite without binding in practice.
+      logStdRange = -8...3
+      if preset == .paperSmall {
+        batchSize = 384; noiseDimension = 112; policyWidth = 128; discriminatorWidth = 128
+        policyLearningRate = 2e-4; discriminatorLearningRate = 5e-5; discriminatorSteps = 5; ppoEpochs = 3
+      } else {
+        batchSize = 3_840; noiseDimension = 128; policyWidth = 128; discriminatorWidth = 256
+        policyLearningRate = 5e-4; discriminatorLearningRate = 1e-4; discriminatorSteps = 3; ppoEpochs = 2
+      }
+      logEvery = 500
+    }
   }
 
   enum CodingKeys: String, CodingKey {

@@ -101,26 +101,9 @@ public final class RLSynTrainer: SynthesizerTrainer {
   public func step(_ context: TrainingContext) -> RLSynStepMetrics {
     let cfg = configuration
     let policy = online
-    let batch = cfg.batchSize
-
     // 1. Rollout with the current policy and discriminator.
-    let z = Variable(rng.normalMatrix(rows: batch, cols: cfg.noiseDimension))
-    let rollout = policy(z)
-    let records = policy.sample(rollout, rng: &rng)
-    let rewards = discriminator.rewards(discriminatorView(records), form: cfg.reward)
-    let batchData: RolloutBatch
-    switch cfg.advantageEstimator {
-    case .value:
-      batchData = RolloutBatch(z: z, rollout: rollout, records: records, rewards: rewards,
-                               oldLogProbability: policy.logProbability(of: records, under: rollout).value,
-                               advantages: PPO.normalizedAdvantages(rewards: rewards, values: rollout.value.value), perFactor: false)
-    case .counterfactual:
-      let redraw = policy.sample(rollout, rng: &rng)
-      let advantages = rewards - counterfactualRewards(records: records, rewards: rewards, redraw: redraw)
-      batchData = RolloutBatch(z: z, rollout: rollout, records: records, rewards: rewards,
-                               oldLogProbability: policy.logProbabilityPerColumn(of: records, under: rollout).value.matmul(factorMembership),
-                               advantages: PPO.scaledAdvantages(advantages), perFactor: true)
-    }
+    let batchData = rollout()
+    let rewards = batchData.rewards
 
     var policyStats = (loss: Float(0), entropy: Float(0))
     var discriminatorStats = (bce: Float(0), r1: Float(0))
@@ -148,6 +131,60 @@ public final class RLSynTrainer: SynthesizerTrainer {
     }
     return RLSynStepMetrics(meanReward: rewards.mean(), discriminatorLoss: discriminatorStats.bce, r1Penalty: discriminatorStats.r1,
                             policyLoss: policyStats.loss, entropy: policyStats.entropy)
+  }
+
+  /// Draws a rollout batch from the online policy and scores it with the discriminator as it stands.
+  func rollout() -> RolloutBatch {
+    let cfg = configuration
+    let policy = online
+    let z = Variable(rng.normalMatrix(rows: cfg.batchSize, cols: cfg.noiseDimension))
+    let out = policy(z)
+    let records = policy.sample(out, rng: &rng)
+    let rewards = discriminator.rewards(discriminatorView(records), form: cfg.reward)
+    switch cfg.advantageEstimator {
+    case .value:
+      return RolloutBatch(z: z, rollout: out, records: records, rewards: rewards,
+                          oldLogProbability: policy.logProbability(of: records, under: out).value,
+                          advantages: PPO.normalizedAdvantages(rewards: rewards, values: out.value.value), perFactor: false)
+    case .counterfactual:
+      let redraw = policy.sample(out, rng: &rng)
+      let advantages = rewards - counterfactualRewards(records: records, rewards: rewards, redraw: redraw)
+      return RolloutBatch(z: z, rollout: out, records: records, rewards: rewards,
+                          oldLogProbability: policy.logProbabilityPerColumn(of: records, under: out).value.matmul(factorMembership),
+                          advantages: PPO.scaledAdvantages(advantages), perFactor: true)
+    }
+  }
+
+  /// Wall-clock seconds of each part of an iteration, measured one after the other on the calling thread,
+  /// `repeats` times (`rlsyn-bench iteration` prints their medians). Trains the model as ``step(_:)`` would.
+  @_spi(Benchmark) public func timePhases(repeats: Int) -> [(phase: String, seconds: [Double])] {
+    func now() -> UInt64 { DispatchTime.now().uptimeNanoseconds }
+    var t: [String: [Double]] = [:]
+    func lap(_ name: String, _ start: UInt64) { t[name, default: []].append(Double(now() - start) / 1e9) }
+    let cfg = configuration
+    for _ in 0..<repeats {
+      var start = now()
+      let batch = rollout()
+      lap("rollout (sample, rewards, log π)", start)
+      start = now()
+      _ = ppoEpochs(batch)
+      lap("PPO epochs (\(cfg.ppoEpochs))", start)
+      guard cfg.discriminatorSteps > 0 else { continue }
+      start = now()
+      let inputs = discriminatorInputs(policy: online)
+      lap("discriminator fakes (\(cfg.discriminatorSteps) batches)", start)
+      let fake = inputs.fake.rows(0..<cfg.batchSize)
+      start = now()
+      discriminatorOptimizer.minimize(discriminator.loss(real: inputs.real[0], fake: fake, gamma: 0).total)
+      lap("one discriminator step, BCE only", start)
+      start = now()
+      discriminatorOptimizer.minimize(discriminator.loss(real: inputs.real[0], fake: fake, gamma: cfg.r1Gamma).total)
+      lap("one discriminator step, BCE + R1", start)
+    }
+    let order = ["rollout", "PPO", "discriminator fakes", "one discriminator step, BCE only", "one discriminator step, BCE + R1"]
+    return t.sorted { a, b in
+      (order.firstIndex { a.key.hasPrefix($0) } ?? 9) < (order.firstIndex { b.key.hasPrefix($0) } ?? 9)
+    }.map { ($0.key, $0.value) }
   }
 
   /// What the PPO epochs need from the rollout.
