@@ -26,10 +26,28 @@ public struct EncodingOptions: Codable, Sendable, Equatable {
   /// distinct values keeps all of them, which makes encode → decode exact for its training values;
   /// beyond it, knots sit at evenly spaced probabilities. The model file stores ~12 bytes per knot.
   public var quantileKnots: Int
+  /// Whether quantile-encoded integer columns decode to the values they took in training (the empirical
+  /// quantile, ``NumericTransform/levelBoundaries``) rather than to rounded interpolations between them.
+  /// Default on: a score that takes 0, 9, 26, … otherwise comes back as 4 or 17, values it never had.
+  public var integersTakeObservedValues: Bool
 
   /// Quantile encoding with up to 10,000 knots, unless told otherwise.
-  public init(numeric: NumericEncoding = .quantile, perColumn: [String: NumericEncoding] = [:], quantileKnots: Int = 10_000) {
+  public init(numeric: NumericEncoding = .quantile, perColumn: [String: NumericEncoding] = [:], quantileKnots: Int = 10_000,
+              integersTakeObservedValues: Bool = true) {
     self.numeric = numeric; self.perColumn = perColumn; self.quantileKnots = quantileKnots
+    self.integersTakeObservedValues = integersTakeObservedValues
+  }
+
+  enum CodingKeys: String, CodingKey { case numeric, perColumn, quantileKnots, integersTakeObservedValues }
+
+  /// Decodes stored options; model files written before `integersTakeObservedValues` existed get `false`,
+  /// which is how they were fitted.
+  public init(from decoder: Decoder) throws {
+    let c = try decoder.container(keyedBy: CodingKeys.self)
+    numeric = try c.decode(NumericEncoding.self, forKey: .numeric)
+    perColumn = try c.decode([String: NumericEncoding].self, forKey: .perColumn)
+    quantileKnots = try c.decode(Int.self, forKey: .quantileKnots)
+    integersTakeObservedValues = try c.decodeIfPresent(Bool.self, forKey: .integersTakeObservedValues) ?? false
   }
 }
 

@@ -20,11 +20,18 @@ public struct NumericTransform: Codable, Sendable, Equatable {
   public var knotValues: [Double] { didSet { valueIndex = BucketIndex(knotValues) } }
   /// Quantile: the standard-normal score of each knot.
   public var knotScores: [Float] { didSet { scoreIndex = BucketIndex(knotScores.map(Double.init)) } }
+  /// Quantile transforms of integer columns: the scores `Φ⁻¹(F(v_k))` that separate knot k from knot k+1,
+  /// where F is the empirical CDF. Decoding then returns the training value whose CDF step holds Φ(z)
+  /// (the empirical quantile) instead of interpolating between knots, so an integer column takes only
+  /// values it had — a coma score of 0, 9, 26, … never decodes to 4 — and a generator whose scores are
+  /// N(0, 1) reproduces every level's frequency exactly. `nil` for continuous columns, thinned knots and
+  /// model files written before this field existed (they decode as they did).
+  public var levelBoundaries: [Float]?
   /// Search accelerators over the knots; derived, so not stored in JSON (rebuilt on decoding).
   var valueIndex = BucketIndex([])
   var scoreIndex = BucketIndex([])
 
-  enum CodingKeys: String, CodingKey { case method, lower, upper, mean, standardDeviation, knotValues, knotScores }
+  enum CodingKeys: String, CodingKey { case method, lower, upper, mean, standardDeviation, knotValues, knotScores, levelBoundaries }
 
   /// Decodes the stored fields and rebuilds the search index.
   public init(from decoder: Decoder) throws {
@@ -36,8 +43,12 @@ public struct NumericTransform: Codable, Sendable, Equatable {
     standardDeviation = try c.decode(Double.self, forKey: .standardDeviation)
     knotValues = try c.decode([Double].self, forKey: .knotValues)
     knotScores = try c.decode([Float].self, forKey: .knotScores)
+    levelBoundaries = try c.decodeIfPresent([Float].self, forKey: .levelBoundaries)
     guard knotValues.count == knotScores.count else {
       throw DecodingError.dataCorruptedError(forKey: .knotScores, in: c, debugDescription: "knot arrays differ in length")
+    }
+    if let b = levelBoundaries, b.count != Swift.max(knotScores.count - 1, 0) || zip(b, b.dropFirst()).contains(where: { $0.0 > $0.1 }) {
+      throw DecodingError.dataCorruptedError(forKey: .levelBoundaries, in: c, debugDescription: "level boundaries do not fit the knots")
     }
     valueIndex = BucketIndex(knotValues)
     scoreIndex = BucketIndex(knotScores.map(Double.init))
@@ -47,13 +58,15 @@ public struct NumericTransform: Codable, Sendable, Equatable {
   public static func == (a: NumericTransform, b: NumericTransform) -> Bool {
     a.method == b.method && a.lower == b.lower && a.upper == b.upper && a.mean == b.mean
       && a.standardDeviation == b.standardDeviation && a.knotValues == b.knotValues && a.knotScores == b.knotScores
+      && a.levelBoundaries == b.levelBoundaries
   }
 
   /// The encoded value of a missing cell: the centre of the transformed scale.
   public var centre: Float { method == .minmax ? 0.5 : 0 }
 
   /// Fits the transform to `values` (non-missing, finite; may be empty, then `fallback` gives the range).
-  public init(method: NumericEncoding, values: [Double], knots maxKnots: Int, fallback: ClosedRange<Double>) {
+  /// `discrete` (integer columns) makes a quantile transform decode to training values only (``levelBoundaries``).
+  public init(method: NumericEncoding, values: [Double], knots maxKnots: Int, fallback: ClosedRange<Double>, discrete: Bool = false) {
     self.method = method
     var sorted = values.sorted()
     if sorted.isEmpty { sorted = [fallback.lowerBound, fallback.upperBound] }
@@ -66,14 +79,14 @@ public struct NumericTransform: Codable, Sendable, Equatable {
     standardDeviation = variance > 0 ? variance.squareRoot() : 1
     knotValues = []
     knotScores = []
-    if method == .quantile { fitQuantiles(sorted, maxKnots: Swift.max(2, maxKnots)) }
+    if method == .quantile { fitQuantiles(sorted, maxKnots: Swift.max(2, maxKnots), discrete: discrete && !values.isEmpty) }
     valueIndex = BucketIndex(knotValues)
     scoreIndex = BucketIndex(knotScores.map(Double.init))
   }
 
   /// Knots at the distinct values with mid-rank probabilities `(before + count/2) / n`, thinned to
   /// `maxKnots` at evenly spaced probabilities when there are more distinct values.
-  private mutating func fitQuantiles(_ sorted: [Double], maxKnots: Int) {
+  private mutating func fitQuantiles(_ sorted: [Double], maxKnots: Int, discrete: Bool) {
     let n = Double(sorted.count)
     var values: [Double] = [], probabilities: [Double] = []
     var i = 0
@@ -104,6 +117,19 @@ public struct NumericTransform: Codable, Sendable, Equatable {
     }
     knotValues = keptValues
     knotScores = keptScores
+    // Every distinct value kept as a knot: the CDF steps are known exactly.
+    guard discrete, keptValues.count == values.count, keptValues.count >= 2 else { return }
+    var boundaries: [Float] = []
+    var below = 0.0
+    for (k, p) in probabilities.enumerated().dropLast() {
+      let step = 2 * (p - below)                      // level k's probability, from its mid-rank
+      below += step
+      var b = Float(inverseNormalCDF(Swift.min(below, 1 - 1e-12)))
+      // Keep knot k's own score inside its step (b_{k-1} ≤ z_k < b_k) despite Float rounding.
+      b = Swift.min(Swift.max(b, keptScores[k].nextUp), keptScores[k + 1])
+      boundaries.append(b)
+    }
+    levelBoundaries = boundaries
   }
 
   /// The matrix value of `x` (values outside the training range map to its ends for quantile).
@@ -119,10 +145,13 @@ public struct NumericTransform: Codable, Sendable, Equatable {
       try knotScores.withUnsafeBufferPointer { scores in
         try valueIndex.counts.withUnsafeBufferPointer { valueCounts in
           try scoreIndex.counts.withUnsafeBufferPointer { scoreCounts in
-            try body(TransformKernel(method: method, lower: lower, upper: upper, mean: mean,
-                                     standardDeviation: standardDeviation, values: values, scores: scores,
-                                     valueBuckets: BucketView(valueIndex, valueCounts),
-                                     scoreBuckets: BucketView(scoreIndex, scoreCounts)))
+            try (levelBoundaries ?? []).withUnsafeBufferPointer { boundaries in
+              try body(TransformKernel(method: method, lower: lower, upper: upper, mean: mean,
+                                       standardDeviation: standardDeviation, values: values, scores: scores,
+                                       valueBuckets: BucketView(valueIndex, valueCounts),
+                                       scoreBuckets: BucketView(scoreIndex, scoreCounts),
+                                       boundaries: levelBoundaries == nil ? nil : boundaries))
+            }
           }
         }
       }
@@ -186,6 +215,8 @@ struct TransformKernel {
   let scores: UnsafeBufferPointer<Float>
   let valueBuckets: BucketView
   let scoreBuckets: BucketView
+  /// ``NumericTransform/levelBoundaries`` when the column decodes to its training values only.
+  let boundaries: UnsafeBufferPointer<Float>?
 
   var centre: Float { method == .minmax ? 0.5 : 0 }
 
@@ -234,6 +265,15 @@ struct TransformKernel {
     case .quantile:
       let count = scores.count
       if count == 0 { return lower }
+      if let boundaries {
+        // The empirical quantile: the knot whose CDF step holds z (the number of boundaries ≤ z).
+        var lo = 0, n = boundaries.count
+        while n > 0 {
+          let half = n / 2
+          if boundaries[lo + half] <= z { lo += half + 1; n -= half + 1 } else { n = half }
+        }
+        return values[lo]
+      }
       if count < 2 || z <= scores[0] { return values[0] }
       if z >= scores[count - 1] { return values[count - 1] }
       let r = scoreBuckets.range(Double(z), knots: count)

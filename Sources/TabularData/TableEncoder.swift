@@ -102,7 +102,8 @@ public struct TableEncoder: Codable, Sendable {
       let values = try Self.numericValues(table, mapping[c])
       let method = options.perColumn[column.name] ?? options.numeric
       let fallback = (column.minimum ?? 0)...(Swift.max(column.minimum ?? 0, column.maximum ?? 0))
-      coders[c].transform = NumericTransform(method: method, values: values, knots: options.quantileKnots, fallback: fallback)
+      coders[c].transform = NumericTransform(method: method, values: values, knots: options.quantileKnots, fallback: fallback,
+                                             discrete: column.kind == .integer && options.integersTakeObservedValues)
     }
     self.coders = coders
   }

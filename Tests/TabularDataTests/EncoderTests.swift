@@ -197,4 +197,40 @@ import TestSupport
       #expect(x >= sorted.first! && x <= sorted.last!)
     }
   }
+
+  /// An integer column decodes to the values it took: the empirical quantile of Φ(z). With scores drawn
+  /// from N(0, 1) every level comes back at its training frequency, and each training value round-trips.
+  @Test func integerColumnsDecodeToObservedValuesAtTheirFrequencies() throws {
+    // A coma-score-like column: 0 (70 %), 9, 26, 44, 100.
+    let levels: [(Double, Int)] = [(0, 700), (9, 120), (26, 80), (44, 60), (100, 40)]
+    let values = levels.flatMap { Array(repeating: $0.0, count: $0.1) }
+    let t = NumericTransform(method: .quantile, values: values, knots: 10_000, fallback: 0...1, discrete: true)
+    let boundaries = try #require(t.levelBoundaries)
+    #expect(boundaries.count == levels.count - 1)
+    for (v, _) in levels { #expect(t.inverse(t.forward(v)) == v) }
+    var rng = RandomSource(seed: 4)
+    var counts: [Double: Int] = [:]
+    let n = 200_000
+    for _ in 0..<n { counts[t.inverse(rng.normal()), default: 0] += 1 }
+    #expect(Set(counts.keys) == Set(levels.map(\.0)))
+    for (v, c) in levels {
+      let expected = Double(c) / Double(values.count), observed = Double(counts[v] ?? 0) / Double(n)
+      #expect(abs(observed - expected) < 0.005, "level \(v): \(observed) vs \(expected)")
+    }
+    // Without `discrete` the inverse interpolates between knots (values the column never had).
+    let interpolating = NumericTransform(method: .quantile, values: values, knots: 10_000, fallback: 0...1)
+    #expect(interpolating.levelBoundaries == nil)
+    #expect(interpolating.inverse((t.forward(0) + t.forward(9)) / 2) != 0)
+  }
+
+  /// Model files written before level boundaries existed decode as they did (no boundaries).
+  @Test func storedTransformsWithoutBoundariesKeepInterpolating() throws {
+    let t = NumericTransform(method: .quantile, values: [1, 2, 2, 5, 9], knots: 100, fallback: 0...1, discrete: true)
+    #expect(t.levelBoundaries != nil)
+    var object = try JSONSerialization.jsonObject(with: JSONEncoder().encode(t)) as! [String: Any]
+    object.removeValue(forKey: "levelBoundaries")
+    let old = try JSONDecoder().decode(NumericTransform.self, from: JSONSerialization.data(withJSONObject: object))
+    #expect(old.levelBoundaries == nil)
+    #expect(try JSONDecoder().decode(NumericTransform.self, from: JSONEncoder().encode(t)) == t)
+  }
 }
