@@ -137,6 +137,9 @@ public struct RLSynConfiguration: Codable, Sendable, Equatable {
   /// Decay of the exponential moving average of the policy's weights that is saved and sampled
   /// (``WeightAverage``); 0 saves the trained weights themselves.
   public var policyAverageDecay: Float
+  /// With the concurrent discriminator, use the rollout's records (already drawn from the policy the
+  /// discriminator trains against) as the first of its K fake batches, drawing only K − 1.
+  public var reuseRolloutFakes: Bool
   /// Per-record or shared log-std of the Gaussian heads.
   public var logStd: LogStdParameterization
   /// Closed-form or sample entropy.
@@ -160,6 +163,7 @@ public struct RLSynConfiguration: Codable, Sendable, Equatable {
     policyAverageDecay = 0
     logStd = .perRecord
     entropyEstimate = .closedForm
+    reuseRolloutFakes = false
     switch preset {
     case .small:
       break
@@ -187,7 +191,7 @@ public struct RLSynConfiguration: Codable, Sendable, Equatable {
   }
 
   enum CodingKeys: String, CodingKey {
-    case preset, iterations, batchSize, noiseDimension, policyWidth, discriminatorWidth, policyLearningRate, discriminatorLearningRate, r1Gamma, discriminatorSteps, ppoEpochs, clipEpsilon, valueCoefficient, entropyCoefficient, meanPenalty, meanPenaltyScope, r1Interval, concurrentDiscriminator, logStdRange, marginalInitialization, logEvery, reward, advantageEstimator, roundTripFakes, policyAverageDecay, logStd, entropyEstimate
+    case preset, iterations, batchSize, noiseDimension, policyWidth, discriminatorWidth, policyLearningRate, discriminatorLearningRate, r1Gamma, discriminatorSteps, ppoEpochs, clipEpsilon, valueCoefficient, entropyCoefficient, meanPenalty, meanPenaltyScope, r1Interval, concurrentDiscriminator, logStdRange, marginalInitialization, logEvery, reward, advantageEstimator, roundTripFakes, policyAverageDecay, logStd, entropyEstimate, reuseRolloutFakes
   }
 
   /// Decodes a stored configuration; fields a model file does not have (written by an earlier
@@ -221,6 +225,7 @@ public struct RLSynConfiguration: Codable, Sendable, Equatable {
     if let v = try c.decodeIfPresent(Float.self, forKey: .policyAverageDecay) { policyAverageDecay = v }
     if let v = try c.decodeIfPresent(LogStdParameterization.self, forKey: .logStd) { logStd = v }
     if let v = try c.decodeIfPresent(EntropyEstimate.self, forKey: .entropyEstimate) { entropyEstimate = v }
+    if let v = try c.decodeIfPresent(Bool.self, forKey: .reuseRolloutFakes) { reuseRolloutFakes = v }
   }
 
   /// The automatic preset for a table of `rows` rows.

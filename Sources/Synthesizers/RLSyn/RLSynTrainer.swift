@@ -110,7 +110,7 @@ public final class RLSynTrainer: SynthesizerTrainer {
     if cfg.concurrentDiscriminator && cfg.discriminatorSteps > 0 {
       // 2+3 at once: D trains on fakes from the policy before this update (one update of lag, like the
       // reward), so the PPO epochs and the D steps touch disjoint state and run on two cores.
-      let inputs = UncheckedSendableBox(discriminatorInputs(policy: policy))
+      let inputs = UncheckedSendableBox(discriminatorInputs(policy: policy, reusing: cfg.reuseRolloutFakes ? batchData.records : nil))
       let rolloutBatch = UncheckedSendableBox(batchData)
       let box = UncheckedSendableBox(self)
       let results = UncheckedSendableBox(ParallelResults())
@@ -279,11 +279,18 @@ public final class RLSynTrainer: SynthesizerTrainer {
   }
 
   /// K real batches and K fake batches (all fakes from one forward pass of the policy as it is now).
-  func discriminatorInputs(policy: RLSynPolicy) -> (real: [Matrix], fake: Matrix) {
+  /// With `reusing`, the rollout's records (drawn from the same policy) are the first fake batch and only
+  /// K − 1 batches are drawn.
+  func discriminatorInputs(policy: RLSynPolicy, reusing rolloutRecords: Matrix? = nil) -> (real: [Matrix], fake: Matrix) {
     let batch = configuration.batchSize, k = configuration.discriminatorSteps
-    let fakeZ = Variable(rng.normalMatrix(rows: batch * k, cols: configuration.noiseDimension))
-    let fakes = discriminatorView(policy.sample(policy(fakeZ), rng: &rng))
-    return ((0..<k).map { _ in realBatches.next(batch, rng: &rng) }, fakes)
+    let drawn = rolloutRecords == nil ? k : k - 1
+    var fakes = Matrix(rows: 0, cols: model.layout.width)
+    if drawn > 0 {
+      let fakeZ = Variable(rng.normalMatrix(rows: batch * drawn, cols: configuration.noiseDimension))
+      fakes = policy.sample(policy(fakeZ), rng: &rng)
+    }
+    if let rolloutRecords { fakes = drawn > 0 ? Matrix.concatenateRows([rolloutRecords, fakes]) : rolloutRecords }
+    return ((0..<k).map { _ in realBatches.next(batch, rng: &rng) }, discriminatorView(fakes))
   }
 
   /// Records as the discriminator sees them: round-tripped through the CSV's precision when
