@@ -167,24 +167,7 @@ public final class RLSynPolicy: ParameterContainer {
 
   /// `log π(x | z)` of each record (`n × 1`), differentiable with respect to the policy parameters.
   public func logProbability(of records: Matrix, under output: Output) -> Variable {
-    var terms: [Variable] = []
-    if layout.gaussian.count > 0 {
-      let x = Variable(records.columns(layout.gaussian))
-      let presence = Variable(layout.presenceMask(records))
-      let standardized = (x - output.mean) * (-output.logStd).exp()
-      let perColumn = (standardized.squared() * -0.5 - output.logStd - 0.5 * Float(Foundation.log(2 * Double.pi))) * presence
-      terms.append(perColumn.sumOverColumns())
-    }
-    if layout.bernoulli.count > 0 {
-      let x = Variable(records.columns(layout.bernoulli))
-      let l = output.bernoulliLogits
-      terms.append((x * l - l.softplus()).sumOverColumns())
-    }
-    if layout.categorical.count > 0 {
-      let x = Variable(records.columns(layout.categorical))
-      terms.append((x * output.categoricalLogProbabilities).sumOverColumns())
-    }
-    return terms.dropFirst().reduce(terms[0], +)
+    logProbabilityPerColumn(of: records, under: output).sumOverColumns()
   }
 
   /// Each record column's log-probability term (`n × width`): Gaussian log-densities (0 where the value is missing),
