@@ -147,25 +147,32 @@ public enum BLAS {
     library?.config?().map { String(cString: $0) }
   }
 
-  /// Threads BLAS may use for large products (1 for the fallback).
+  /// The most threads one large product may use (1 for the fallback). Default: every active core.
+  ///
+  /// The threads are ours, not OpenBLAS's: OpenBLAS runs single-threaded, and ``sgemm(_:_:_:_:_:_:_:_:_:_:_:_:_:)``
+  /// splits a large product into row (or column) blocks computed on Dispatch workers. OpenBLAS's own threads
+  /// spin and yield while they wait for each other, which on a machine where another process holds a core
+  /// turned a 4 s fit into 20 s (16 s of it system time); Dispatch workers that find no free core simply run
+  /// later, so a busy machine costs at most the serial time. `RLSYN_BLAS_THREADING=openblas` restores
+  /// OpenBLAS's threading (for comparison).
   public static var threadCount: Int {
     threadPolicy.lock.lock(); defer { threadPolicy.lock.unlock() }
     return threadPolicy.maximum
   }
 
-  /// Sets the most BLAS threads large products may use (no effect for the fallback).
+  /// Sets the most threads large products may use, process-wide (for command-line `--threads`; library code
+  /// uses ``withThreadLimit(_:_:)``).
   public static func setThreadCount(_ n: Int) {
     let policy = threadPolicy
     policy.lock.lock(); defer { policy.lock.unlock() }
     policy.maximum = max(1, n)
-    policy.apply(policy.maximum)
   }
 
-  /// The most BLAS threads products started *on the current thread* may use inside
+  /// The most threads products started *on the current thread* may use inside
   /// ``withThreadLimit(_:_:)`` (nil: no limit beyond ``threadCount``).
   @TaskLocal public static var currentThreadLimit: Int?
 
-  /// Runs `body` with the products it starts on this thread limited to `limit` BLAS threads
+  /// Runs `body` with the products it starts on this thread limited to `limit` threads
   /// (nil: no limit). The limit is scoped: it is not seen by other threads, and ``threadCount``
   /// and every other caller are unaffected once `body` returns. Work `body` hands to other
   /// threads (e.g. `DispatchQueue.concurrentPerform`) must set its own limit there.
@@ -173,21 +180,67 @@ public enum BLAS {
     try $currentThreadLimit.withValue(limit.map { max(1, $0) }, operation: body)
   }
 
-  /// Products with `m·n·k` below this run on one BLAS thread: on 2 cores OpenBLAS's second
-  /// thread costs more than it gains there (and much more when another process holds the other
-  /// core). `RLSYN_BLAS_SINGLE_THREAD_BELOW` overrides it (0 = always use every thread).
+  /// Products with `m·n·k` below this run on one thread: splitting costs more than it gains there.
+  /// `RLSYN_BLAS_SINGLE_THREAD_BELOW` overrides it (0 = split every product).
   public static var singleThreadProductLimit: Int {
     threadPolicy.lock.lock(); defer { threadPolicy.lock.unlock() }
     return threadPolicy.smallProductLimit
   }
 
-  /// Chooses the thread count for one product of size `m·n·k` (called by `Matrix.gemm`).
+  /// Whether OpenBLAS's own threads are used instead of ours (`RLSYN_BLAS_THREADING=openblas`).
+  public static var usesOpenBLASThreads: Bool { threadPolicy.openBLASThreading }
+
+  /// How many blocks a product of `m × n × k` is split into on this thread.
   @usableFromInline
-  static func prepareThreads(forProduct size: Int) {
-    let limit = currentThreadLimit ?? .max
+  static func blocks(m: Int, n: Int, k: Int) -> Int {
     let policy = threadPolicy
+    let limit = currentThreadLimit ?? .max
     policy.lock.lock(); defer { policy.lock.unlock() }
-    policy.apply(size < policy.smallProductLimit ? 1 : min(policy.maximum, limit))
+    if policy.openBLASThreading {
+      policy.apply(m * n * k < policy.smallProductLimit ? 1 : min(policy.maximum, limit))
+      return 1
+    }
+    if m * n * k < policy.smallProductLimit { return 1 }
+    // At least 32 rows (or columns) per block, so that each block still runs OpenBLAS's full kernels.
+    return max(1, min(policy.maximum, limit, max(m, n) / 32))
+  }
+
+  /// Pointers of one product, handed to the Dispatch workers that compute its blocks.
+  struct ProductOperands: @unchecked Sendable {
+    let a: UnsafePointer<Float>, b: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>
+  }
+
+  /// Row-major `C ← α · op(A) · op(B) + β · C` through the loaded library, split into `blocks` blocks of
+  /// C's rows (or of its columns, when C is wider than tall) that run concurrently, each on one OpenBLAS
+  /// thread. The blocks depend only on the shape and the thread count, so for a given thread count the
+  /// result is deterministic (between thread counts it differs in the last bits, as OpenBLAS's own threads did).
+  @usableFromInline
+  static func sgemm(_ lib: Library, transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha: Float,
+                    _ a: UnsafePointer<Float>, lda: Int, _ b: UnsafePointer<Float>, ldb: Int,
+                    beta: Float, _ c: UnsafeMutablePointer<Float>, ldc: Int, blocks: Int) {
+    let ta: Int32 = transposeA ? 112 : 111, tb: Int32 = transposeB ? 112 : 111
+    if blocks <= 1 {
+      lib.sgemm(101, ta, tb, Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+      return
+    }
+    let operands = ProductOperands(a: a, b: b, c: c)
+    let byRows = m >= n
+    let extent = byRows ? m : n
+    DispatchQueue.concurrentPerform(iterations: blocks) { block in
+      let lo = extent * block / blocks, hi = extent * (block + 1) / blocks
+      guard hi > lo else { return }
+      if byRows {
+        // Rows lo..<hi of op(A): rows of A, or columns of A when it is transposed.
+        let aBlock = operands.a + (transposeA ? lo : lo * lda)
+        lib.sgemm(101, ta, tb, Int32(hi - lo), Int32(n), Int32(k), alpha, aBlock, Int32(lda), operands.b, Int32(ldb),
+                  beta, operands.c + lo * ldc, Int32(ldc))
+      } else {
+        // Columns lo..<hi of op(B): columns of B, or rows of B when it is transposed.
+        let bBlock = operands.b + (transposeB ? lo * ldb : lo)
+        lib.sgemm(101, ta, tb, Int32(m), Int32(hi - lo), Int32(k), alpha, operands.a, Int32(lda), bBlock, Int32(ldb),
+                  beta, operands.c + lo, Int32(ldc))
+      }
+    }
   }
 
   /// The thread count in force and the rule for choosing it.
@@ -197,17 +250,22 @@ public enum BLAS {
     var maximum: Int
     var current: Int
     var smallProductLimit: Int
+    let openBLASThreading: Bool
     let set: SetIntFunction?
 
     init(library: Library?) {
-      let initial = library?.getThreads.map { Int($0()) } ?? 1
-      maximum = initial
-      current = initial
+      let env = ProcessInfo.processInfo.environment
+      openBLASThreading = env["RLSYN_BLAS_THREADING"]?.lowercased() == "openblas"
+      let cores = ProcessInfo.processInfo.activeProcessorCount
+      maximum = library == nil ? 1 : (openBLASThreading ? (library?.getThreads.map { Int($0()) } ?? cores) : cores)
       set = library?.setThreads
-      smallProductLimit = ProcessInfo.processInfo.environment["RLSYN_BLAS_SINGLE_THREAD_BELOW"].flatMap { Int($0) } ?? (1 << 22)
+      current = library?.getThreads.map { Int($0()) } ?? 1
+      smallProductLimit = env["RLSYN_BLAS_SINGLE_THREAD_BELOW"].flatMap { Int($0) } ?? (1 << 22)
+      // Our workers each call a single-threaded OpenBLAS.
+      if !openBLASThreading { apply(1) }
     }
 
-    /// Calls into OpenBLAS only when the count changes (caller holds the lock).
+    /// Calls into OpenBLAS only when the count changes (caller holds the lock, or the initialiser).
     func apply(_ n: Int) {
       guard n != current, let set else { return }
       set(Int32(n))

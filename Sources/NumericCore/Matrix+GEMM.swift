@@ -9,8 +9,11 @@ extension Matrix {
   /// ``portableGEMM(_:transposeA:_:transposeB:alpha:beta:into:)``. With `beta == 0`
   /// the previous contents of `c` are ignored (NaNs in it do not propagate).
   ///
+  /// Large products run on up to ``BLAS/threadCount`` threads (``BLAS/withThreadLimit(_:_:)`` lowers it for
+  /// the calling thread), as blocks of C on Dispatch workers over a single-threaded BLAS.
+  ///
   /// Numerics: single-precision accumulation; results differ from a Double reference by
-  /// about `k · ε · max|a||b|`, and between BLAS thread counts in the last bits.
+  /// about `k · ε · max|a||b|`, and between thread counts in the last bits at most.
   @inlinable
   public static func gemm(
     _ a: Matrix, transposeA: Bool = false, _ b: Matrix, transposeB: Bool = false,
@@ -29,14 +32,13 @@ extension Matrix {
       return
     }
     if let lib = BLAS.library {
-      BLAS.prepareThreads(forProduct: m * n * k)
+      let blocks = BLAS.blocks(m: m, n: n, k: k)
       a.withUnsafeBufferPointer { pa in
         b.withUnsafeBufferPointer { pb in
           c.withUnsafeMutableBufferPointer { pc in
-            lib.sgemm(101, transposeA ? 112 : 111, transposeB ? 112 : 111,
-                      Int32(m), Int32(n), Int32(k), alpha,
-                      pa.baseAddress, Int32(a.cols), pb.baseAddress, Int32(b.cols),
-                      beta, pc.baseAddress, Int32(n))
+            BLAS.sgemm(lib, transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha,
+                       pa.baseAddress!, lda: a.cols, pb.baseAddress!, ldb: b.cols, beta: beta, pc.baseAddress!, ldc: n,
+                       blocks: blocks)
           }
         }
       }

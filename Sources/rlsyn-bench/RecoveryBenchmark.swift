@@ -13,7 +13,7 @@ struct RecoveryBenchmark: ParsableCommand {
 
   @Option(help: "Synthesizer to fit.") var synthesizer: String = "rlsyn"
   @Option(help: "Seeds 0..<N of the fit.") var seeds: Int = 10
-  @Option(help: "Training iterations.") var iterations: Int = 300
+  @Option(help: "Training iterations (600, as RLSynRecoveryTests).") var iterations: Int = 600
   @Option(help: "Training rows.") var rows: Int = 2000
   @Option(name: .customLong("set"), help: "Override a configuration field, e.g. --set r1Gamma=1 (JSON value).") var settings: [String] = []
 

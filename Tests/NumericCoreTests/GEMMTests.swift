@@ -124,3 +124,35 @@ let gemmScalars: [(Float, Float)] = [(1, 0), (1, 1), (0.7, 0.3), (-1.5, -0.25), 
     #expect(current.line.contains("correct"))
   }
 }
+
+/// Products above ``BLAS/singleThreadProductLimit`` run as blocks on our own workers over a single-threaded
+/// BLAS: every transpose case, split by rows (tall C) and by columns (wide C), agrees with the reference,
+/// as does the unsplit product of a one-thread limit, and a repeat gives the same bits.
+@Suite struct SplitGEMMTests {
+  @Test(arguments: [(301, 67, 260), (67, 301, 260), (257, 129, 131)])
+  func blocksAgreeWithReferenceAndWithOneThread(_ shape: (Int, Int, Int)) throws {
+    try #require(BLAS.isAvailable && !BLAS.usesOpenBLASThreads, "needs OpenBLAS with our own threading")
+    let (m, n, k) = shape
+    #expect(m * n * k >= BLAS.singleThreadProductLimit, "the shape must be large enough to be split")
+    var seed: UInt64 = 40
+    for ta in [false, true] {
+      for tb in [false, true] {
+        seed += 3
+        let a = ta ? randomMatrix(k, m, seed: seed) : randomMatrix(m, k, seed: seed)
+        let b = tb ? randomMatrix(n, k, seed: seed + 1) : randomMatrix(k, n, seed: seed + 1)
+        let c0 = randomMatrix(m, n, seed: seed + 2)
+        var split = c0, serial = c0
+        BLAS.withThreadLimit(2) { Matrix.gemm(a, transposeA: ta, b, transposeB: tb, alpha: 0.7, beta: 0.3, into: &split) }
+        BLAS.withThreadLimit(1) { Matrix.gemm(a, transposeA: ta, b, transposeB: tb, alpha: 0.7, beta: 0.3, into: &serial) }
+        let ref = referenceGEMM(a, transposeA: ta, b, transposeB: tb, alpha: 0.7, beta: 0.3, c: c0)
+        #expect(gemmErrorRatio(split, ref, k: k) <= 1, "\(m)×\(n)×\(k) Aᵀ=\(ta) Bᵀ=\(tb)")
+        #expect(gemmErrorRatio(serial, ref, k: k) <= 1)
+        // A block's kernel may block the inner dimension differently from the whole product's, so the two
+        // differ in the last bits; the same thread count always gives the same bits.
+        var again = c0
+        BLAS.withThreadLimit(2) { Matrix.gemm(a, transposeA: ta, b, transposeB: tb, alpha: 0.7, beta: 0.3, into: &again) }
+        #expect(again == split)
+      }
+    }
+  }
+}

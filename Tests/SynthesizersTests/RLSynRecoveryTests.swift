@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import NumericCore
 import Autodiff
@@ -18,7 +19,7 @@ func correlatedTable(rows: Int, seed: UInt64) -> Matrix {
 }
 
 struct TableSummary {
-  var meanA: Float, meanB: Float, correlation: Float, rateGivenPositive: Float, rateGivenNegative: Float
+  var meanA: Float, meanB: Float, correlation: Float, rateGivenPositive: Float, rateGivenNegative: Float, sdA: Float, sdB: Float
   init(_ m: Matrix) {
     let n = Float(m.rows)
     let a = m.column(0), b = m.column(1), y = m.column(2)
@@ -28,33 +29,44 @@ struct TableSummary {
     let sa = (a.map { ($0 - ma) * ($0 - ma) }.reduce(0, +) / n).squareRoot()
     let sb = (b.map { ($0 - mb) * ($0 - mb) }.reduce(0, +) / n).squareRoot()
     correlation = zip(a, b).map { ($0 - ma) * ($1 - mb) }.reduce(0, +) / n / (sa * sb)
+    sdA = sa
+    sdB = sb
     let pos = zip(a, y).filter { $0.0 > 0 }.map(\.1), neg = zip(a, y).filter { $0.0 <= 0 }.map(\.1)
     rateGivenPositive = pos.reduce(0, +) / Float(max(pos.count, 1))
     rateGivenNegative = neg.reduce(0, +) / Float(max(neg.count, 1))
   }
 }
 
+/// RLSyn recovers a known structure: two correlated Gaussians and a binary column that depends on one.
+///
+/// The tolerances come from the measured spread: `rlsyn-bench recovery --seeds 20 --iterations 600` (the
+/// same table and settings) gave, over seeds 0–19, at most 0.10 error in the means, 0.06 in the correlation,
+/// 0.07 in the conditional rates and 0.22 in the standard deviations. `RLSYN_RECOVERY_SEED=N` runs the test
+/// with another seed (the default is 7); `for s in $(seq 0 9); do RLSYN_RECOVERY_SEED=$s swift test --filter
+/// RLSynRecoveryTests; done` checks ten in a row.
 @Suite struct RLSynRecoveryTests {
   @Test func recoversMeansCorrelationAndConditionalRate() throws {
+    let seed = ProcessInfo.processInfo.environment["RLSYN_RECOVERY_SEED"].flatMap(UInt64.init) ?? 7
     let data = correlatedTable(rows: 2000, seed: 1)
     let layout = RecordLayout(gaussian: 0..<2, bernoulli: 2..<3, categoricalGroups: [])
     var config = RLSynConfiguration(preset: .small)
-    config.iterations = 300
+    config.iterations = 600
     config.batchSize = 256
     config.noiseDimension = 16
     config.policyWidth = 64
     config.discriminatorWidth = 64
     config.discriminatorSteps = 2
-    let trainer = try RLSynTrainer(configuration: config, layout: layout, data: data, seed: 7)
+    let trainer = try RLSynTrainer(configuration: config, layout: layout, data: data, seed: seed)
     try trainer.train()
     var rng = RandomSource(seed: 3)
     let synthetic = trainer.model.sample(rows: 4000, rng: &rng)
     let real = TableSummary(data), syn = TableSummary(synthetic)
-    print("real", real, "synthetic", syn)
+    print("seed \(seed): real", real, "synthetic", syn)
     #expect(Swift.abs(syn.meanA - real.meanA) < 0.15)
     #expect(Swift.abs(syn.meanB - real.meanB) < 0.15)
-    #expect(Swift.abs(syn.correlation - real.correlation) < 0.2, "correlation \(syn.correlation) vs \(real.correlation)")
+    #expect(Swift.abs(syn.correlation - real.correlation) < 0.15, "correlation \(syn.correlation) vs \(real.correlation)")
     #expect(Swift.abs(syn.rateGivenPositive - real.rateGivenPositive) < 0.15, "P(y|a>0) \(syn.rateGivenPositive) vs \(real.rateGivenPositive)")
     #expect(Swift.abs(syn.rateGivenNegative - real.rateGivenNegative) < 0.15, "P(y|a≤0) \(syn.rateGivenNegative) vs \(real.rateGivenNegative)")
+    #expect(Swift.abs(syn.sdA - real.sdA) < 0.3 && Swift.abs(syn.sdB - real.sdB) < 0.3, "sd \(syn.sdA), \(syn.sdB) vs \(real.sdA), \(real.sdB)")
   }
 }

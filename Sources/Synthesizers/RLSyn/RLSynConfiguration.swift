@@ -12,9 +12,9 @@
 public struct RLSynConfiguration: Codable, Sendable, Equatable {
   /// The documented presets.
   public enum Preset: String, Codable, Sendable, CaseIterable {
-    /// Small tables (≤ 5,000 rows; the paper's AI-READI regime).
+    /// Small tables (≤ 5,000 rows; the paper's AI-READI regime): 2,000 iterations.
     case small
-    /// Larger tables.
+    /// Larger tables: 4,000 iterations.
     case large
     /// The reference code's AI-READI configuration (`RL/hyperparams.py`): 30,000 iterations, batch 384, K = 5,
     /// 3 PPO epochs, learning rates 2e-4 / 5e-5, the paper's order and estimators. Hours on a CPU.
@@ -148,16 +148,16 @@ public struct RLSynConfiguration: Codable, Sendable, Equatable {
   public init(preset: Preset) {
     self.preset = preset
     // Choices shared by our presets (docs/rlsyn.md gives the measured reason for each).
-    iterations = 800; batchSize = 384; noiseDimension = 112; policyWidth = 128; discriminatorWidth = 128
-    policyLearningRate = 1e-3; discriminatorLearningRate = 2e-4; r1Gamma = 5; discriminatorSteps = 3
-    ppoEpochs = 3; clipEpsilon = 0.1; valueCoefficient = 0.5; entropyCoefficient = 1e-3; meanPenalty = 0.2
+    iterations = 2_000; batchSize = 384; noiseDimension = 32; policyWidth = 128; discriminatorWidth = 128
+    policyLearningRate = 1e-3; discriminatorLearningRate = 3e-3; r1Gamma = 5; discriminatorSteps = 3
+    ppoEpochs = 2; clipEpsilon = 0.1; valueCoefficient = 0.5; entropyCoefficient = 1e-3; meanPenalty = 0.2
     meanPenaltyScope = .all
     concurrentDiscriminator = true
     r1Interval = 3
     marginalInitialization = true
     logEvery = 50
     logStdRange = -4...1
-    reward = .probability
+    reward = .logit
     advantageEstimator = .value
     roundTripFakes = false
     policyAverageDecay = 0
@@ -168,11 +168,12 @@ public struct RLSynConfiguration: Codable, Sendable, Equatable {
     case .small:
       break
     case .large:
-      iterations = 1200; policyLearningRate = 2e-3
+      iterations = 4_000
     case .paperSmall, .paperLarge:
       // The reference code: random initialisation, σ(D) reward, r − V advantages, the paper's order, R1 on
       // every step, one shared log-std per column (init 0), the sample entropy. Its mean penalty is computed
       // on detached samples and has no gradient, so λm = 0 reproduces it.
+      reward = .probability
       iterations = 30_000; clipEpsilon = 0.1; valueCoefficient = 0.5; entropyCoefficient = 1e-3; r1Gamma = 5
       meanPenalty = 0; meanPenaltyScope = .continuous
       concurrentDiscriminator = false; r1Interval = 1; marginalInitialization = false
@@ -219,7 +220,8 @@ public struct RLSynConfiguration: Codable, Sendable, Equatable {
     if let v = try c.decodeIfPresent(ClosedRange<Float>.self, forKey: .logStdRange) { logStdRange = v }
     if let v = try c.decodeIfPresent(Bool.self, forKey: .marginalInitialization) { marginalInitialization = v }
     if let v = try c.decodeIfPresent(Int.self, forKey: .logEvery) { logEvery = v }
-    if let v = try c.decodeIfPresent(RewardForm.self, forKey: .reward) { reward = v }
+    // Files written before the reward was configurable were trained with σ(D).
+    reward = try c.decodeIfPresent(RewardForm.self, forKey: .reward) ?? .probability
     if let v = try c.decodeIfPresent(AdvantageEstimator.self, forKey: .advantageEstimator) { advantageEstimator = v }
     if let v = try c.decodeIfPresent(Bool.self, forKey: .roundTripFakes) { roundTripFakes = v }
     if let v = try c.decodeIfPresent(Float.self, forKey: .policyAverageDecay) { policyAverageDecay = v }
