@@ -164,15 +164,10 @@ extension Matrix {
   @inlinable public func relu() -> Matrix { map { $0 > 0 ? $0 : 0 } }
   /// `x` for `x > 0`, `slope · x` otherwise.
   @inlinable public func leakyRelu(slope: Float) -> Matrix { map { $0 > 0 ? $0 : slope * $0 } }
-  /// `eˣ` (glibc `expf`, ≤ 1 ulp; about 0.3 Gelem/s).
-  ///
-  /// ``FastMath/exp(_:)`` is the vectorised alternative (≤ 1.2 ulp, about 2× faster); it is
-  /// not the default yet because switching changes training trajectories bit-for-bit
-  /// (see ``sigmoid()``).
-  @inlinable public func exp() -> Matrix { map { expf($0) } }
-  /// Natural logarithm (glibc `logf`); `log(0) = -inf`, negative → NaN.
-  /// ``FastMath/log(_:)`` is the vectorised alternative (≤ 2 ulp, about 1.5× faster).
-  @inlinable public func log() -> Matrix { map { logf($0) } }
+  /// `eˣ` (``FastMath/exp(_:)``: ≤ 1.2 ulp, vectorised; `+inf` above 88.72, gradual underflow below −87.3).
+  @inlinable public func exp() -> Matrix { map(FastMath.exp) }
+  /// Natural logarithm (``FastMath/log(_:)``: ≤ 2 ulp, vectorised); `log(0) = -inf`, negative → NaN.
+  @inlinable public func log() -> Matrix { map(FastMath.log) }
   /// `x²`.
   @inlinable public func squared() -> Matrix { map { $0 * $0 } }
   /// `√x`.
@@ -188,35 +183,23 @@ extension Matrix {
   /// is used only for `|x| ≥ 0.55`, an odd Taylor series below, so `tanh(1e-8) = 1e-8`.
   @inlinable public func tanh() -> Matrix { map(FastMath.tanh) }
 
-  /// Logistic sigmoid `1 / (1 + e^{−x})`, evaluated without overflow for large `|x|`.
-  ///
-  /// Uses glibc `expf` one element at a time (about 0.1 Gelem/s). ``FastMath/sigmoid(_:)``
-  /// is vectorised (≤ 3 ulp, about 6× faster) but is kept opt-in for now: any change in
-  /// the last bits alters seeded RLSyn training runs, and `RLSynRecoveryTests` is
-  /// sensitive to that.
-  @inlinable public func sigmoid() -> Matrix { map(Matrix.sigmoid) }
+  /// Logistic sigmoid `1 / (1 + e^{−x})` (``FastMath/sigmoid(_:)``: ≤ 3 ulp, stable for any argument, vectorised).
+  @inlinable public func sigmoid() -> Matrix { map(FastMath.sigmoid) }
 
-  /// `log(1 + eˣ)` in the stable form `max(x, 0) + log1p(e^{−|x|})` (glibc `expf`/`log1pf`).
-  /// ``FastMath/softplus(_:)`` is the vectorised alternative (≤ 3 ulp, about 6× faster).
-  @inlinable public func softplus() -> Matrix { map(Matrix.softplus) }
+  /// `log(1 + eˣ)` (``FastMath/softplus(_:)``: ≤ 3 ulp, stable for any argument, `softplus(−100) = e⁻¹⁰⁰`).
+  @inlinable public func softplus() -> Matrix { map(FastMath.softplus) }
 
   /// Scalar tanh used by ``tanh()`` (``FastMath/tanh(_:)``).
   @inlinable
   public static func tanh(_ x: Float) -> Float { FastMath.tanh(x) }
 
-  /// Scalar logistic sigmoid used by ``sigmoid()``.
+  /// Scalar logistic sigmoid (``FastMath/sigmoid(_:)``), for code outside the matrix kernels.
   @inlinable
-  public static func sigmoid(_ x: Float) -> Float {
-    if x >= 0 { return 1 / (1 + expf(-x)) }
-    let e = expf(x)
-    return e / (1 + e)
-  }
+  public static func sigmoid(_ x: Float) -> Float { FastMath.sigmoid(x) }
 
-  /// Scalar softplus used by ``softplus()``.
+  /// Scalar softplus (``FastMath/softplus(_:)``).
   @inlinable
-  public static func softplus(_ x: Float) -> Float {
-    Swift.max(x, 0) + log1pf(expf(-Swift.abs(x)))
-  }
+  public static func softplus(_ x: Float) -> Float { FastMath.softplus(x) }
 }
 
 // MARK: - Binary kernels

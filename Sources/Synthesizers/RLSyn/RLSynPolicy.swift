@@ -142,7 +142,7 @@ public final class RLSynPolicy: ParameterContainer {
       for i in 0..<n {
         let row = r.baseAddress! + i * w
         for j in 0..<dg {
-          row[g0 + j] = mean.storage[i * dg + j] + expf(logStd.storage[i * dg + j]) * rng.normal()
+          row[g0 + j] = mean.storage[i * dg + j] + FastMath.exp(logStd.storage[i * dg + j]) * rng.normal()
         }
         for j in 0..<db {
           row[b0 + j] = rng.uniform() < Matrix.sigmoid(logits.storage[i * db + j]) ? 1 : 0
@@ -153,7 +153,7 @@ public final class RLSynPolicy: ParameterContainer {
           var acc: Float = 0
           var chosen = g.upperBound - 1
           for j in g {
-            acc += expf(catLog.storage[i * dc + j])
+            acc += FastMath.exp(catLog.storage[i * dc + j])
             if u < acc { chosen = j; break }
           }
           row[c0 + chosen] = 1
