@@ -51,7 +51,7 @@ struct IterationBenchmark: ParsableCommand {
       var times: [Double] = []
       for i in 0..<repeats {
         let start = DispatchTime.now().uptimeNanoseconds
-        _ = trainer.step(TrainingContext(iteration: warmup + i + 1, threads: t))
+        _ = BLAS.withThreadLimit(t) { trainer.step(TrainingContext(iteration: warmup + i + 1, threads: t)) }
         times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
       }
       print(String(format: "whole iteration, %d thread%@: median %.2f ms", t, t == 1 ? "" : "s", median(times) * 1e3))
