@@ -150,7 +150,7 @@ public struct RLSynConfiguration: Codable, Sendable, Equatable {
     // Choices shared by our presets (docs/rlsyn.md gives the measured reason for each).
     iterations = 2_000; batchSize = 384; noiseDimension = 32; policyWidth = 128; discriminatorWidth = 128
     policyLearningRate = 1e-3; discriminatorLearningRate = 3e-3; r1Gamma = 5; discriminatorSteps = 3
-    ppoEpochs = 2; clipEpsilon = 0.1; valueCoefficient = 0.5; entropyCoefficient = 1e-3; meanPenalty = 0.2
+    ppoEpochs = 3; clipEpsilon = 0.1; valueCoefficient = 0.5; entropyCoefficient = 1e-3; meanPenalty = 0.2
     meanPenaltyScope = .all
     concurrentDiscriminator = true
     r1Interval = 3
