@@ -16,7 +16,8 @@ struct BenchmarkCommand: ParsableCommand {
       on the training rows with that seed and its default settings, a sample as large as the training split, and \
       the evaluation of `rlsyn evaluate`. Writes benchmark.md and benchmark.json (mean ± sd per metric and \
       synthesizer, fit and sample times), benchmark.html (comparison plots) and, under runs/, every split, \
-      synthetic table and evaluation. Progress goes to standard error. See docs/benchmarks.md.
+      synthetic table and evaluation. Progress goes to standard error. See docs/benchmarks.md. \
+      The RLSyn options (and --rlsyn-iterations) change only the RLSyn fits, --noise-dimension included.
       """)
 
   @OptionGroup var input: DataInputOptions
@@ -36,6 +37,8 @@ struct BenchmarkCommand: ParsableCommand {
   var quiet = false
   @Option(help: "GAN generator updates (default: the GAN default).") var ganIterations: Int?
   @Option(help: "Diffusion training steps (default: the diffusion default).") var diffusionIterations: Int?
+  @Option(help: "RLSyn policy updates (default: the preset's).") var rlsynIterations: Int?
+  @OptionGroup(title: "RLSyn options (as for rlsyn fit; RLSyn fits only)") var rlsyn: RLSynOptions
   @OptionGroup(title: "GAN and diffusion options (as for rlsyn fit)") var baselines: BaselineOptions
 
   func validate() throws {
@@ -100,7 +103,8 @@ struct BenchmarkCommand: ParsableCommand {
         let tag = "[seed \(si + 1)/\(seeds)] \(kind.rawValue)"
         if !quiet { say("\(tag): fitting on \(train.rowCount) rows…") }
         var options = FitOptions(seed: seed, sourceFile: input.data, threads: threads)
-        options.iterations = kind == .gan ? ganIterations : kind == .diffusion ? diffusionIterations : nil
+        options.iterations = kind == .gan ? ganIterations : kind == .diffusion ? diffusionIterations : kind == .rlsyn ? rlsynIterations : nil
+        rlsyn.adjust(&options)
         baselines.adjust(&options)
         let t0 = now()
         let fitted: SyntheticDataModel
