@@ -9,7 +9,7 @@ import NeuralNetworks
 
 /// The figures of one RLSyn iteration.
 public struct RLSynStepMetrics: TrainingMetrics {
-  /// Mean reward σ(D(x)) of the rollout batch.
+  /// Mean reward of the rollout batch, in the configured form (σ(D), log σ(D) or the logit D).
   public var meanReward: Float
   /// Discriminator BCE (real + fake) of its last step.
   public var discriminatorLoss: Float
@@ -17,7 +17,7 @@ public struct RLSynStepMetrics: TrainingMetrics {
   public var r1Penalty: Float
   /// Clipped surrogate loss of the last PPO epoch.
   public var policyLoss: Float
-  /// Mean closed-form entropy per record.
+  /// Mean entropy per record (the configured estimate).
   public var entropy: Float
 
   public var figures: [TrainingFigure] {
@@ -29,8 +29,8 @@ public struct RLSynStepMetrics: TrainingMetrics {
 /// Trains an ``RLSynModel`` on encoded records.
 ///
 /// Each iteration (after the reference code):
-/// 1. Rollout: `z ~ N(0, I)`, records `x ~ π(·|z)`, `log π_old(x|z)`, `V(z)`, rewards `r = σ(D(x))`
-///    from the discriminator as it stands; advantages `A = r − V`, normalised over the batch.
+/// 1. Rollout: `z ~ N(0, I)`, records `x ~ π(·|z)`, `log π_old(x|z)`, `V(z)`, rewards `r` from the
+///    discriminator as it stands (`σ(D(x))` in the paper; ``RLSynConfiguration/reward``); advantages `A = r − V`, normalised over the batch.
 /// 2. `ppoEpochs` full-batch Adam steps on
 ///    `−mean min(ρA, clip(ρ,1±ε)A) + c_v·mean(V − r)² − β·mean H(π(·|z)) + λm·P`, where the
 ///    mean-matching penalty `P` is ``meanMatchingPenalty(_:presence:)``.
