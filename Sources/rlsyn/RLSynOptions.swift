@@ -22,7 +22,7 @@ struct RLSynOptions: ParsableArguments {
   @Option(help: "Gaussian spread: per-record (a log-std head, the paper's text) or shared (one per column, the reference code).") var logStd: RLSynConfiguration.LogStdParameterization?
   @Option(help: "Entropy bonus estimate: closed-form or sample (−mean log π, the reference code).") var entropyEstimate: RLSynConfiguration.EntropyEstimate?
   @Option(help: "Decay of the saved moving average of the policy weights (RLSyn; 0 = save the trained weights).") var policyAverageDecay: Float?
-  @Flag(inversion: .prefixedNo, help: "Use the rollout's records as the first discriminator fake batch (concurrent discriminator; RLSyn).") var reuseRolloutFakes: Bool?
+  @Flag(inversion: .prefixedNo, help: "Use the rollout's records as the first discriminator fake batch (concurrent discriminator; RLSyn; default on).") var reuseRolloutFakes: Bool?
   @Flag(inversion: .prefixedNo, help: "Show the discriminator fakes rounded and clipped as the CSV will hold them (RLSyn).") var roundTripFakes: Bool?
   @Flag(help: "Run the discriminator steps after the PPO epochs (the paper's order) instead of concurrently on the second core.") var sequential = false
   @Flag(help: "Start the policy heads from random weights instead of the data's marginals.") var noMarginalInitialization = false

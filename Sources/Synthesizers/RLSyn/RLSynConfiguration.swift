@@ -163,7 +163,8 @@ public struct RLSynConfiguration: Codable, Sendable, Equatable {
     policyAverageDecay = 0
     logStd = .perRecord
     entropyEstimate = .closedForm
-    reuseRolloutFakes = false
+    // The rollout's records are the first fake batch: one policy forward pass fewer on the critical path.
+    reuseRolloutFakes = true
     switch preset {
     case .small:
       break
@@ -177,7 +178,7 @@ public struct RLSynConfiguration: Codable, Sendable, Equatable {
       iterations = 30_000; clipEpsilon = 0.1; valueCoefficient = 0.5; entropyCoefficient = 1e-3; r1Gamma = 5
       meanPenalty = 0; meanPenaltyScope = .continuous
       concurrentDiscriminator = false; r1Interval = 1; marginalInitialization = false
-      logStd = .shared; entropyEstimate = .sample
+      logStd = .shared; entropyEstimate = .sample; reuseRolloutFakes = false
       // The reference code does not bound log σ; a wide range keeps Float finite without binding in practice.
       logStdRange = -8...3
       if preset == .paperSmall {
@@ -227,7 +228,8 @@ public struct RLSynConfiguration: Codable, Sendable, Equatable {
     if let v = try c.decodeIfPresent(Float.self, forKey: .policyAverageDecay) { policyAverageDecay = v }
     if let v = try c.decodeIfPresent(LogStdParameterization.self, forKey: .logStd) { logStd = v }
     if let v = try c.decodeIfPresent(EntropyEstimate.self, forKey: .entropyEstimate) { entropyEstimate = v }
-    if let v = try c.decodeIfPresent(Bool.self, forKey: .reuseRolloutFakes) { reuseRolloutFakes = v }
+    // Files written before the option existed drew all K fake batches.
+    reuseRolloutFakes = try c.decodeIfPresent(Bool.self, forKey: .reuseRolloutFakes) ?? false
   }
 
   /// The automatic preset for a table of `rows` rows.
