@@ -120,3 +120,25 @@ import TestSupport
     #expect(isClose(bce, separate, absolute: 1e-5))
   }
 }
+
+/// Stored configurations keep meaning what they meant when they were written.
+@Suite struct RLSynConfigurationDecodingTests {
+  @Test func fieldsAddedLaterDecodeAsTheBehaviourOfOlderFiles() throws {
+    let current = RLSynConfiguration(preset: .small)
+    #expect(current.reuseRolloutFakes && current.reward == .logit && current.ppoEpochs == 3)
+    var object = try #require(try JSONSerialization.jsonObject(with: JSONEncoder().encode(current)) as? [String: Any])
+    for key in ["reuseRolloutFakes", "reward", "entropyEstimate"] { object.removeValue(forKey: key) }
+    let older = try JSONDecoder().decode(RLSynConfiguration.self, from: JSONSerialization.data(withJSONObject: object))
+    #expect(!older.reuseRolloutFakes)
+    #expect(older.reward == .probability)
+    #expect(older.entropyEstimate == .closedForm)
+    #expect(older.ppoEpochs == 3, "fields that are present keep their stored value")
+    let roundTrip = try JSONDecoder().decode(RLSynConfiguration.self, from: JSONEncoder().encode(current))
+    #expect(roundTrip == current)
+  }
+
+  @Test func paperPresetsDrawEveryFakeBatch() {
+    #expect(!RLSynConfiguration(preset: .paperSmall).reuseRolloutFakes)
+    #expect(!RLSynConfiguration(preset: .paperLarge).reuseRolloutFakes)
+  }
+}
