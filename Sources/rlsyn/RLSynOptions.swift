@@ -3,7 +3,7 @@ import Synthesizers
 
 /// The RLSyn hyperparameters of `rlsyn fit` and `rlsyn benchmark`; each overrides the preset and is stored in the model file.
 struct RLSynOptions: ParsableArguments {
-  @Option(help: "Latent noise dimension (RLSyn, GAN).") var noiseDimension: Int?
+  @Option(help: "Latent noise dimension (RLSyn; with rlsyn fit also the GAN).") var noiseDimension: Int?
   @Option(help: "Policy hidden width.") var policyWidth: Int?
   @Option(help: "Discriminator hidden width.") var discriminatorWidth: Int?
   @Option(help: "Policy Adam learning rate.") var policyLearningRate: Float?

@@ -84,6 +84,23 @@ import NeuralNetworks
     #expect(page.hasPrefix("<!DOCTYPE html>") && page.contains("<svg") && !page.contains("<script"))
   }
 
+  @Test func benchmarkPassesRLSynOptionsToTheRLSynFitsOnly() throws {
+    let dir = try CommandRunner.temporaryDirectory()
+    let out = dir.appendingPathComponent("bench")
+    let r = try CommandRunner.run(["benchmark", CommandRunner.dataset("nhefs.csv").path, "--outcome", "death",
+                                   "--synthesizers", "rlsyn,gan", "--seeds", "1", "--output", out.path, "--threads", "1",
+                                   "--rlsyn-iterations", "2", "--ppo-epochs", "1", "--noise-dimension", "8",
+                                   "--policy-width", "16", "--discriminator-width", "16",
+                                   "--gan-iterations", "2", "--critic-steps", "1", "--generator-width", "16", "--critic-width", "16"])
+    #expect(r.status == 0, "\(r.stderr)")
+    let object = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("benchmark.json"))) as? [String: Any])
+    let notes = try #require(object["notes"] as? [String])
+    let rlsyn = try #require(notes.first { $0.hasPrefix("rlsyn configuration: ") })
+    let gan = try #require(notes.first { $0.hasPrefix("gan configuration: ") })
+    #expect(rlsyn.contains("\"ppoEpochs\":1") && rlsyn.contains("\"iterations\":2") && rlsyn.contains("\"noiseDimension\":8"), "\(rlsyn)")
+    #expect(!gan.contains("\"noiseDimension\":8"), "the RLSyn options leave the GAN alone: \(gan)")
+  }
+
   @Test func benchmarkRejectsAnUnknownSynthesizer() throws {
     let r = try CommandRunner.run(["benchmark", CommandRunner.dataset("nhefs.csv").path, "--outcome", "death", "--synthesizers", "gan,vae"])
     #expect(r.status != 0)
