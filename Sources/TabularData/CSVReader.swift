@@ -29,7 +29,7 @@ public struct CSVReadOptions: Sendable {
 /// The file is read into memory once and scanned byte by byte; unquoted fields are copied with one
 /// `memcpy` into their column's byte buffer, so there is no per-cell object.
 public struct CSVReader {
-  /// Reads the whole file.
+  /// Reads the whole file; gzip-compressed files (`.csv.gz`, recognised by their magic number) are decompressed first.
   ///
   /// - Throws: ``TabularError`` for a missing or unreadable file, an empty file, a header without
   ///   rows, empty or duplicate column names, ragged rows, an unbalanced quote, text after a closing
@@ -41,9 +41,15 @@ public struct CSVReader {
       throw TabularError(.fileNotFound, file: name, "no such file")
     }
     guard !isDirectory.boolValue else { throw TabularError(.unreadableFile, file: name, "is a directory, not a CSV file") }
-    let data: Data
+    var data: Data
     do { data = try Data(contentsOf: url, options: .mappedIfSafe) } catch {
       throw TabularError(.unreadableFile, file: name, "cannot be read (\(error.localizedDescription))")
+    }
+    if data.withUnsafeBytes(Gzip.isCompressed) {
+      // Text CSV compresses about 4–10×; the buffer doubles if the guess is short.
+      let hint = data.count * 6
+      data = Data()
+      data = try Gzip.decompress(path: url.path, name: name, sizeHint: hint)
     }
     return try parse(data, options: options, name: name)
   }
