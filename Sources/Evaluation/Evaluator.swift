@@ -196,13 +196,12 @@ public enum Evaluator {
   static func evaluateFidelity(_ prepared: PreparedTables, _ features: FeatureMatrices, options: EvaluationOptions) -> FidelityResult {
     let (columns, marginals) = columnFidelity(prepared, bins: options.histogramBins)
     let m = prepared.columns.count
-    let assocReal = FidelityMetrics.associationMatrix(prepared, prepared.train)
-    let assocSynth = FidelityMetrics.associationMatrix(prepared, prepared.synthetic)
+    let (nmiReal, assocReal) = FidelityMetrics.pairwiseMatrices(prepared, prepared.train)
+    let (nmiSynth, assocSynth) = FidelityMetrics.pairwiseMatrices(prepared, prepared.synthetic)
     let scores = FidelitySummary(
       dwd: FidelityMetrics.dimensionWiseDistance(features.train, features.synthetic),
       ksTV: columns.map(\.value).reduce(0, +) / Double(max(columns.count, 1)),
-      nmi: FidelityMetrics.meanUpperDifference(FidelityMetrics.nmiMatrix(prepared, prepared.train),
-                                               FidelityMetrics.nmiMatrix(prepared, prepared.synthetic), side: m),
+      nmi: FidelityMetrics.meanUpperDifference(nmiReal, nmiSynth, side: m),
       corr: FidelityMetrics.correlationDifference(features.train, features.synthetic),
       assoc: FidelityMetrics.meanUpperDifference(assocReal, assocSynth, side: m))
     return FidelityResult(scores: scores, columns: columns, marginals: marginals,

@@ -87,16 +87,28 @@ public enum FidelityMetrics {
 
   /// The pairwise NMI matrix (`m × m`, row-major) of all columns of a table (see ``discretize(_:_:column:)``).
   public static func nmiMatrix(_ prepared: PreparedTables, _ table: ParsedTable) -> [Double] {
+    pairwiseMatrices(prepared, table).nmi
+  }
+
+  /// The joint counts of every pair of discretised columns (``discretize(_:_:column:)``), from one product.
+  static func contingency(_ prepared: PreparedTables, _ table: ParsedTable) -> PairwiseContingency {
+    let disc = (0..<prepared.columns.count).map { discretize(prepared, table, column: $0) }
+    return PairwiseContingency(codes: disc.map(\.codes), levels: disc.map(\.levels))
+  }
+
+  /// The NMI matrix and the association matrix (``associationMatrix(_:_:)``) of a table, sharing one
+  /// ``PairwiseContingency``: every categorical pair's NMI and Cramér's V come from co-occurrence counts.
+  public static func pairwiseMatrices(_ prepared: PreparedTables, _ table: ParsedTable) -> (nmi: [Double], association: [Double]) {
+    let counts = contingency(prepared, table)
     let m = prepared.columns.count
-    let disc = (0..<m).map { discretize(prepared, table, column: $0) }
-    var out = [Double](repeating: 1, count: m * m)
+    var nmi = [Double](repeating: 1, count: m * m)
     for i in 0..<m {
       for j in (i + 1)..<max(i + 1, m) {
-        let v = Statistics.normalizedMutualInformation(disc[i].codes, disc[j].codes, ka: disc[i].levels, kb: disc[j].levels)
-        out[i * m + j] = v; out[j * m + i] = v
+        let v = Statistics.normalizedMutualInformation(joint: counts.joint(i, j), ka: counts.levels[i], kb: counts.levels[j])
+        nmi[i * m + j] = v; nmi[j * m + i] = v
       }
     }
-    return out
+    return (nmi, associationMatrix(prepared, table, counts: counts))
   }
 
   /// Mean absolute difference of the upper triangles of two square matrices of side `m`.
@@ -110,6 +122,11 @@ public enum FidelityMetrics {
   /// numeric–numeric **Pearson r** (signed; rows where both are present), categorical–categorical
   /// **Cramér's V**, numeric–categorical **correlation ratio η** (both in `[0, 1]`; missing is a level).
   public static func associationMatrix(_ prepared: PreparedTables, _ table: ParsedTable) -> [Double] {
+    associationMatrix(prepared, table, counts: contingency(prepared, table))
+  }
+
+  /// ``associationMatrix(_:_:)`` with the categorical pairs' joint counts already made.
+  static func associationMatrix(_ prepared: PreparedTables, _ table: ParsedTable, counts: PairwiseContingency) -> [Double] {
     let cols = prepared.columns
     let m = cols.count
     var out = [Double](repeating: 0, count: m * m)
@@ -124,7 +141,7 @@ public enum FidelityMetrics {
           for (p, q) in zip(table.numbers[i], table.numbers[j]) where !p.isNaN && !q.isNaN { x.append(p); y.append(q) }
           v = Statistics.pearson(x, y)
         case (.categorical, .categorical):
-          v = cramersV(table.codes[i], a.levels.count, table.codes[j], b.levels.count)
+          v = cramersV(joint: counts.joint(i, j), a.levels.count, b.levels.count)
         case (.numeric, .categorical):
           v = correlationRatio(values: table.numbers[i], codes: table.codes[j], levels: b.levels.count)
         case (.categorical, .numeric):
@@ -139,18 +156,24 @@ public enum FidelityMetrics {
 
   /// Cramér's V (without bias correction) of two coded columns; 0 when either is constant.
   public static func cramersV(_ a: [Int], _ ka: Int, _ b: [Int], _ kb: Int) -> Double {
-    let n = Double(a.count)
-    if a.isEmpty { return 0 }
-    var joint = [Double](repeating: 0, count: ka * kb)
+    var joint = [Int](repeating: 0, count: ka * kb)
+    for (x, y) in zip(a, b) { joint[x * kb + y] += 1 }
+    return cramersV(joint: joint, ka, kb)
+  }
+
+  /// ``cramersV(_:_:_:_:)`` from the `ka × kb` joint counts (row-major).
+  public static func cramersV(joint: [Int], _ ka: Int, _ kb: Int) -> Double {
     var ra = [Double](repeating: 0, count: ka), rb = [Double](repeating: 0, count: kb)
-    for (x, y) in zip(a, b) { joint[x * kb + y] += 1; ra[x] += 1; rb[y] += 1 }
+    for x in 0..<ka { for y in 0..<kb { ra[x] += Double(joint[x * kb + y]); rb[y] += Double(joint[x * kb + y]) } }
+    let n = ra.reduce(0, +)
+    if n == 0 { return 0 }
     let usedA = ra.filter { $0 > 0 }.count, usedB = rb.filter { $0 > 0 }.count
     if usedA < 2 || usedB < 2 { return 0 }
     var chi2 = 0.0
     for x in 0..<ka where ra[x] > 0 {
       for y in 0..<kb where rb[y] > 0 {
         let e = ra[x] * rb[y] / n
-        let d = joint[x * kb + y] - e
+        let d = Double(joint[x * kb + y]) - e
         chi2 += d * d / e
       }
     }

@@ -69,7 +69,6 @@ public enum Statistics {
     let n = a.count
     if n == 0 { return 1 }
     var joint = [Int](repeating: 0, count: ka * kb)
-    var ca = [Int](repeating: 0, count: ka), cb = [Int](repeating: 0, count: kb)
     a.withUnsafeBufferPointer { pa in
       b.withUnsafeBufferPointer { pb in
         joint.withUnsafeMutableBufferPointer { pj in
@@ -77,7 +76,15 @@ public enum Statistics {
         }
       }
     }
+    return normalizedMutualInformation(joint: joint, ka: ka, kb: kb)
+  }
+
+  /// ``normalizedMutualInformation(_:_:ka:kb:)`` from the `ka × kb` joint counts (row-major) of the two labelings.
+  public static func normalizedMutualInformation(joint: [Int], ka: Int, kb: Int) -> Double {
+    var ca = [Int](repeating: 0, count: ka), cb = [Int](repeating: 0, count: kb)
     for i in 0..<ka { for j in 0..<kb { ca[i] += joint[i * kb + j]; cb[j] += joint[i * kb + j] } }
+    let n = ca.reduce(0, +)
+    if n == 0 { return 1 }
     let usedA = ca.filter { $0 > 0 }.count, usedB = cb.filter { $0 > 0 }.count
     if usedA == 1 && usedB == 1 { return 1 }
     let nd = Double(n)
