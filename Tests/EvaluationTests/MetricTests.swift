@@ -1,4 +1,5 @@
 import Testing
+import Foundation
 import NumericCore
 import TestSupport
 @testable import Evaluation
@@ -127,6 +128,35 @@ import TestSupport
     #expect(isClose(s.weights[0], 0.13433464, absolute: 1e-6))
     #expect(isClose(s.weights[1], 0.10481431, absolute: 1e-6))
     #expect(isClose(s.intercept, -0.38824374, absolute: 1e-6))
+  }
+
+  @Test func conjugateGradientSolverMatchesScikitLearnAndTheDirectSolver() {
+    var cg = LogisticRegression.Options(); cg.solver = .newtonCG
+    let m = LogisticRegression.fit(Self.x, Self.y, options: cg)
+    #expect(m.converged)
+    #expect(isClose(m.weights[0], 0.42523276, absolute: 1e-6))
+    #expect(isClose(m.weights[1], 0.89204541, absolute: 1e-6))
+    #expect(isClose(m.intercept, -1.50910461, absolute: 1e-6))
+    // A wider problem with a constant column, an offset numeric column and sparse binary columns.
+    var rng = RandomSource(seed: 3)
+    let n = 600, p = 40
+    var x = Matrix(rows: n, cols: p)
+    var y: [Bool] = []
+    for i in 0..<n {
+      var t: Float = -1
+      for j in 0..<p {
+        let v: Float = j == 0 ? 5 : j == 1 ? 60 + 15 * rng.normal() : (rng.uniform() < 0.1 ? 1 : 0)
+        x[i, j] = v
+        if j == 1 { t += 0.04 * (v - 60) } else if j > 1 && j < 8 { t += v * Float(j - 4) * 0.5 }
+      }
+      y.append(rng.uniform() < 1 / (1 + exp(-t)))
+    }
+    var direct = LogisticRegression.Options(); direct.solver = .newton
+    let a = LogisticRegression.fit(x, y, options: direct), b = LogisticRegression.fit(x, y, options: cg)
+    #expect(a.converged && b.converged)
+    #expect(b.weights[0] == 0)
+    for j in 0..<p { #expect(isClose(a.weights[j], b.weights[j], absolute: 1e-5), "weight \(j)") }
+    #expect(isClose(a.intercept, b.intercept, absolute: 1e-4))
   }
 
   @Test func logisticRegressionHandlesConstantFeatureAndSeparableData() {
