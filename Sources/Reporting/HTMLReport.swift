@@ -107,27 +107,99 @@ public enum HTMLReport {
     return h + "</table></section>"
   }
 
+  /// Most columns drawn in the association heatmaps: a 1,460-column table would need 2 million cells per
+  /// heatmap (hundreds of MB of SVG); the rest are listed in a table.
+  public static let heatmapColumnLimit = 40
+  /// Most per-column marginal charts; the other columns are listed with their distance.
+  public static let marginalChartLimit = 60
+
+  /// The columns a heatmap shows: all of them up to ``heatmapColumnLimit``, else the outcome and the columns whose
+  /// association with some other column changed most (ties: the strongest real association), in file order.
+  static func heatmapColumns(_ d: EvaluationDetails, outcome: String) -> [Int] {
+    let m = d.columns.count
+    guard m > heatmapColumnLimit else { return Array(0..<m) }
+    var changed = [Double](repeating: 0, count: m), strength = [Double](repeating: 0, count: m)
+    for i in 0..<m {
+      for j in 0..<m where j != i {
+        changed[i] = max(changed[i], abs(d.associationReal[i * m + j] - d.associationSynthetic[i * m + j]))
+        strength[i] = max(strength[i], abs(d.associationReal[i * m + j]))
+      }
+    }
+    let outcomeIndex = d.columns.firstIndex { $0.name == outcome }
+    let ranked = (0..<m).filter { $0 != outcomeIndex }
+      .sorted { changed[$0] != changed[$1] ? changed[$0] > changed[$1] : strength[$0] > strength[$1] }
+    return (Array(ranked.prefix(heatmapColumnLimit - (outcomeIndex == nil ? 0 : 1))) + (outcomeIndex.map { [$0] } ?? [])).sorted()
+  }
+
   static func fidelitySection(_ s: EvaluationSummary, _ d: EvaluationDetails) -> String {
-    let names = d.columns.map(\.name)
-    let m = names.count
-    var diff = [Double](repeating: 0, count: m * m)
-    for i in 0..<(m * m) { diff[i] = abs(d.associationReal[i] - d.associationSynthetic[i]) }
+    let shown = heatmapColumns(d, outcome: s.outcome)
+    let names = shown.map { d.columns[$0].name }
+    let m = d.columns.count, k = shown.count
+    var real = [Double](repeating: 0, count: k * k), synthetic = real, diff = real
+    for (a, i) in shown.enumerated() {
+      for (b, j) in shown.enumerated() {
+        real[a * k + b] = d.associationReal[i * m + j]
+        synthetic[a * k + b] = d.associationSynthetic[i * m + j]
+        diff[a * k + b] = abs(real[a * k + b] - synthetic[a * k + b])
+      }
+    }
     let maxDiff = max(0.1, SVGCharts.niceCeil(diff.max() ?? 0))
     var h = "<section><h2>Fidelity: relationships between columns</h2>"
     h += "<p>Pairwise association of the columns: Pearson correlation between numeric columns (signed), Cramér’s V between categorical columns and the correlation ratio η between a numeric and a categorical column (both 0…1). Hover a cell for its value. The right panel shows the absolute difference; pale means preserved. Mean absolute difference \(f(s.fidelity.assoc, 4)); on the encoded features (score.py’s CORR) \(f(s.fidelity.corr, 4)).</p>"
+    if k < m {
+      h += "<p><b>\(k) of \(m) columns shown:</b> the outcome and the \(k - 1) columns whose association with another column differs most between real and synthetic data (the mean above covers all \(m)).</p>"
+    }
     h += "<div class=\"row heat\">"
-    h += "<figure>" + SVGCharts.heatmap(title: "Association, real", matrix: d.associationReal, names: names, signed: true, size: 350) + "<figcaption>real (training)</figcaption></figure>"
-    h += "<figure>" + SVGCharts.heatmap(title: "Association, synthetic", matrix: d.associationSynthetic, names: names, signed: true, size: 350) + "<figcaption>synthetic</figcaption></figure>"
+    h += "<figure>" + SVGCharts.heatmap(title: "Association, real", matrix: real, names: names, signed: true, size: 350) + "<figcaption>real (training)</figcaption></figure>"
+    h += "<figure>" + SVGCharts.heatmap(title: "Association, synthetic", matrix: synthetic, names: names, signed: true, size: 350) + "<figcaption>synthetic</figcaption></figure>"
     h += "<figure>" + SVGCharts.heatmap(title: "Absolute difference", matrix: diff, names: names, signed: false, maxValue: maxDiff, size: 350) + "<figcaption>|real − synthetic|</figcaption></figure>"
     h += "</div></section>"
     h += "<section><h2>Fidelity: column by column</h2>"
-    h += "<p><span class=\"key real\"></span> real (training) <span class=\"key synthetic\"></span> synthetic. Numeric columns: shares in 20 equal-width bins over the training range (KS statistic); categorical columns: level shares (total-variation distance). Columns are in file order.</p><div class=\"marginals\">"
-    for mg in d.marginals {
+    // The charts: every column, or the outcome and the columns whose marginal is furthest off.
+    var charted = Array(d.marginals.indices)
+    if d.marginals.count > marginalChartLimit {
+      let outcome = d.marginals.firstIndex { $0.name == s.outcome }
+      let worst = d.marginals.indices.filter { $0 != outcome }.sorted { d.marginals[$0].distance > d.marginals[$1].distance }
+      charted = (Array(worst.prefix(marginalChartLimit - (outcome == nil ? 0 : 1))) + (outcome.map { [$0] } ?? [])).sorted()
+    }
+    h += "<p><span class=\"key real\"></span> real (training) <span class=\"key synthetic\"></span> synthetic. Numeric columns: shares in 20 equal-width bins over the training range (KS statistic); categorical columns: level shares (total-variation distance). Columns are in file order."
+    if charted.count < d.marginals.count {
+      h += " <b>\(charted.count) of \(d.marginals.count) columns charted:</b> the outcome and the columns with the largest distance; the others are in the table below."
+    }
+    h += "</p><div class=\"marginals\">"
+    for mg in charted.map({ d.marginals[$0] }) {
       let verdict = Reading.ksVerdict(mg.distance)
       h += "<figure class=\"marginal\"><figcaption><b>\(escape(mg.name))</b> <span class=\"muted\">\(mg.kind == .numeric ? "KS" : "TV") \(f(mg.distance))</span> \(badge(verdict))</figcaption>"
       h += SVGCharts.marginal(mg) + "</figure>"
     }
-    return h + "</div></section>"
+    h += "</div>"
+    if charted.count < d.marginals.count {
+      let chartedSet = Set(charted)
+      let rest = d.marginals.indices.filter { !chartedSet.contains($0) }.sorted { d.marginals[$0].distance > d.marginals[$1].distance }
+      h += "<details><summary>The other \(rest.count) columns, largest distance first</summary><table class=\"grid\"><tr><th>column</th><th>statistic</th><th>distance</th><th>real: share of level 2 / binned mean</th><th>synthetic</th></tr>"
+      for mg in rest.map({ d.marginals[$0] }) {
+        let (r, y) = summaryValues(mg)
+        h += "<tr><td>\(escape(mg.name))</td><td>\(mg.kind == .numeric ? "KS" : "TV")</td><td>\(f(mg.distance))</td><td>\(f(r, 4))</td><td>\(f(y, 4))</td></tr>"
+      }
+      h += "</table></details>"
+    }
+    return h + "</section>"
+  }
+
+  /// One number per side for the columns table: a two-level column's share of its second level (a code's
+  /// prevalence), a numeric column's mean over its histogram bins; nil otherwise.
+  static func summaryValues(_ mg: Marginal) -> (Double?, Double?) {
+    if mg.kind == .numeric {
+      let bins = min(mg.edges.count - 1, mg.real.count, mg.synthetic.count)
+      guard bins > 0 else { return (nil, nil) }
+      func mean(_ shares: [Double]) -> Double? {
+        var s = 0.0, w = 0.0
+        for b in 0..<bins { let c = (mg.edges[b] + mg.edges[b + 1]) / 2; s += shares[b] * c; w += shares[b] }
+        return w > 0 ? s / w : nil
+      }
+      return (mean(mg.real), mean(mg.synthetic))
+    }
+    return mg.labels.count == 2 ? (mg.real.last, mg.synthetic.last) : (nil, nil)
   }
 
   static func privacySection(_ s: EvaluationSummary, _ d: EvaluationDetails) -> String {

@@ -116,3 +116,34 @@ func sampleEvaluation() throws -> Evaluation {
     #expect(escape("a<b>&\"'") == "a&lt;b&gt;&amp;&quot;&#39;")
   }
 }
+
+/// Wide tables: the report draws a bounded number of columns and lists the rest.
+@Suite struct WideReportTests {
+  @Test func chartsAreLimitedAndTheRestListed() throws {
+    var rng = RandomSource(seed: 4)
+    let codes = 120
+    func table(_ n: Int) -> EvaluationTable {
+      var columns: [[String?]] = Array(repeating: [], count: codes + 1)
+      for _ in 0..<n {
+        var any = false
+        for c in 0..<codes {
+          let on = rng.uniform() < 0.05 + 0.002 * Float(c)
+          any = any || (on && c < 5)
+          columns[c].append(on ? "1" : "0")
+        }
+        columns[codes].append(any ? "1" : "0")
+      }
+      return EvaluationTable(label: "t", columnNames: (0..<codes).map { "code_\($0)" } + ["death"], columns: columns)
+    }
+    let train = table(300)
+    var options = EvaluationOptions(); options.includeDetection = false
+    let e = try Evaluator.evaluate(train: train, holdout: table(150), synthetic: train.columnwiseShuffled(seed: 1), outcome: "death", options: options)
+    let html = HTMLReport.render(e, context: .init(train: "a.csv", holdout: "b.csv", synthetic: "c.csv"))
+    #expect(html.components(separatedBy: "class=\"marginal\"").count - 1 == HTMLReport.marginalChartLimit)
+    #expect(html.contains("\(HTMLReport.heatmapColumnLimit) of \(codes + 1) columns shown"))
+    #expect(html.contains("The other \(codes + 1 - HTMLReport.marginalChartLimit) columns"))
+    let shown = HTMLReport.heatmapColumns(e.details, outcome: "death")
+    #expect(shown.count == HTMLReport.heatmapColumnLimit && shown.contains(codes) && shown == shown.sorted())
+    #expect(html.utf8.count < 3_000_000)
+  }
+}
