@@ -127,11 +127,12 @@ import TestSupport
     let current = RLSynConfiguration(preset: .small)
     #expect(current.reuseRolloutFakes && current.reward == .logit && current.ppoEpochs == 3)
     var object = try #require(try JSONSerialization.jsonObject(with: JSONEncoder().encode(current)) as? [String: Any])
-    for key in ["reuseRolloutFakes", "reward", "entropyEstimate"] { object.removeValue(forKey: key) }
+    for key in ["reuseRolloutFakes", "reward", "entropyEstimate", "finalLearningRateFraction"] { object.removeValue(forKey: key) }
     let older = try JSONDecoder().decode(RLSynConfiguration.self, from: JSONSerialization.data(withJSONObject: object))
     #expect(!older.reuseRolloutFakes)
     #expect(older.reward == .probability)
     #expect(older.entropyEstimate == .closedForm)
+    #expect(older.finalLearningRateFraction == 1, "files from before the schedule trained at constant rates")
     #expect(older.ppoEpochs == 3, "fields that are present keep their stored value")
     let roundTrip = try JSONDecoder().decode(RLSynConfiguration.self, from: JSONEncoder().encode(current))
     #expect(roundTrip == current)
@@ -140,5 +141,45 @@ import TestSupport
   @Test func paperPresetsDrawEveryFakeBatch() {
     #expect(!RLSynConfiguration(preset: .paperSmall).reuseRolloutFakes)
     #expect(!RLSynConfiguration(preset: .paperLarge).reuseRolloutFakes)
+    #expect(RLSynConfiguration(preset: .paperSmall).finalLearningRateFraction == 1)
+    #expect(RLSynConfiguration(preset: .small).finalLearningRateFraction == 0.3)
+  }
+}
+
+/// The learning-rate schedule: constant for the first half, then linear down to the final fraction.
+@Suite struct RLSynLearningRateScheduleTests {
+  func trainer(iterations: Int, fraction: Float) throws -> RLSynTrainer {
+    var configuration = RLSynConfiguration(preset: .small)
+    configuration.iterations = iterations
+    configuration.finalLearningRateFraction = fraction
+    configuration.batchSize = 4; configuration.policyWidth = 4; configuration.discriminatorWidth = 4
+    let layout = RecordLayout(gaussian: 0..<1, bernoulli: 1..<2, categoricalGroups: [])
+    let data = Matrix([[0.1, 1], [0.4, 0], [-0.3, 1], [0.2, 0]])
+    return try RLSynTrainer(configuration: configuration, layout: layout, data: data, seed: 1)
+  }
+
+  @Test func scaleIsFlatThenLinearToTheFraction() throws {
+    let t = try trainer(iterations: 100, fraction: 0.3)
+    #expect(t.learningRateScale(iteration: 1) == 1)
+    #expect(t.learningRateScale(iteration: 50) == 1)
+    #expect(isClose(t.learningRateScale(iteration: 75), 0.65, absolute: 1e-6))
+    #expect(isClose(t.learningRateScale(iteration: 100), 0.3, absolute: 1e-6))
+    let constant = try trainer(iterations: 100, fraction: 1)
+    #expect(constant.learningRateScale(iteration: 100) == 1)
+  }
+
+  @Test func stepsSetBothOptimizersLearningRates() throws {
+    let t = try trainer(iterations: 10, fraction: 0.5)
+    for iteration in 1...10 { _ = t.step(TrainingContext(iteration: iteration, threads: 1)) }
+    #expect(isClose(t.policyOptimizer.learningRate, t.configuration.policyLearningRate * 0.5, relative: 1e-6))
+    #expect(isClose(t.discriminatorOptimizer.learningRate, t.configuration.discriminatorLearningRate * 0.5, relative: 1e-6))
+  }
+
+  @Test func outOfRangeFractionIsRejected() {
+    var configuration = RLSynConfiguration(preset: .small)
+    configuration.finalLearningRateFraction = 0
+    #expect(configuration.validationError() != nil)
+    configuration.finalLearningRateFraction = 1.5
+    #expect(configuration.validationError() != nil)
   }
 }

@@ -144,6 +144,9 @@ public struct RLSynConfiguration: Codable, Sendable, Equatable {
   public var logStd: LogStdParameterization
   /// Closed-form or sample entropy.
   public var entropyEstimate: EntropyEstimate
+  /// Both learning rates at the last iteration, as a fraction of their base values: they stay at the base
+  /// for the first half of the iterations, then fall linearly to this fraction (1 keeps them constant).
+  public var finalLearningRateFraction: Float
 
   public init(preset: Preset) {
     self.preset = preset
@@ -165,6 +168,8 @@ public struct RLSynConfiguration: Codable, Sendable, Equatable {
     entropyEstimate = .closedForm
     // The rollout's records are the first fake batch: one policy forward pass fewer on the critical path.
     reuseRolloutFakes = true
+    // Learning rates fall to 30 % over the second half: the last policy is less noisy (docs/rlsyn.md).
+    finalLearningRateFraction = 0.3
     switch preset {
     case .small:
       break
@@ -179,6 +184,7 @@ public struct RLSynConfiguration: Codable, Sendable, Equatable {
       meanPenalty = 0; meanPenaltyScope = .continuous
       concurrentDiscriminator = false; r1Interval = 1; marginalInitialization = false
       logStd = .shared; entropyEstimate = .sample; reuseRolloutFakes = false
+      finalLearningRateFraction = 1
       // The reference code does not bound log σ; a wide range keeps Float finite without binding in practice.
       logStdRange = -8...3
       if preset == .paperSmall {
@@ -193,7 +199,7 @@ public struct RLSynConfiguration: Codable, Sendable, Equatable {
   }
 
   enum CodingKeys: String, CodingKey {
-    case preset, iterations, batchSize, noiseDimension, policyWidth, discriminatorWidth, policyLearningRate, discriminatorLearningRate, r1Gamma, discriminatorSteps, ppoEpochs, clipEpsilon, valueCoefficient, entropyCoefficient, meanPenalty, meanPenaltyScope, r1Interval, concurrentDiscriminator, logStdRange, marginalInitialization, logEvery, reward, advantageEstimator, roundTripFakes, policyAverageDecay, logStd, entropyEstimate, reuseRolloutFakes
+    case preset, iterations, batchSize, noiseDimension, policyWidth, discriminatorWidth, policyLearningRate, discriminatorLearningRate, r1Gamma, discriminatorSteps, ppoEpochs, clipEpsilon, valueCoefficient, entropyCoefficient, meanPenalty, meanPenaltyScope, r1Interval, concurrentDiscriminator, logStdRange, marginalInitialization, logEvery, reward, advantageEstimator, roundTripFakes, policyAverageDecay, logStd, entropyEstimate, reuseRolloutFakes, finalLearningRateFraction
   }
 
   /// Decodes a stored configuration; fields a model file does not have (written by an earlier
@@ -230,6 +236,8 @@ public struct RLSynConfiguration: Codable, Sendable, Equatable {
     if let v = try c.decodeIfPresent(EntropyEstimate.self, forKey: .entropyEstimate) { entropyEstimate = v }
     // Files written before the option existed drew all K fake batches.
     reuseRolloutFakes = try c.decodeIfPresent(Bool.self, forKey: .reuseRolloutFakes) ?? false
+    // Files written before the schedule existed trained at constant learning rates.
+    finalLearningRateFraction = try c.decodeIfPresent(Float.self, forKey: .finalLearningRateFraction) ?? 1
   }
 
   /// The automatic preset for a table of `rows` rows.
@@ -246,6 +254,7 @@ public struct RLSynConfiguration: Codable, Sendable, Equatable {
     if r1Gamma < 0 || entropyCoefficient < 0 || meanPenalty < 0 || valueCoefficient < 0 { return "penalty weights must be non-negative" }
     if r1Interval < 1 { return "the R1 interval must be at least 1" }
     if !(policyAverageDecay >= 0 && policyAverageDecay < 1) { return "the policy average decay must be in [0, 1)" }
+    if !(finalLearningRateFraction > 0 && finalLearningRateFraction <= 1) { return "the final learning-rate fraction must be in (0, 1]" }
     if logStdRange.lowerBound >= logStdRange.upperBound { return "log-std range must be non-empty" }
     return nil
   }

@@ -101,6 +101,9 @@ public final class RLSynTrainer: SynthesizerTrainer {
   public func step(_ context: TrainingContext) -> RLSynStepMetrics {
     let cfg = configuration
     let policy = online
+    let scale = learningRateScale(iteration: context.iteration)
+    policyOptimizer.learningRate = cfg.policyLearningRate * scale
+    discriminatorOptimizer.learningRate = cfg.discriminatorLearningRate * scale
     // 1. Rollout with the current policy and discriminator.
     let batchData = rollout()
     let rewards = batchData.rewards
@@ -131,6 +134,16 @@ public final class RLSynTrainer: SynthesizerTrainer {
     }
     return RLSynStepMetrics(meanReward: rewards.mean(), discriminatorLoss: discriminatorStats.bce, r1Penalty: discriminatorStats.r1,
                             policyLoss: policyStats.loss, entropy: policyStats.entropy)
+  }
+
+  /// The learning-rate multiplier of iteration `iteration` (from 1): 1 for the first half, then linear down to
+  /// ``RLSynConfiguration/finalLearningRateFraction`` at the last iteration.
+  func learningRateScale(iteration: Int) -> Float {
+    let cfg = configuration
+    let half = cfg.iterations / 2
+    guard cfg.finalLearningRateFraction < 1, iteration > half, cfg.iterations > half else { return 1 }
+    let progress = Float(iteration - half) / Float(cfg.iterations - half)
+    return 1 - (1 - cfg.finalLearningRateFraction) * Swift.min(progress, 1)
   }
 
   /// Draws a rollout batch from the online policy and scores it with the discriminator as it stands.
