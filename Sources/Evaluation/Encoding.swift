@@ -19,21 +19,36 @@ public struct TableEncoding: Sendable {
   public let featureNames: [String]
   /// For each encoded feature, the index of its source column in ``PreparedTables/columns``.
   public let featureColumn: [Int]
+  /// Squared-distance weight of each feature: 2 for a two-level column encoded as one 0/1 feature (see
+  /// `compactBinary`), else 1. `Σ wₖ (aₖ − bₖ)²` is the squared distance of the full one-hot encoding.
+  public let featureWeights: [Float]
+  /// Columns encoded as one 0/1 feature (the second training level) instead of two one-hot features.
+  let compactColumns: Set<Int>
 
   /// The encoding of `prepared`'s columns, leaving out `excluding` (column indices).
-  public init(_ prepared: PreparedTables, excluding: Set<Int> = []) {
-    var idx: [Int] = [], names: [String] = [], source: [Int] = []
+  ///
+  /// With `compactBinary`, a categorical column with exactly two training levels, none of whose cells in
+  /// the three tables takes another level, becomes one 0/1 feature of weight 2 instead of the one-hot pair:
+  /// weighted distances and tree partitions are those of the pair, at half the width (wide code tables).
+  public init(_ prepared: PreparedTables, excluding: Set<Int> = [], compactBinary: Bool = false) {
+    var idx: [Int] = [], names: [String] = [], source: [Int] = [], weights: [Float] = [], compact: Set<Int> = []
     for (c, info) in prepared.columns.enumerated() where !excluding.contains(c) {
       idx.append(c)
       switch info.kind {
       case .numeric:
-        names += [info.name, "\(info.name)[missing]"]; source += [c, c]
+        names += [info.name, "\(info.name)[missing]"]; source += [c, c]; weights += [1, 1]
       case .categorical:
-        for l in info.levels.prefix(info.trainingLevelCount) { names.append("\(info.name)=\(l)"); source.append(c) }
+        let binary = compactBinary && info.trainingLevelCount == 2
+          && [prepared.train, prepared.holdout, prepared.synthetic].allSatisfy { $0.codes[c].allSatisfy { $0 < 2 } }
+        if binary {
+          compact.insert(c); names.append("\(info.name)=\(info.levels[1])"); source.append(c); weights.append(2)
+        } else {
+          for l in info.levels.prefix(info.trainingLevelCount) { names.append("\(info.name)=\(l)"); source.append(c); weights.append(1) }
+        }
       case .ignored: break
       }
     }
-    columnIndices = idx; featureNames = names; featureColumn = source
+    columnIndices = idx; featureNames = names; featureColumn = source; featureWeights = weights; compactColumns = compact
   }
 
   /// Number of encoded features.
@@ -58,6 +73,11 @@ public struct TableEncoding: Sendable {
             }
           }
           offset += 2
+        case .categorical where compactColumns.contains(c):
+          table.codes[c].withUnsafeBufferPointer { v in
+            for r in 0..<n where v[r] == 1 { out[r * d + offset] = 1 }
+          }
+          offset += 1
         case .categorical:
           let k = info.trainingLevelCount
           table.codes[c].withUnsafeBufferPointer { v in

@@ -124,17 +124,19 @@ public struct EvaluationSummary: Sendable {
   public var seconds: Double
   /// Wall-clock seconds per stage (parse, utility, fidelity, detection, distances, attribute inference).
   public var stageSeconds: [String: Double]
+  /// How many rows each metric saw (caps on large tables); `nil` in files written before the caps existed.
+  public var sampling: EvaluationSampling?
 
   /// A summary from its parts.
   public init(rows: [String: Int], outcome: String, positiveLevel: String, utility: UtilitySummary, fidelity: FidelitySummary,
               privacy: PrivacySummary, syntheticRowCount: Int, columns: [ColumnFidelity],
               attributeInference: [String: AttributeInferenceScore], attributeInferenceKnownColumns: [String],
-              notes: [String], seconds: Double, stageSeconds: [String: Double]) {
+              notes: [String], seconds: Double, stageSeconds: [String: Double], sampling: EvaluationSampling? = nil) {
     self.rows = rows; self.outcome = outcome; self.positiveLevel = positiveLevel
     self.utility = utility; self.fidelity = fidelity; self.privacy = privacy; self.syntheticRowCount = syntheticRowCount
     self.columns = columns; self.attributeInference = attributeInference
     self.attributeInferenceKnownColumns = attributeInferenceKnownColumns
-    self.notes = notes; self.seconds = seconds; self.stageSeconds = stageSeconds
+    self.notes = notes; self.seconds = seconds; self.stageSeconds = stageSeconds; self.sampling = sampling
   }
 
   /// The metric sections together, as the JSON's flat `metrics` object and the benchmark's runs hold them.
@@ -147,7 +149,7 @@ public struct EvaluationSummary: Sendable {
 extension EvaluationSummary: Codable {
   enum CodingKeys: String, CodingKey {
     case rows, outcome, positiveLevel, metrics, columns, attributeInference, attributeInferenceKnownColumns
-    case notes, seconds, stageSeconds
+    case notes, seconds, stageSeconds, sampling
   }
 
   /// Reads a summary written by `rlsyn evaluate --json` (flat `metrics` object).
@@ -162,7 +164,8 @@ extension EvaluationSummary: Codable {
               attributeInference: try c.decode([String: AttributeInferenceScore].self, forKey: .attributeInference),
               attributeInferenceKnownColumns: try c.decode([String].self, forKey: .attributeInferenceKnownColumns),
               notes: try c.decode([String].self, forKey: .notes), seconds: try c.decode(Double.self, forKey: .seconds),
-              stageSeconds: try c.decode([String: Double].self, forKey: .stageSeconds))
+              stageSeconds: try c.decode([String: Double].self, forKey: .stageSeconds),
+              sampling: try c.decodeIfPresent(EvaluationSampling.self, forKey: .sampling))
   }
 
   /// Writes the summary with the typed sections flattened into `metrics`.
@@ -178,6 +181,7 @@ extension EvaluationSummary: Codable {
     try c.encode(notes, forKey: .notes)
     try c.encode(seconds, forKey: .seconds)
     try c.encode(stageSeconds, forKey: .stageSeconds)
+    try c.encodeIfPresent(sampling, forKey: .sampling)
   }
 }
 

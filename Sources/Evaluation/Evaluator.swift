@@ -27,6 +27,15 @@ public struct EvaluationOptions: Sendable {
   public var includeDetection = true
   /// Whether to run the attribute-inference attack (AIR).
   public var includeAttributeInference = true
+  /// At most this many rows per table for DET, MIA, DCR5, EXACT and AIR (random, by ``seed``); `nil` = all.
+  public var rowCap: Int? = EvaluationSampling.defaultRowCap
+  /// Encode two-level columns as one 0/1 feature of distance weight 2 for DET, the distances and GB utility
+  /// (same distances and tree partitions, half the width; see ``TableEncoding``); `nil` = only for tables
+  /// wider than ``EvaluationSampling/defaultWideColumnThreshold`` columns. LR and fidelity keep the one-hot pair.
+  public var compactBinaryEncoding: Bool? = nil
+  /// Rows per table before the caller sampled them (wide tables, see ``EvaluationSampling``); `nil` when
+  /// the tables passed in are the whole inputs.
+  public var inputRows: [String: Int]? = nil
   /// The defaults described in docs/evaluation.md.
   public init() {}
 }
@@ -77,14 +86,25 @@ public enum Evaluator {
     clock.lap("parse")
     let utility = evaluateUtility(prepared, options: options)
     clock.lap("utility")
-    let features = FeatureMatrices(prepared)
+    var features = FeatureMatrices(prepared)
     var fidelity = evaluateFidelity(prepared, features, options: options)
     clock.lap("fidelity")
+    if compactEncoding(prepared, options) {
+      features = FeatureMatrices(train: Matrix(rows: 0, cols: 0), holdout: Matrix(rows: 0, cols: 0), synthetic: Matrix(rows: 0, cols: 0))
+      features = FeatureMatrices(prepared, compactBinary: true)
+    }
     fidelity.scores.det = evaluateDetection(features, options: options)
     clock.lap("detection")
-    var privacy = evaluatePrivacy(features, options: options)
+    let rows = ["train": prepared.train.rowCount, "holdout": prepared.holdout.rowCount, "synthetic": prepared.synthetic.rowCount]
+    var kept: [String: [Int]] = [:]
+    for (name, count) in rows {
+      kept[name] = EvaluationSampling.sampleRows(count: count, cap: options.rowCap, seed: EvaluationSampling.tableSeed(options.seed, table: name))
+    }
+    let sampling = EvaluationSampling(inputRows: options.inputRows ?? rows, rows: rows, distanceRows: kept.mapValues(\.count),
+                                      rowCap: options.rowCap)
+    var privacy = evaluatePrivacy(features.selectingRows(kept), trainReference: features.train, options: options)
     clock.lap("distances")
-    let inference = try evaluateAttributeInference(prepared, options: options)
+    let inference = try evaluateAttributeInference(prepared.selectingRows(kept), options: options)
     privacy.scores.airTrain = inference.scores["train"]?.risk
     privacy.scores.airHoldout = inference.scores["holdout"]?.risk
     clock.lap("attribute inference")
@@ -93,7 +113,8 @@ public enum Evaluator {
       outcome: outcome, positiveLevel: prepared.positiveLevel, utility: utility.scores, fidelity: fidelity.scores,
       privacy: privacy.scores, syntheticRowCount: prepared.synthetic.rowCount, columns: fidelity.columns,
       attributeInference: inference.scores, attributeInferenceKnownColumns: inference.knownColumns,
-      notes: utility.notes + [settingsNote(options)], seconds: clock.total, stageSeconds: clock.stages)
+      notes: utility.notes + [settingsNote(options)] + (sampling.isSampled ? [sampling.description] : []),
+      seconds: clock.total, stageSeconds: clock.stages, sampling: sampling)
     let details = EvaluationDetails(
       columns: prepared.columns, marginals: fidelity.marginals, associationReal: fidelity.associationReal,
       associationSynthetic: fidelity.associationSynthetic, rocCurves: utility.rocCurves,
@@ -121,15 +142,24 @@ public enum Evaluator {
   /// **Utility**: R2R, S2R and R2S AUCs of every classifier, the outcome excluded from the features.
   /// A one-class synthetic outcome cannot train a classifier: S2R is then 0.5 (as score.py) and R2S undefined.
   static func evaluateUtility(_ prepared: PreparedTables, options: EvaluationOptions) -> UtilityResult {
-    let encoding = TableEncoding(prepared, excluding: [prepared.outcomeIndex])
-    func features(_ t: ParsedTable) -> LabelledFeatures { LabelledFeatures(x: encoding.encode(t, prepared), y: prepared.labels(t)) }
-    let train = features(prepared.train), holdout = features(prepared.holdout), synthetic = features(prepared.synthetic)
     var result = UtilityResult()
-    if Set(synthetic.y).count != 2 { result.notes.append("synthetic outcome has one class: S2R set to 0.5 (as score.py), R2S undefined") }
+    if Set(prepared.labels(prepared.synthetic)).count != 2 {
+      result.notes.append("synthetic outcome has one class: S2R set to 0.5 (as score.py), R2S undefined")
+    }
+    let compact = compactEncoding(prepared, options)
     for kind in ClassifierKind.allCases {
-      evaluateClassifier(kind, train: train, holdout: holdout, synthetic: synthetic, options: options, into: &result)
+      // Trees split a 0/1 feature as they split its one-hot pair; LR's penalty would see a different model.
+      let encoding = TableEncoding(prepared, excluding: [prepared.outcomeIndex], compactBinary: compact && kind == .gradientBoosting)
+      func features(_ t: ParsedTable) -> LabelledFeatures { LabelledFeatures(x: encoding.encode(t, prepared), y: prepared.labels(t)) }
+      evaluateClassifier(kind, train: features(prepared.train), holdout: features(prepared.holdout),
+                         synthetic: features(prepared.synthetic), options: options, into: &result)
     }
     return result
+  }
+
+  /// Whether DET, the distances and GB utility use the compact two-level encoding (``EvaluationOptions/compactBinaryEncoding``).
+  static func compactEncoding(_ prepared: PreparedTables, _ options: EvaluationOptions) -> Bool {
+    options.compactBinaryEncoding ?? (prepared.columns.count > EvaluationSampling.defaultWideColumnThreshold)
   }
 
   /// One classifier's part of ``evaluateUtility(_:options:)``: fits on the real rows (R2R, R2S) and,
@@ -172,12 +202,29 @@ public enum Evaluator {
     var train: Matrix
     var holdout: Matrix
     var synthetic: Matrix
+    /// Distance weights of the features (``TableEncoding/featureWeights``); `nil` when all are 1.
+    var weights: [Float]? = nil
 
-    init(_ prepared: PreparedTables) {
-      let encoding = TableEncoding(prepared)
+    init(_ prepared: PreparedTables, compactBinary: Bool = false) {
+      let encoding = TableEncoding(prepared, compactBinary: compactBinary)
       train = encoding.encode(prepared.train, prepared)
       holdout = encoding.encode(prepared.holdout, prepared)
       synthetic = encoding.encode(prepared.synthetic, prepared)
+      weights = encoding.featureWeights.allSatisfy { $0 == 1 } ? nil : encoding.featureWeights
+    }
+
+    init(train: Matrix, holdout: Matrix, synthetic: Matrix, weights: [Float]? = nil) {
+      self.train = train; self.holdout = holdout; self.synthetic = synthetic; self.weights = weights
+    }
+
+    /// The rows `kept["train"]`, `kept["holdout"]` and `kept["synthetic"]` (the matrices themselves when all are kept).
+    func selectingRows(_ kept: [String: [Int]]) -> FeatureMatrices {
+      func pick(_ m: Matrix, _ name: String) -> Matrix {
+        guard let idx = kept[name], idx.count != m.rows else { return m }
+        return m.gatherRows(idx)
+      }
+      return FeatureMatrices(train: pick(train, "train"), holdout: pick(holdout, "holdout"), synthetic: pick(synthetic, "synthetic"),
+                             weights: weights)
     }
   }
 
@@ -244,14 +291,21 @@ public enum Evaluator {
 
   /// **Privacy** from distances on the encoded table: membership AUCs (MIA, MIA_grid) and F1 per θ
   /// from real-to-synthetic distances; DCR5 and exact copies from synthetic-to-training distances.
-  static func evaluatePrivacy(_ features: FeatureMatrices, options: EvaluationOptions) -> PrivacyResult {
-    let toSynth = NearestNeighbors.nearest(queries: Matrix.concatenateRows([features.train, features.holdout]), reference: features.synthetic)
+  ///
+  /// `features` may be row samples (``EvaluationOptions/rowCap``): the attack then runs on the sampled members,
+  /// non-members and synthetic rows, as the paper's does. The distances to the training data use
+  /// `trainReference` (the whole training table) when given, so that a sampled synthetic row that copies any
+  /// training row counts as a copy.
+  static func evaluatePrivacy(_ features: FeatureMatrices, trainReference: Matrix? = nil, options: EvaluationOptions) -> PrivacyResult {
+    let toSynth = NearestNeighbors.nearest(queries: Matrix.concatenateRows([features.train, features.holdout]), reference: features.synthetic,
+                                           weights: features.weights)
     let dm = Array(toSynth.distances[0..<features.train.rows]), dn = Array(toSynth.distances[features.train.rows...])
     var f1: [Double: Double] = [:]
     for t in options.membershipThetas {
       f1[t] = PrivacyMetrics.membershipF1(memberDistances: dm, nonMemberDistances: dn, theta: t)
     }
-    let toTrain = NearestNeighbors.nearest(queries: Matrix.concatenateRows([features.synthetic, features.holdout]), reference: features.train)
+    let toTrain = NearestNeighbors.nearest(queries: Matrix.concatenateRows([features.synthetic, features.holdout]),
+                                           reference: trainReference ?? features.train, weights: features.weights)
     let dsy = Array(toTrain.distances[0..<features.synthetic.rows]), dho = Array(toTrain.distances[features.synthetic.rows...])
     let scores = PrivacySummary(
       mia: PrivacyMetrics.membershipAUC(memberDistances: dm, nonMemberDistances: dn),
@@ -276,10 +330,10 @@ public enum Evaluator {
   // MARK: - Detection classifier
 
   /// **DET**: AUC of gradient-boosted trees telling real training rows from synthetic rows (0.5 ideal).
-  /// As score.py: `n = min(#real, #synthetic)` rows are drawn from each without replacement, shuffled
+  /// As score.py: `n = min(#real, #synthetic, rowCap)` rows are drawn from each without replacement, shuffled
   /// together, the first half trains the classifier and the second half tests it. Deterministic per seed.
   public static func detectionAUC(_ real: Matrix, _ synthetic: Matrix, options: EvaluationOptions) -> Double? {
-    let n = min(real.rows, synthetic.rows)
+    let n = min(real.rows, synthetic.rows, options.rowCap ?? .max)
     if n < 2 { return nil }
     var rng = RandomSource(seed: options.seed)
     let a = real.gatherRows(Array(rng.permutation(real.rows).prefix(n)))

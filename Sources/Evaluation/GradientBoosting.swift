@@ -20,6 +20,9 @@ import NumericCore
 ///   leaf. Split gain `G_L²/(H_L+λ) + G_R²/(H_R+λ) − G²/(H+λ)` must be positive; leaf value
 ///   `−η · G / (H + λ)` with learning rate η = 0.1 and λ = ``Options-swift.struct/l2Regularization`` (0).
 /// - **Rounds.** ``Options-swift.struct/maxIterations`` (100) trees. The fit is deterministic.
+/// - **Early stopping** (scikit-learn's `"auto"`): above 10,000 rows, a stratified tenth is held out and
+///   boosting stops once 10 rounds in a row fail to lower its log-loss by more than 1e-7; the bins and trees
+///   then come from the other nine tenths.
 ///
 /// Histograms are accumulated in `Double` over unsafe buffers; each split builds the smaller
 /// child's histogram and gets the larger one by subtraction from the parent.
@@ -40,6 +43,17 @@ public struct GradientBoostedTrees: ProbabilisticClassifier {
     public var l2Regularization: Double = 0
     /// Bins per feature, at most 255.
     public var maxBins: Int = 255
+    /// scikit-learn's `early_stopping="auto"`: on when the fit has more than this many rows (10,000);
+    /// `nil` turns early stopping off.
+    public var earlyStoppingAbove: Int? = 10_000
+    /// Share of the rows held out (stratified) to decide when to stop (0.1).
+    public var validationFraction: Double = 0.1
+    /// Rounds without a validation-loss gain larger than ``tolerance`` before stopping (10).
+    public var roundsWithoutImprovement: Int = 10
+    /// Smallest validation-loss gain that counts (1e-7).
+    public var tolerance: Double = 1e-7
+    /// Seed of the validation split.
+    public var validationSeed: UInt64 = 0
     /// scikit-learn's defaults.
     public init() {}
   }
@@ -66,6 +80,17 @@ public struct GradientBoostedTrees: ProbabilisticClassifier {
   /// Fits the model to the rows of `x` and labels `y` (`true` = positive).
   public static func fit(_ x: Matrix, _ y: [Bool], options: Options = Options()) -> GradientBoostedTrees {
     precondition(x.rows == y.count, "GradientBoostedTrees: \(x.rows) rows, \(y.count) labels")
+    // scikit-learn's automatic early stopping: hold out a stratified tenth, stop when its loss stalls.
+    if let above = options.earlyStoppingAbove, x.rows > above,
+       let parts = StratifiedSplit.split(labels: y.map { $0 ? "1" : "0" }, trainFraction: 1 - options.validationFraction,
+                                         seed: options.validationSeed) {
+      return fit(x.gatherRows(parts.train), parts.train.map { y[$0] },
+                 validation: (x.gatherRows(parts.holdout), parts.holdout.map { y[$0] }), options: options)
+    }
+    return fit(x, y, validation: nil, options: options)
+  }
+
+  static func fit(_ x: Matrix, _ y: [Bool], validation: (x: Matrix, y: [Bool])?, options: Options) -> GradientBoostedTrees {
     let n = x.rows, p = x.cols
     let nPos = y.reduce(0) { $0 + ($1 ? 1 : 0) }
     let thresholds = (0..<p).map { j in binThresholds(x.column(j), maxBins: options.maxBins) }
@@ -84,6 +109,17 @@ public struct GradientBoostedTrees: ProbabilisticClassifier {
     var grad = [Double](repeating: 0, count: n), hess = [Double](repeating: 0, count: n)
     var trees: [[Node]] = []
     var grower = TreeGrower(n: n, p: p, binned: binned, nBins: nBins, offsets: offsets, options: options)
+    let validationBins = validation.map { bin($0.x, thresholds) }
+    var validationRaw = [Double](repeating: baseline, count: validation?.y.count ?? 0)
+    // Validation scores (−mean log-loss), the baseline's first, as scikit-learn's `validation_score_`.
+    var scores: [Double] = []
+    func score() -> Double {
+      guard let v = validation else { return 0 }
+      var loss = 0.0
+      for (r, label) in zip(validationRaw, v.y) { loss += (r > 0 ? r + log1p(exp(-r)) : log1p(exp(r))) - (label ? r : 0) }
+      return -loss / Double(max(v.y.count, 1))
+    }
+    if validation != nil { scores.append(score()) }
     for _ in 0..<options.maxIterations {
       for i in 0..<n {
         let pr = 1 / (1 + exp(-raw[i]))
@@ -92,8 +128,33 @@ public struct GradientBoostedTrees: ProbabilisticClassifier {
       }
       let tree = grower.grow(grad: grad, hess: hess, raw: &raw)
       trees.append(tree)
+      if let bins = validationBins {
+        addTree(tree, binned: bins, rows: validationRaw.count, to: &validationRaw)
+        scores.append(score())
+        // scikit-learn's `_should_stop`: no score of the last k beats the one before them by more than tol.
+        let k = options.roundsWithoutImprovement
+        if scores.count > k {
+          let reference = scores[scores.count - k - 1] + options.tolerance
+          if !scores.suffix(k).contains(where: { $0 > reference }) { break }
+        }
+      }
     }
     return GradientBoostedTrees(thresholds: thresholds, trees: trees, baseline: baseline)
+  }
+
+  /// Adds one tree's leaf values to the raw scores of `rows` binned rows (feature-major bins).
+  static func addTree(_ tree: [Node], binned: [UInt8], rows n: Int, to raw: inout [Double]) {
+    binned.withUnsafeBufferPointer { b in
+      tree.withUnsafeBufferPointer { t in
+        for i in 0..<n {
+          var k = 0
+          while t[k].feature >= 0 {
+            k = Int(b[Int(t[k].feature) * n + i] <= t[k].thresholdBin ? t[k].left : t[k].right)
+          }
+          raw[i] += t[k].value
+        }
+      }
+    }
   }
 
   /// The raw score (log-odds) of every row of `x`.
@@ -102,19 +163,7 @@ public struct GradientBoostedTrees: ProbabilisticClassifier {
     let n = x.rows
     let binned = Self.bin(x, thresholds)
     var raw = [Double](repeating: baseline, count: n)
-    binned.withUnsafeBufferPointer { b in
-      for tree in trees {
-        tree.withUnsafeBufferPointer { t in
-          for i in 0..<n {
-            var k = 0
-            while t[k].feature >= 0 {
-              k = Int(b[Int(t[k].feature) * n + i] <= t[k].thresholdBin ? t[k].left : t[k].right)
-            }
-            raw[i] += t[k].value
-          }
-        }
-      }
-    }
+    for tree in trees { Self.addTree(tree, binned: binned, rows: n, to: &raw) }
     return raw
   }
 
@@ -168,6 +217,14 @@ public struct GradientBoostedTrees: ProbabilisticClassifier {
   }
 }
 
+/// The buffers of one histogram build, handed to the feature-block workers (each writes only its features' bins).
+private struct HistogramPointers: @unchecked Sendable {
+  let bins: UnsafePointer<UInt8>
+  let rows: UnsafePointer<Int32>
+  let grad: UnsafePointer<Double>, hess: UnsafePointer<Double>
+  let g: UnsafeMutablePointer<Double>, h: UnsafeMutablePointer<Double>, c: UnsafeMutablePointer<Int32>
+}
+
 /// Grows one tree per call, reusing its buffers across rounds.
 struct TreeGrower {
   let n: Int, p: Int
@@ -217,14 +274,23 @@ struct TreeGrower {
             hg.withUnsafeMutableBufferPointer { g in
               hh.withUnsafeMutableBufferPointer { h in
                 hc.withUnsafeMutableBufferPointer { c in
-                  for j in 0..<p {
-                    let base = offsets[j]
-                    let col = b.baseAddress! + j * n
-                    for k in 0..<m {
-                      let bin = base + Int(col[Int(idx[start + k])])
-                      g[bin] += og[k]; h[bin] += oh[k]; c[bin] += 1
+                  let shared = HistogramPointers(bins: b.baseAddress!, rows: idx.baseAddress! + start, grad: UnsafePointer(og.baseAddress!),
+                                                 hess: UnsafePointer(oh.baseAddress!), g: g.baseAddress!, h: h.baseAddress!, c: c.baseAddress!)
+                  let (n, p, offsets) = (n, p, offsets)
+                  // Each feature's bins are a disjoint slice, so feature blocks can run on any core; many small
+                  // blocks let an idle core take more of them when the other is busy. Sums per bin keep their order.
+                  let blocks = p * m >= 1 << 18 ? min(p, 32) : 1
+                  let work: @Sendable (Int) -> Void = { block in
+                    for j in (block * p / blocks)..<((block + 1) * p / blocks) {
+                      let base = offsets[j]
+                      let col = shared.bins + j * n
+                      for k in 0..<m {
+                        let bin = base + Int(col[Int(shared.rows[k])])
+                        shared.g[bin] += shared.grad[k]; shared.h[bin] += shared.hess[k]; shared.c[bin] += 1
+                      }
                     }
                   }
+                  if blocks == 1 { work(0) } else { DispatchQueue.concurrentPerform(iterations: blocks, execute: work) }
                 }
               }
             }

@@ -25,15 +25,25 @@ public enum NearestNeighbors {
   /// of the smallest is re-measured exactly in `Double` (at most `maxCandidates` of them, the
   /// closest by the screen first) on the original values, and the smallest exact distance wins; ties go to the lower index.
   /// Identical rows therefore have distance exactly 0.
-  public static func nearest(queries: Matrix, reference: Matrix, blockRows: Int = 512, maxCandidates: Int = 256) -> NearestNeighborResult {
+  ///
+  /// With `weights` (one per column, ≥ 0) the distance is `√(Σ wₖ (aₖ − bₖ)²)`: the screen runs on the columns
+  /// scaled by `√wₖ`, the exact re-measure on the original values with the weights.
+  public static func nearest(queries: Matrix, reference: Matrix, weights: [Float]? = nil, blockRows: Int = 512,
+                             maxCandidates: Int = 256) -> NearestNeighborResult {
     precondition(queries.cols == reference.cols, "nearest: queries have \(queries.cols) columns, reference \(reference.cols)")
+    precondition(weights == nil || weights!.count == queries.cols, "nearest: \(weights?.count ?? 0) weights for \(queries.cols) columns")
     let m = queries.rows, n = reference.rows, d = queries.cols
     guard n > 0 else {
       return NearestNeighborResult(distances: [Double](repeating: .infinity, count: m), indices: [Int](repeating: -1, count: m))
     }
     if m == 0 { return NearestNeighborResult(distances: [], indices: []) }
     let mean = reference.meanOverRows()
-    let a = queries - mean, b = reference - mean
+    var a = queries - mean, b = reference - mean
+    let w = (weights ?? []).map(Double.init)
+    if let weights {
+      let scale = Matrix(rows: 1, cols: d, storage: weights.map { $0.squareRoot() })
+      a = a * scale; b = b * scale
+    }
     let bNorm: [Double] = b.withUnsafeBufferPointer { p in
       (0..<n).map { j in var s = 0.0; for k in 0..<d { let v = Double(p[j * d + k]); s += v * v }; return s }
     }
@@ -78,7 +88,11 @@ public enum NearestNeighbors {
               for (_, j) in candidates {
                 let rj = pb.baseAddress! + j * d
                 var s = 0.0
-                for k in 0..<d { let t = Double(oi[k]) - Double(rj[k]); s += t * t }
+                if w.isEmpty {
+                  for k in 0..<d { let t = Double(oi[k]) - Double(rj[k]); s += t * t }
+                } else {
+                  for k in 0..<d { let t = Double(oi[k]) - Double(rj[k]); s += w[k] * t * t }
+                }
                 if s < exact || (s == exact && j < arg) { exact = s; arg = j }
               }
               distances[r0 + i] = exact.squareRoot()

@@ -206,10 +206,13 @@ public struct AttributeInference: Sendable {
           for j in neighbours { let v = pool.numbers[c][j]; if !v.isNaN { values.append(v) } }
           predictedValues[c][r] = values.isEmpty ? .nan : Statistics.median(values)
         } else {
-          counts = [Int](repeating: 0, count: cols[c].levels.count)
-          for j in neighbours { counts[pool.codes[c][j]] += 1 }
+          // One counts buffer for every column and target (an allocation per cell dominated wide tables).
+          let levels = cols[c].levels.count
+          if counts.count < levels { counts = [Int](repeating: 0, count: levels) }
+          for l in 0..<levels { counts[l] = 0 }
+          pool.codes[c].withUnsafeBufferPointer { codes in for j in neighbours { counts[codes[j]] += 1 } }
           var best = 0
-          for l in 1..<counts.count where counts[l] > counts[best] { best = l }
+          for l in 1..<levels where counts[l] > counts[best] { best = l }
           predictedCodes[c][r] = best
         }
       }

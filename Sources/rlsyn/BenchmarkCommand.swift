@@ -97,7 +97,10 @@ struct BenchmarkCommand: ParsableCommand {
       try CSVWriter.write(holdout, to: runsDir.appendingPathComponent("seed\(seed)-holdout.csv"))
       // The schema a fit on the training split would infer (with the metadata's overrides).
       let schema = try Schema.infer(from: train, overrides: meta)
-      let trainEval = EvaluationTable(train, label: "train"), holdoutEval = EvaluationTable(holdout, label: "holdout")
+      // Wide tables are evaluated on at most 30,000 rows per table (EvaluationSampling), as score.py does.
+      let rowCap = EvaluationSampling.defaultRowCap
+      let trainEval = EvaluationSampling.evaluationTable(train, role: "train", label: "train", rowCap: rowCap, seed: seed)
+      let holdoutEval = EvaluationSampling.evaluationTable(holdout, role: "holdout", label: "holdout", rowCap: rowCap, seed: seed)
       let typing = ColumnTyping(inferringFrom: trainEval, overrides: meta.map(ColumnTyping.overrides(from:)) ?? [:])
       for kind in kinds {
         let tag = "[seed \(si + 1)/\(seeds)] \(kind.rawValue)"
@@ -126,8 +129,10 @@ struct BenchmarkCommand: ParsableCommand {
         let t2 = now()
         var evalOptions = EvaluationOptions()
         evalOptions.seed = seed
-        let evaluation = try Evaluator.evaluate(train: trainEval, holdout: holdoutEval,
-                                                synthetic: EvaluationTable(synthetic, label: kind.rawValue),
+        evalOptions.rowCap = rowCap
+        evalOptions.inputRows = ["train": train.rowCount, "holdout": holdout.rowCount, "synthetic": synthetic.rowCount]
+        let syntheticEval = EvaluationSampling.evaluationTable(synthetic, role: "synthetic", label: kind.rawValue, rowCap: rowCap, seed: seed)
+        let evaluation = try Evaluator.evaluate(train: trainEval, holdout: holdoutEval, synthetic: syntheticEval,
                                                 outcome: outcome, options: evalOptions, typing: typing)
         let evaluateSeconds = now() - t2
         try AtomicFile.write(try evaluation.summary.jsonData(), to: runsDir.appendingPathComponent("seed\(seed)-\(kind.rawValue).json"))

@@ -31,8 +31,10 @@ struct EvaluateCommand: ParsableCommand {
   var metadata: String?
   @Option(help: ArgumentHelp("Comma-separated columns the attribute-inference attacker knows (default: outcome + common quasi-identifiers).", valueName: "A,B,…"))
   var knownColumns: String?
-  @Option(help: "Seed of the detection classifier's sampling.")
+  @Option(help: "Seed of the detection classifier's sampling and of the row caps.")
   var seed: UInt64 = 0
+  @Option(help: ArgumentHelp("At most this many random rows per table for DET, MIA, DCR5, EXACT and AIR, and for every metric on tables wider than 200 columns (the paper's and score.py's cap); 0 = no cap.", valueName: "N"))
+  var rowCap: Int = EvaluationSampling.defaultRowCap
 
   func run() throws {
     try reportingErrors {
@@ -44,24 +46,32 @@ struct EvaluateCommand: ParsableCommand {
           throw TabularError(.writeFailed, file: path, "cannot write: the folder \(folder.relativePath) does not exist")
         }
       }
+      guard rowCap >= 0 else { throw ValidationError("--row-cap must be 0 (no cap) or a positive number of rows") }
+      let cap = rowCap == 0 ? nil : rowCap
       let meta = try metadata.map { try Metadata.load(from: URL(fileURLWithPath: $0), displayName: $0) }
-      let trainTable = try TabularInput.load(data: URL(fileURLWithPath: train), dataName: train,
-                                             metadata: metadata.map { URL(fileURLWithPath: $0) }, metadataName: metadata,
-                                             outcome: outcome).table
-      let holdoutTable = try TabularInput.load(data: URL(fileURLWithPath: holdout), dataName: holdout,
-                                               metadata: metadata.map { URL(fileURLWithPath: $0) }, metadataName: metadata,
-                                               outcome: outcome).table
-      let syntheticTable = try CSVReader.read(URL(fileURLWithPath: synthetic), options: CSVReadOptions(displayName: synthetic))
+      // Each table is sampled (wide tables only) as soon as it is read, so at most one whole table is in memory.
+      var inputRows: [String: Int] = [:]
+      func view(_ table: DataTable, role: String, label: String) -> EvaluationTable {
+        inputRows[role] = table.rowCount
+        return EvaluationSampling.evaluationTable(table, role: role, label: label, rowCap: cap, seed: seed)
+      }
+      func load(_ path: String) throws -> DataTable {
+        try TabularInput.load(data: URL(fileURLWithPath: path), dataName: path, metadata: metadata.map { URL(fileURLWithPath: $0) },
+                              metadataName: metadata, outcome: outcome).table
+      }
+      let tr = view(try load(train), role: "train", label: train)
+      let ho = view(try load(holdout), role: "holdout", label: holdout)
+      let sy = view(try CSVReader.read(URL(fileURLWithPath: synthetic), options: CSVReadOptions(displayName: synthetic)),
+                    role: "synthetic", label: synthetic)
       var options = EvaluationOptions()
       options.seed = seed
+      options.rowCap = cap
+      options.inputRows = inputRows
       if let k = knownColumns {
         options.knownColumns = k.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
       }
-      let tr = EvaluationTable(trainTable, label: train)
       let typing = ColumnTyping(inferringFrom: tr, overrides: meta.map(ColumnTyping.overrides(from:)) ?? [:])
-      let result = try Evaluator.evaluate(train: tr, holdout: EvaluationTable(holdoutTable, label: holdout),
-                                          synthetic: EvaluationTable(syntheticTable, label: synthetic),
-                                          outcome: outcome, options: options, typing: typing)
+      let result = try Evaluator.evaluate(train: tr, holdout: ho, synthetic: sy, outcome: outcome, options: options, typing: typing)
       // Render everything before writing anything, then write each file atomically.
       let jsonData = try json.map { _ in try result.summary.jsonData() }
       let html = report.map { _ in

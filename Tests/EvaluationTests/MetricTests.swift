@@ -199,6 +199,31 @@ import TestSupport
     #expect(lrAUC < 0.65)
   }
 
+  /// scikit-learn's automatic early stopping above 10,000 rows: noise labels stop after a few rounds, a
+  /// learnable signal keeps its accuracy, and without early stopping all 100 rounds run.
+  @Test func boostingStopsEarlyOnLargeFitsOnly() throws {
+    var rng = RandomSource(seed: 12)
+    let n = 12_000
+    let x = rng.uniformMatrix(rows: n, cols: 4)
+    let noise = (0..<n).map { _ in rng.uniform() < 0.3 }
+    let stopped = GradientBoostedTrees.fit(x, noise)
+    #expect(stopped.treeCount >= 10 && stopped.treeCount < 40)
+    let signal = (0..<n).map { i in (x[i, 0] > 0.5) != (x[i, 1] > 0.5) || rng.uniform() < 0.1 }
+    var off = GradientBoostedTrees.Options()
+    off.earlyStoppingAbove = nil
+    let full = GradientBoostedTrees.fit(x, signal, options: off)
+    let early = GradientBoostedTrees.fit(x, signal)
+    #expect(full.treeCount == 100 && early.treeCount >= 10)
+    let test = rng.uniformMatrix(rows: 2000, cols: 4)
+    let yt = (0..<2000).map { (test[$0, 0] > 0.5) != (test[$0, 1] > 0.5) }
+    let aucFull = try #require(ROC.auc(scores: full.predictProbability(test), labels: yt))
+    let aucEarly = try #require(ROC.auc(scores: early.predictProbability(test), labels: yt))
+    #expect(aucFull > 0.95 && abs(aucFull - aucEarly) < 0.01)
+    // At or below the threshold nothing changes.
+    let small = GradientBoostedTrees.fit(x.rows(0..<10_000), Array(noise[0..<10_000]))
+    #expect(small.treeCount == 100)
+  }
+
   @Test func boostingRespectsMinimumLeafSize() {
     // 30 rows: a split needs 20 on each side, so the tree stays a single leaf and predicts the prior.
     let x = Matrix.column((0..<30).map(Float.init))

@@ -16,7 +16,7 @@ import Testing
   ]
   static let topLevelKeys: Set<String> = [
     "rows", "outcome", "positiveLevel", "metrics", "columns", "attributeInference", "attributeInferenceKnownColumns",
-    "notes", "seconds", "stageSeconds",
+    "notes", "seconds", "stageSeconds", "sampling",
   ]
 
   static func object(_ data: Data) throws -> [String: Any] {
