@@ -37,9 +37,14 @@ public enum NearestNeighbors {
       return NearestNeighborResult(distances: [Double](repeating: .infinity, count: m), indices: [Int](repeating: -1, count: m))
     }
     if m == 0 { return NearestNeighborResult(distances: [], indices: []) }
+    let w = (weights ?? []).map(Double.init)
+    let sparse = sparseColumns(queries, reference)
+    if !sparse.isEmpty {
+      return nearestSparse(queries: queries, reference: reference, weights: w.isEmpty ? [Double](repeating: 1, count: d) : w,
+                           sparse: sparse, blockRows: 128, maxCandidates: maxCandidates)
+    }
     let mean = reference.meanOverRows()
     var a = queries - mean, b = reference - mean
-    let w = (weights ?? []).map(Double.init)
     if let weights {
       let scale = Matrix(rows: 1, cols: d, storage: weights.map { $0.squareRoot() })
       a = a * scale; b = b * scale

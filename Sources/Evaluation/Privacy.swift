@@ -146,6 +146,7 @@ public struct AttributeInference: Sendable {
     }
     var poolKnown = [Double](repeating: 0, count: np * kq)
     poolKnown.withUnsafeMutableBufferPointer { p in for r in 0..<np { knownRow(pool, r, into: p.baseAddress! + r * kq) } }
+    let buckets = KnownValueBuckets(poolKnown, columns: kq, order: order, isNumeric: isNumeric)
 
     // Per hidden column: predictions for every target.
     var predictedCodes = [[Int]](repeating: [], count: cols.count)
@@ -163,23 +164,7 @@ public struct AttributeInference: Sendable {
       target.withUnsafeMutableBufferPointer { t in knownRow(targets, r, into: t.baseAddress!) }
       neighbours.removeAll(keepingCapacity: true)
       if k == 1 {
-        // One pass: keep the rows at the smallest distance so far; stop summing a row once it is worse.
-        var best = Double.infinity
-        poolKnown.withUnsafeBufferPointer { p in
-          for j in 0..<np {
-            let row = p.baseAddress! + j * kq
-            var s = 0.0
-            for q in order {
-              let a = target[q], b = row[q]
-              if isNumeric[q] {
-                if a.isNaN || b.isNaN { s += (a.isNaN && b.isNaN) ? 0 : 1 } else { s += abs(a - b) }
-              } else if a != b { s += 1 }
-              if s > best + 1e-12 { break }
-            }
-            if s < best - 1e-12 { best = s; neighbours.removeAll(keepingCapacity: true); neighbours.append(j) }
-            else if s <= best + 1e-12 { neighbours.append(j) }
-          }
-        }
+        nearestKnown(target, buckets: buckets, into: &neighbours)
       } else {
         poolKnown.withUnsafeBufferPointer { p in
           dist.withUnsafeMutableBufferPointer { d in
@@ -264,5 +249,106 @@ public struct AttributeInference: Sendable {
       totalWeight += weight
     }
     return AttributeInferenceScore(risk: totalWeight > 0 ? weighted / totalWeight : 0, perColumn: perColumn)
+  }
+}
+
+/// The synthetic pool grouped by its known categorical values, for the k = 1 attack: a target's distance to
+/// a row is (categorical mismatches) + (numeric distances), so a whole group is skipped when its mismatches
+/// alone exceed the best distance so far, and with one numeric known column a group is searched in sorted order.
+/// The neighbours found, ties included, are those of a scan over every row.
+struct KnownValueBuckets {
+  struct Bucket {
+    /// The group's categorical known values, in `categorical` order.
+    var key: [Double]
+    /// Pool rows of the group, in pool order (or sorted by the numeric value, see ``values``).
+    var rows: [Int]
+    /// With one numeric known column: the rows' values in ascending order (NaN rows are in ``missing``).
+    var values: [Double] = []
+    var missing: [Int] = []
+  }
+  let pool: [Double]
+  let columns: Int
+  /// Categorical known columns in the scan's order, then the numeric ones.
+  let categorical: [Int], numeric: [Int]
+  var buckets: [Bucket] = []
+
+  init(_ pool: [Double], columns kq: Int, order: [Int], isNumeric: [Bool]) {
+    self.pool = pool; self.columns = kq
+    categorical = order.filter { !isNumeric[$0] }
+    numeric = order.filter { isNumeric[$0] }
+    let np = kq == 0 ? 0 : pool.count / kq
+    var index: [[Double]: Int] = [:]
+    for r in 0..<np {
+      let key = categorical.map { pool[r * kq + $0] }
+      if let b = index[key] { buckets[b].rows.append(r) } else { index[key] = buckets.count; buckets.append(Bucket(key: key, rows: [r])) }
+    }
+    if numeric.count == 1 {
+      let q = numeric[0]
+      for b in buckets.indices {
+        let present = buckets[b].rows.filter { !pool[$0 * kq + q].isNaN }.sorted { pool[$0 * kq + q] < pool[$1 * kq + q] }
+        buckets[b].missing = buckets[b].rows.filter { pool[$0 * kq + q].isNaN }
+        buckets[b].values = present.map { pool[$0 * kq + q] }
+        buckets[b].rows = present
+      }
+    }
+  }
+}
+
+extension AttributeInference {
+  /// Every pool row at the smallest distance from `target` (within 1e-12), into `neighbours` (cleared first).
+  func nearestKnown(_ target: [Double], buckets: KnownValueBuckets, into neighbours: inout [Int]) {
+    neighbours.removeAll(keepingCapacity: true)
+    let kq = buckets.columns
+    var best = Double.infinity
+    // Mismatches per group; groups in increasing order of them so that the best distance falls early.
+    var groups: [(mismatches: Double, bucket: Int)] = []
+    for (b, bucket) in buckets.buckets.enumerated() {
+      var mm = 0.0
+      for (i, q) in buckets.categorical.enumerated() where target[q] != bucket.key[i] { mm += 1 }
+      groups.append((mm, b))
+    }
+    groups.sort { $0.mismatches != $1.mismatches ? $0.mismatches < $1.mismatches : $0.bucket < $1.bucket }
+    func consider(_ s: Double, _ row: Int) {
+      if s < best - 1e-12 { best = s; neighbours.removeAll(keepingCapacity: true); neighbours.append(row) }
+      else if s <= best + 1e-12 { neighbours.append(row) }
+    }
+    buckets.pool.withUnsafeBufferPointer { p in
+      for (mm, b) in groups {
+        if mm > best + 1e-12 { break }
+        let bucket = buckets.buckets[b]
+        if buckets.numeric.count == 1 {
+          let t = target[buckets.numeric[0]]
+          let missingDistance = t.isNaN ? mm : mm + 1
+          if t.isNaN {
+            for r in bucket.rows { consider(mm + 1, r) }
+          } else {
+            // Closest values first: lower bound of t, then outwards while a row can still tie.
+            let v = bucket.values
+            var lo = 0, hi = v.count
+            while lo < hi { let mid = (lo + hi) >> 1; if v[mid] < t { lo = mid + 1 } else { hi = mid } }
+            var left = lo - 1, right = lo
+            while left >= 0 || right < v.count {
+              let dl = left >= 0 ? abs(t - v[left]) : .infinity, dr = right < v.count ? abs(v[right] - t) : .infinity
+              let useLeft = dl < dr || (dl == dr && left >= 0 && bucket.rows[left] < bucket.rows[right])
+              let s = mm + (useLeft ? dl : dr)
+              if s > best + 1e-12 { break }
+              if useLeft { consider(s, bucket.rows[left]); left -= 1 } else { consider(s, bucket.rows[right]); right += 1 }
+            }
+          }
+          for r in bucket.missing { consider(missingDistance, r) }
+        } else {
+          for r in bucket.rows {
+            let row = p.baseAddress! + r * kq
+            var s = mm
+            for q in buckets.numeric {
+              let a = target[q], c = row[q]
+              if a.isNaN || c.isNaN { s += (a.isNaN && c.isNaN) ? 0 : 1 } else { s += abs(a - c) }
+              if s > best + 1e-12 { break }
+            }
+            consider(s, r)
+          }
+        }
+      }
+    }
   }
 }

@@ -235,6 +235,38 @@ import TestSupport
 }
 
 @Suite struct NearestNeighborTests {
+  /// Wide sparse 0/1 codes plus a few dense columns take the inverted-index path; it must agree with brute force,
+  /// weights included, and copies of reference rows must come out at distance exactly 0.
+  @Test func sparseCodesMatchBruteForce() {
+    var rng = RandomSource(seed: 6)
+    func table(_ rows: Int) -> Matrix {
+      Matrix(rows: rows, cols: 205) { out in
+        for i in 0..<rows * 205 {
+          let c = i % 205
+          out[i] = c < 5 ? rng.uniform() : (rng.uniform() < (c % 7 == 0 ? 0.3 : 0.03) ? 1 : 0)
+        }
+      }
+    }
+    let r = table(260)
+    var q = table(150)
+    for i in 0..<10 { for c in 0..<205 { q[i, c] = r[3 * i, c] } }
+    #expect(NearestNeighbors.sparseColumns(q, r).count > 150)
+    let weights = (0..<205).map { c -> Float in c % 3 == 0 ? 2 : 1 }
+    for w in [nil, weights] {
+      let result = NearestNeighbors.nearest(queries: q, reference: r, weights: w)
+      for i in 0..<q.rows {
+        var best = Double.infinity, arg = -1
+        for j in 0..<r.rows {
+          var s = 0.0
+          for c in 0..<205 { let t = Double(q[i, c]) - Double(r[j, c]); s += Double(w?[c] ?? 1) * t * t }
+          if s < best { best = s; arg = j }
+        }
+        #expect(abs(result.distances[i] - best.squareRoot()) < 1e-9 && result.indices[i] == arg)
+        if i < 10 { #expect(result.distances[i] == 0) }
+      }
+    }
+  }
+
   @Test func matchesBruteForceAndBlocking() {
     var rng = RandomSource(seed: 5)
     let q = rng.normalMatrix(rows: 137, cols: 9), r = rng.normalMatrix(rows: 211, cols: 9)

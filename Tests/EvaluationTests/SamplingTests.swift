@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import NumericCore
 import TabularData
 @testable import Evaluation
 
@@ -104,5 +105,39 @@ import TabularData
     let x = NearestNeighbors.nearest(queries: q, reference: r)
     let y = NearestNeighbors.nearest(queries: qs, reference: rs, weights: small.featureWeights)
     for (u, v) in zip(x.distances, y.distances) { #expect(abs(u - v) < 1e-6) }
+  }
+}
+
+/// The grouped search of the attribute-inference attack finds exactly the rows a full scan finds, ties included.
+@Suite struct KnownValueBucketTests {
+  @Test(arguments: [1, 2]) func groupedSearchMatchesAFullScan(numericColumns: Int) {
+    var rng = RandomSource(seed: UInt64(90 + numericColumns))
+    let kq = 2 + numericColumns
+    let isNumeric = (0..<kq).map { $0 >= 2 }
+    func row() -> [Double] {
+      (0..<kq).map { q in
+        if !isNumeric[q] { return Double(rng.integer(below: 3)) }
+        return rng.uniform() < 0.1 ? .nan : Double(rng.integer(below: 20)) / 19  // coarse values: many ties
+      }
+    }
+    let np = 500
+    let pool = (0..<np).flatMap { _ in row() }
+    let buckets = KnownValueBuckets(pool, columns: kq, order: Array(0..<kq), isNumeric: isNumeric)
+    let attack = AttributeInference(knownColumns: [])
+    var found: [Int] = []
+    for _ in 0..<200 {
+      let t = row()
+      var best = Double.infinity, scan: [Int] = []
+      for r in 0..<np {
+        var s = 0.0
+        for q in 0..<kq {
+          let a = t[q], b = pool[r * kq + q]
+          if isNumeric[q] { s += (a.isNaN || b.isNaN) ? ((a.isNaN && b.isNaN) ? 0 : 1) : abs(a - b) } else if a != b { s += 1 }
+        }
+        if s < best - 1e-12 { best = s; scan = [r] } else if s <= best + 1e-12 { scan.append(r) }
+      }
+      attack.nearestKnown(t, buckets: buckets, into: &found)
+      #expect(found.sorted() == scan)
+    }
   }
 }
