@@ -84,6 +84,9 @@ public enum Evaluator {
     var clock = StageClock()
     let prepared = try PreparedTables(train: train, holdout: holdout, synthetic: synthetic, outcome: outcome, typing: typing)
     clock.lap("parse")
+    var options = options
+    // Wide code tables: trees walk the ones of sparse 0/1 features rather than every row of every feature.
+    if compactEncoding(prepared, options) { options.gradientBoosting.sparseHistograms = true }
     let utility = evaluateUtility(prepared, options: options)
     clock.lap("utility")
     var features = FeatureMatrices(prepared)

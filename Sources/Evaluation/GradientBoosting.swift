@@ -54,6 +54,10 @@ public struct GradientBoostedTrees: ProbabilisticClassifier {
     public var tolerance: Double = 1e-7
     /// Seed of the validation split.
     public var validationSeed: UInt64 = 0
+    /// Build the histograms of two-bin features set in at most a tenth of the rows from their set rows
+    /// (wide code tables: the work follows the ones, not the rows × features). Bin 0 is then the node's
+    /// total minus bin 1, so sums can differ from the row loop's in the last bits; off by default.
+    public var sparseHistograms = false
     /// scikit-learn's defaults.
     public init() {}
   }
@@ -225,6 +229,25 @@ private struct HistogramPointers: @unchecked Sendable {
   let g: UnsafeMutablePointer<Double>, h: UnsafeMutablePointer<Double>, c: UnsafeMutablePointer<Int32>
 }
 
+/// The inverted index of the sparse two-bin features, for the histogram workers.
+private struct PostingPointers: @unchecked Sendable {
+  let start: [Int], rows: [Int32], stamp: [Int32]
+  let current: Int32
+  let grad: [Double], hess: [Double]
+  let totalG: Double, totalH: Double, count: Int32
+
+  /// Bin 1 of sparse feature number `slot` from its rows in the node; bin 0 is the node's rest.
+  func accumulate(feature j: Int, slot s: Int, base: Int, into out: HistogramPointers) {
+    var g = 0.0, h = 0.0, c: Int32 = 0
+    for p in start[s]..<start[s + 1] {
+      let i = Int(rows[p])
+      if stamp[i] == current { g += grad[i]; h += hess[i]; c += 1 }
+    }
+    out.g[base + 1] = g; out.h[base + 1] = h; out.c[base + 1] = c
+    out.g[base] = totalG - g; out.h[base] = totalH - h; out.c[base] = count - c
+  }
+}
+
 /// Grows one tree per call, reusing its buffers across rounds.
 struct TreeGrower {
   let n: Int, p: Int
@@ -235,6 +258,12 @@ struct TreeGrower {
   var sampleIndices: [Int32]
   var scratch: [Int32]
   var orderedGrad: [Double], orderedHess: [Double]
+  /// Two-bin features set in at most a tenth of the rows (``GradientBoostedTrees/Options-swift.struct/sparseHistograms``):
+  /// their rows with bin 1, feature by feature (CSR), so a node's histogram can walk these instead of its rows.
+  let sparseFeatures: [Int], denseFeatures: [Int]
+  let postingStart: [Int], postingRows: [Int32]
+  /// `nodeStamp[i] == stamp` marks the rows of the node whose histogram is being built.
+  var nodeStamp: [Int32], stamp: Int32 = 0
 
   /// Histogram of one node: gradient sums, Hessian sums, counts, over all features' bins.
   struct Histogram { var g: [Double]; var h: [Double]; var c: [Int32] }
@@ -255,6 +284,19 @@ struct TreeGrower {
     scratch = [Int32](repeating: 0, count: n)
     orderedGrad = [Double](repeating: 0, count: n)
     orderedHess = [Double](repeating: 0, count: n)
+    var sparse: [Int] = [], dense: [Int] = [], starts = [0], rows: [Int32] = []
+    for j in 0..<p {
+      let column = binned[(j * n)..<((j + 1) * n)]
+      if options.sparseHistograms && nBins[j] == 2 && column.reduce(0, { $0 + Int($1) }) * 10 <= n {
+        sparse.append(j)
+        for (i, b) in column.enumerated() where b == 1 { rows.append(Int32(i)) }
+        starts.append(rows.count)
+      } else {
+        dense.append(j)
+      }
+    }
+    sparseFeatures = sparse; denseFeatures = dense; postingStart = starts; postingRows = rows
+    nodeStamp = [Int32](repeating: 0, count: sparse.isEmpty ? 0 : n)
   }
 
   mutating func buildHistogram(_ start: Int, _ end: Int, grad: [Double], hess: [Double]) -> Histogram {
@@ -276,12 +318,24 @@ struct TreeGrower {
                 hc.withUnsafeMutableBufferPointer { c in
                   let shared = HistogramPointers(bins: b.baseAddress!, rows: idx.baseAddress! + start, grad: UnsafePointer(og.baseAddress!),
                                                  hess: UnsafePointer(oh.baseAddress!), g: g.baseAddress!, h: h.baseAddress!, c: c.baseAddress!)
-                  let (n, p, offsets) = (n, p, offsets)
+                  let (n, offsets) = (n, offsets)
+                  // Sparse features walk their rows with bin 1 when that is less work than the node's rows.
+                  let viaPostings = !sparseFeatures.isEmpty && m * sparseFeatures.count > postingRows.count
+                  let direct = viaPostings ? denseFeatures : Array(0..<p)
+                  let sparse = viaPostings ? sparseFeatures : []
+                  if viaPostings {
+                    stamp &+= 1
+                    for k in 0..<m { nodeStamp[Int(idx[start + k])] = stamp }
+                  }
+                  var totalG = 0.0, totalH = 0.0
+                  if viaPostings { for k in 0..<m { totalG += og[k]; totalH += oh[k] } }
+                  let postings = PostingPointers(start: postingStart, rows: postingRows, stamp: nodeStamp, current: stamp,
+                                                 grad: grad, hess: hess, totalG: totalG, totalH: totalH, count: Int32(m))
                   // Each feature's bins are a disjoint slice, so feature blocks can run on any core; many small
                   // blocks let an idle core take more of them when the other is busy. Sums per bin keep their order.
-                  let blocks = p * m >= 1 << 18 ? min(p, 32) : 1
+                  let blocks = p * m >= 1 << 18 ? min(max(direct.count, sparse.count), 32) : 1
                   let work: @Sendable (Int) -> Void = { block in
-                    for j in (block * p / blocks)..<((block + 1) * p / blocks) {
+                    for j in direct[(block * direct.count / blocks)..<((block + 1) * direct.count / blocks)] {
                       let base = offsets[j]
                       let col = shared.bins + j * n
                       for k in 0..<m {
@@ -289,6 +343,8 @@ struct TreeGrower {
                         shared.g[bin] += shared.grad[k]; shared.h[bin] += shared.hess[k]; shared.c[bin] += 1
                       }
                     }
+                    let first = block * sparse.count / blocks, last = (block + 1) * sparse.count / blocks
+                    for s in first..<last { postings.accumulate(feature: sparse[s], slot: s, base: offsets[sparse[s]], into: shared) }
                   }
                   if blocks == 1 { work(0) } else { DispatchQueue.concurrentPerform(iterations: blocks, execute: work) }
                 }

@@ -160,6 +160,8 @@ public struct AttributeInference: Sendable {
     var neighbours: [Int] = []
     var counts: [Int] = []
     var values: [Double] = []
+    // Every target's neighbours, flat: target r's are neighbourRows[neighbourEnds[r]..<neighbourEnds[r + 1]].
+    var neighbourRows: [Int] = [], neighbourEnds = [0]
     for r in 0..<nt {
       target.withUnsafeMutableBufferPointer { t in knownRow(targets, r, into: t.baseAddress!) }
       neighbours.removeAll(keepingCapacity: true)
@@ -185,20 +187,34 @@ public struct AttributeInference: Sendable {
         let kth = dist.sorted()[min(k, np) - 1]
         for j in 0..<np where dist[j] <= kth + 1e-12 { neighbours.append(j) }
       }
+      neighbourRows.append(contentsOf: neighbours)
+      neighbourEnds.append(neighbourRows.count)
+    }
+    // Column by column over the stored neighbour lists: one column's codes stay in cache for every target.
+    neighbourRows.withUnsafeBufferPointer { rows in
       for c in hidden {
         if cols[c].kind == .numeric {
-          values.removeAll(keepingCapacity: true)
-          for j in neighbours { let v = pool.numbers[c][j]; if !v.isNaN { values.append(v) } }
-          predictedValues[c][r] = values.isEmpty ? .nan : Statistics.median(values)
+          pool.numbers[c].withUnsafeBufferPointer { column in
+            for r in 0..<nt {
+              values.removeAll(keepingCapacity: true)
+              for j in rows[neighbourEnds[r]..<neighbourEnds[r + 1]] { let v = column[j]; if !v.isNaN { values.append(v) } }
+              predictedValues[c][r] = values.isEmpty ? .nan : Statistics.median(values)
+            }
+          }
         } else {
-          // One counts buffer for every column and target (an allocation per cell dominated wide tables).
           let levels = cols[c].levels.count
           if counts.count < levels { counts = [Int](repeating: 0, count: levels) }
-          for l in 0..<levels { counts[l] = 0 }
-          pool.codes[c].withUnsafeBufferPointer { codes in for j in neighbours { counts[codes[j]] += 1 } }
-          var best = 0
-          for l in 1..<levels where counts[l] > counts[best] { best = l }
-          predictedCodes[c][r] = best
+          predictedCodes[c].withUnsafeMutableBufferPointer { predicted in
+            pool.codes[c].withUnsafeBufferPointer { codes in
+              for r in 0..<nt {
+                for l in 0..<levels { counts[l] = 0 }
+                for j in rows[neighbourEnds[r]..<neighbourEnds[r + 1]] { counts[codes[j]] += 1 }
+                var best = 0
+                for l in 1..<levels where counts[l] > counts[best] { best = l }
+                predicted[r] = best
+              }
+            }
+          }
         }
       }
     }

@@ -224,6 +224,23 @@ import TestSupport
     #expect(small.treeCount == 100)
   }
 
+  /// Histograms from the set rows of sparse two-bin features give the row loop's trees (up to rounding).
+  @Test func sparseHistogramsGiveTheSameTrees() throws {
+    var rng = RandomSource(seed: 13)
+    let n = 3_000, p = 153
+    let x = Matrix(rows: n, cols: p) { out in
+      for i in 0..<n * p { out[i] = i % p < 3 ? rng.uniform() : (rng.uniform() < 0.04 ? 1 : 0) }
+    }
+    let y = (0..<n).map { i in x[i, 0] + x[i, 5] + x[i, 9] - x[i, 20] + 0.3 * rng.uniform() > 0.8 }
+    var sparse = GradientBoostedTrees.Options()
+    sparse.sparseHistograms = true
+    let a = GradientBoostedTrees.fit(x, y), b = GradientBoostedTrees.fit(x, y, options: sparse)
+    #expect(a.treeCount == b.treeCount)
+    let pa = a.predictProbability(x), pb = b.predictProbability(x)
+    #expect(zip(pa, pb).allSatisfy { abs($0 - $1) < 1e-6 })
+    #expect(try #require(ROC.auc(scores: pa, labels: y)) > 0.9)
+  }
+
   @Test func boostingRespectsMinimumLeafSize() {
     // 30 rows: a split needs 20 on each side, so the tree stays a single leaf and predicts the prior.
     let x = Matrix.column((0..<30).map(Float.init))
