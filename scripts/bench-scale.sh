@@ -48,7 +48,7 @@ csv="$out/mimic.csv"
 if [ ! -f "$csv" ]; then
   step "generate (mimic_shape.py)" "$py" "$shape" "$csv" "$rows" "$codes"
 fi
-[ -f "$csv.gz" ] || step "gzip" gzip -k -1 "$csv"
+[ -f "$csv.gz" ] || step "gzip" sh -c "gzip -1 -c \"\$0\" > \"\$0.gz\"" "$csv"
 step "schema (.csv)" "$B" schema "$csv" --outcome death --output "$out/schema.json"
 step "schema (.csv.gz)" "$B" schema "$csv.gz" --outcome death --output "$out/schema-gz.json"
 step "split (70/30)" "$B" split "$csv" --outcome death --seed 0 --output-dir "$out/split"
