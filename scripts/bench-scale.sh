@@ -59,8 +59,8 @@ step "evaluate --report" "$B" evaluate --train "$out/split/train.csv" --holdout 
   --synthetic "$out/synthetic.csv" --outcome death --json "$out/evaluation.json" --report "$out/report.html"
 ls -l "$out/report.html" | awk '{printf "report size %.1f MB\n", $5 / 1e6}'
 if [ -f "$score" ]; then
-  step "score.py" "$py" "$score" "$out/split/train.csv" "$out/split/holdout.csv" "$out/synthetic.csv" death --json
-  "$py" "$score" "$out/split/train.csv" "$out/split/holdout.csv" "$out/synthetic.csv" death --json >"$out/score.json"
+  step "score.py" sh -c '"$0" "$1" "$2" "$3" "$4" death --json > "$5"' "$py" "$score" "$out/split/train.csv" \
+    "$out/split/holdout.csv" "$out/synthetic.csv" "$out/score.json"
   cat "$out/score.json"; echo
 fi
 "$py" - "$out/split/train.csv" "$out/synthetic.csv" <<'PY'
