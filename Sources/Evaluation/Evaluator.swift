@@ -93,6 +93,7 @@ public enum Evaluator {
     var fidelity = evaluateFidelity(prepared, features, options: options)
     clock.lap("fidelity")
     if compactEncoding(prepared, options) {
+      // Release the one-hot matrices before the compact ones are built: one set in memory at a time.
       features = FeatureMatrices(train: Matrix(rows: 0, cols: 0), holdout: Matrix(rows: 0, cols: 0), synthetic: Matrix(rows: 0, cols: 0))
       features = FeatureMatrices(prepared, compactBinary: true)
     }
@@ -195,7 +196,7 @@ public enum Evaluator {
   /// The classifier settings, for the notes.
   static func settingsNote(_ options: EvaluationOptions) -> String {
     let lr = options.logisticRegression, gb = options.gradientBoosting
-    return "LR: L2, C=\(formatNumber(lr.c)), Newton, tolerance \(lr.tolerance); GB: \(gb.maxIterations) rounds, learning rate \(gb.learningRate), ≤\(gb.maxLeafNodes) leaves, min leaf \(gb.minSamplesLeaf), ≤\(gb.maxBins) bins"
+    return "LR: L2, C=\(formatNumber(lr.c)), Newton, tolerance \(lr.tolerance); GB: ≤\(gb.maxIterations) rounds\(gb.earlyStoppingAbove.map { " (early stopping above \($0) rows)" } ?? ""), learning rate \(gb.learningRate), ≤\(gb.maxLeafNodes) leaves, min leaf \(gb.minSamplesLeaf), ≤\(gb.maxBins) bins"
   }
 
   // MARK: - Fidelity and detection
