@@ -10,6 +10,9 @@ public struct CSVReadOptions: Sendable {
   /// The name used for the file in error messages; defaults to the path as given.
   public var displayName: String?
 
+  /// The most text bytes one column may hold (``CellColumn``'s 32-bit offsets); lowered only by tests.
+  var maximumColumnBytes = CellColumn.maximumBytes
+
   /// Options with the default NA tokens, a comma separator and the path as display name.
   public init(missingTokens: [String] = ["NA", "N/A", "NaN", "NULL"], delimiter: UInt8 = UInt8(ascii: ","), displayName: String? = nil) {
     self.missingTokens = missingTokens; self.delimiter = delimiter; self.displayName = displayName
@@ -90,12 +93,15 @@ private struct Parser {
   var names: [String] = []
   /// Whether the file holds any byte ≥ 0x80 (if not, UTF-8 validation is skipped).
   var hasNonASCII = false
+  /// The most text bytes one column may hold (``CSVReadOptions/maximumColumnBytes``).
+  let maximumColumnBytes: Int
 
   init(bytes: UnsafeBufferPointer<UInt8>, options: CSVReadOptions, name: String?) {
     p = bytes.baseAddress!   // callers reject empty input first
     n = bytes.count
     self.name = name
     delimiter = options.delimiter
+    maximumColumnBytes = options.maximumColumnBytes
     tokens = options.missingTokens.map { Array($0.lowercased().utf8) }.filter { !$0.isEmpty }
     longestToken = tokens.map(\.count).max() ?? 0
   }
@@ -202,7 +208,7 @@ private struct Parser {
           skipBlankLines()
         }
         if rowsInChunk > 0 { try copyCells(b, rows: rowsInChunk, firstRow: rows - rowsInChunk, lines: lines, into: &storage) }
-      } catch let error as TabularError where error.code != .invalidUTF8 {
+      } catch let error as TabularError where error.code != .invalidUTF8 && error.code != .columnTooLarge {
         // A structural error found by pass 1; an invalid cell in an earlier row of the same chunk
         // (found only by pass 2) comes first in the file, so report that one if there is one.
         if rowsInChunk > 0 { try copyCells(b, rows: rowsInChunk, firstRow: rows - rowsInChunk, lines: lines, into: &storage) }
@@ -231,7 +237,7 @@ private struct Parser {
         do { try me.copyColumn(c, b.base, rows: rows, columns: columns, src: src.base, into: &o.base[c]) }
         catch let error as CellError {
           let row = firstRow + error.row
-          failure.record(row: row, column: c, TabularError(.invalidUTF8, file: me.name, row: row + 1, line: Int(lines[row]),
+          failure.record(row: row, column: c, TabularError(error.code, file: me.name, row: row + 1, line: Int(lines[row]),
                                                            column: me.names[c], error.message))
         } catch {
           failure.record(row: firstRow, column: c, error)
@@ -244,7 +250,7 @@ private struct Parser {
   }
 
   /// A cell-level failure of pass 2, located by row within the chunk.
-  struct CellError: Error { let row: Int; let message: String }
+  struct CellError: Error { var code: TabularError.Code = .invalidUTF8; let row: Int; let message: String }
 
   /// Copies one column's cells of the chunk; throws ``CellError`` for invalid UTF-8.
   func copyColumn(_ c: Int, _ bounds: UnsafeMutablePointer<Int>, rows: Int, columns: Int, src: UnsafeMutablePointer<UInt8>,
@@ -252,9 +258,15 @@ private struct Parser {
     var total = 0
     for r in 0..<rows { let k = 2 * (r * columns + c); total += bounds[k + 1] - bounds[k] }
     let quote = UInt8(ascii: "\"")
-    var ends = [Int](repeating: 0, count: rows)
+    var ends = [UInt32](repeating: 0, count: rows)
     var missing = [Bool](repeating: false, count: rows)
     let base = column.bytes.count
+    guard base + total <= maximumColumnBytes else {
+      // Offsets are 32-bit (CellColumn); name the row where the column passes the limit.
+      var running = base, row = 0
+      while row < rows - 1 { let k = 2 * (row * columns + c); running += bounds[k + 1] - bounds[k]; if running > maximumColumnBytes { break }; row += 1 }
+      throw CellError(code: .columnTooLarge, row: row, message: "the column holds more than 4 GiB of text, the most one column can hold")
+    }
     // Grow once per chunk and write through a pointer; the exact length is set at the end.
     column.bytes.append(contentsOf: repeatElement(0, count: total))
     var used = base
@@ -281,7 +293,7 @@ private struct Parser {
         } else if hasNonASCII, let bad = invalidUTF8Offset(UnsafeBufferPointer(start: dest.baseAddress! + cellStart, count: length)) {
           throw CellError(row: r, message: "the cell is not valid UTF-8 (byte 0x\(String(dest[cellStart + bad], radix: 16, uppercase: true)) at offset \(bad))")
         }
-        ends[r] = used
+        ends[r] = UInt32(truncatingIfNeeded: used)   // used ≤ base + total, checked above
       }
     }
     column.bytes.removeLast(column.bytes.count - used)

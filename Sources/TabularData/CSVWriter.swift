@@ -36,7 +36,7 @@ public struct CSVWriter {
               if singleColumn { buffer.append(contentsOf: [UInt8(ascii: "\""), UInt8(ascii: "\"")]) }
               continue
             }
-            let start = r == 0 ? 0 : columns[c].ends[r - 1], end = columns[c].ends[r]
+            let start = columns[c].start(r), end = columns[c].end(r)
             columns[c].bytes.withUnsafeBufferPointer { p in
               appendField(UnsafeBufferPointer(rebasing: p[start..<end]), delimiter: delimiter, to: &buffer)
             }

@@ -24,7 +24,7 @@ struct ColumnStatistics {
       for r in 0..<column.count {
         if column.missing[r] { missing += 1; continue }
         nonMissing += 1
-        let s = column.start(r), e = column.ends[r]
+        let s = column.start(r), e = column.end(r)
         let cell = UnsafeBufferPointer(start: base.map { $0 + s }, count: e - s)
         spellings.insert(cell)
         guard allNumeric else { continue }
@@ -229,7 +229,7 @@ extension Schema {
     var found = 0
     for r in 0..<cells.count where !cells.missing[r] && found < levels.count {
       let value: Double? = cells.bytes.withUnsafeBufferPointer { p in
-        parseNumber(p.baseAddress! + cells.start(r), cells.ends[r] - cells.start(r))?.value
+        parseNumber(p.baseAddress! + cells.start(r), cells.end(r) - cells.start(r))?.value
       }
       guard let value, let k = levels.binarySearch(value), spelling[k] == nil else { continue }
       spelling[k] = cells.string(r)
@@ -262,7 +262,7 @@ extension Schema {
     let cells = table.storage[index]
     try cells.bytes.withUnsafeBufferPointer { p in
       for r in 0..<cells.count where !cells.missing[r] {
-        let cell = UnsafeBufferPointer(start: p.baseAddress.map { $0 + cells.start(r) }, count: cells.ends[r] - cells.start(r))
+        let cell = UnsafeBufferPointer(start: p.baseAddress.map { $0 + cells.start(r) }, count: cells.end(r) - cells.start(r))
         if lookup.code(cell) == nil {
           throw table.error(.unseenCategory, row: r, column: index,
                             "\(quoted(cells.string(r) ?? "")) is not one of the categories listed in the metadata")

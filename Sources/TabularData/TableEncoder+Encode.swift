@@ -132,8 +132,8 @@ extension TableEncoder {
       try cells.ends.withUnsafeBufferPointer { ends in
         try cells.missing.withUnsafeBufferPointer { missing in
           @inline(__always) func cell(_ r: Int) -> UnsafeBufferPointer<UInt8> {
-            let s = r == 0 ? 0 : ends[r - 1]
-            return UnsafeBufferPointer(start: bytes.baseAddress.map { $0 + s }, count: ends[r] - s)
+            let s = r == 0 ? 0 : Int(ends[r - 1])
+            return UnsafeBufferPointer(start: bytes.baseAddress.map { $0 + s }, count: Int(ends[r]) - s)
           }
           switch coder.kind {
           case .continuous, .integer:

@@ -139,7 +139,7 @@ public struct TableEncoder: Codable, Sendable {
     try cells.bytes.withUnsafeBufferPointer { p in
       for r in 0..<cells.count where !cells.missing[r] {
         let s = cells.start(r)
-        guard let base = p.baseAddress, let number = parseNumber(base + s, cells.ends[r] - s), number.value.isFinite else {
+        guard let base = p.baseAddress, let number = parseNumber(base + s, cells.end(r) - s), number.value.isFinite else {
           throw table.error(.notANumber, row: r, column: index, "\(quoted(cells.string(r) ?? "")) is not a number, but the schema says the column is numeric")
         }
         values.append(number.value)
@@ -163,7 +163,7 @@ extension DataTable {
     try cells.bytes.withUnsafeBufferPointer { p in
       for r in 0..<rowCount where !cells.missing[r] {
         let s = cells.start(r)
-        guard let base = p.baseAddress, let number = parseNumber(base + s, cells.ends[r] - s) else {
+        guard let base = p.baseAddress, let number = parseNumber(base + s, cells.end(r) - s) else {
           throw error(.notANumber, row: r, column: index, "\(quoted(cells.string(r) ?? "")) is not a number")
         }
         values[r] = number.value

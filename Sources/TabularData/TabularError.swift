@@ -7,7 +7,7 @@ public struct TabularError: Error, Equatable, Sendable, CustomStringConvertible,
   /// What went wrong, independent of where.
   public enum Code: String, Sendable, Codable {
     case fileNotFound, unreadableFile, emptyFile, headerOnly
-    case emptyColumnName, duplicateColumnName, raggedRow, unbalancedQuote, textAfterQuote, invalidUTF8
+    case emptyColumnName, duplicateColumnName, raggedRow, unbalancedQuote, textAfterQuote, invalidUTF8, columnTooLarge
     case notANumber, unseenCategory, unexpectedMissing, columnMismatch
     case entirelyMissing, tooFewRows, tooManyCategories
     case outcomeNotFound, outcomeNotBinary, outcomeHasMissing

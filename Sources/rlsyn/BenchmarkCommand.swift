@@ -73,35 +73,41 @@ struct BenchmarkCommand: ParsableCommand {
     let start = DispatchTime.now().uptimeNanoseconds
     func now() -> Double { Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 }
     let kinds = try kinds()
-    let loaded = try input.load(outcome: outcome)
-    let table = loaded.table
-    let labels = table.column(outcome).map { $0 ?? "" }
+    // The whole table is released after the last seed's split, so that on a large table the fits that
+    // follow hold only the two splits (126,522 × 1,460: about 1 GB less).
+    var loaded: LoadedTable? = try input.load(outcome: outcome)
+    let meta = loaded!.metadata
+    let rowCount = loaded!.table.rowCount
+    let labels = loaded!.table.column(outcome).map { $0 ?? "" }
     let dir = URL(fileURLWithPath: output), runsDir = dir.appendingPathComponent("runs")
     do {
       try FileManager.default.createDirectory(at: runsDir, withIntermediateDirectories: true)
     } catch {
       throw TabularError(.writeFailed, file: output, "cannot create the output folder (\(error.localizedDescription))")
     }
-    let meta = loaded.metadata
     var runs: [BenchmarkResult.Run] = []
     var rocCurves: [String: [String: [ROCPoint]]] = [:]
     var configurations: [String: String] = [:]
     let seedList = (0..<seeds).map(UInt64.init)
-    say("benchmark on \(input.data): \(table.rowCount) rows, outcome \(outcome); synthesizers \(kinds.map(\.rawValue).joined(separator: ", ")); \(seeds) seed\(seeds == 1 ? "" : "s")")
+    say("benchmark on \(input.data): \(rowCount) rows, outcome \(outcome); synthesizers \(kinds.map(\.rawValue).joined(separator: ", ")); \(seeds) seed\(seeds == 1 ? "" : "s")")
     for (si, seed) in seedList.enumerated() {
       guard let parts = StratifiedSplit.split(labels: labels, trainFraction: trainFraction, seed: seed) else {
-        throw TabularError(.tooFewRows, file: input.data, "\(table.rowCount) rows cannot be split with --train-fraction \(trainFraction)")
+        throw TabularError(.tooFewRows, file: input.data, "\(rowCount) rows cannot be split with --train-fraction \(trainFraction)")
       }
-      let train = table.selectingRows(parts.train), holdout = table.selectingRows(parts.holdout)
+      let train = loaded!.table.selectingRows(parts.train), holdout = loaded!.table.selectingRows(parts.holdout)
+      if si == seedList.count - 1 { loaded = nil }
       try CSVWriter.write(train, to: runsDir.appendingPathComponent("seed\(seed)-train.csv"))
       try CSVWriter.write(holdout, to: runsDir.appendingPathComponent("seed\(seed)-holdout.csv"))
       // The schema a fit on the training split would infer (with the metadata's overrides).
       let schema = try Schema.infer(from: train, overrides: meta)
       // Wide tables are evaluated on at most 30,000 rows per table (EvaluationSampling), as score.py does.
+      // The per-cell views are made for each evaluation and released before the next fit: on a wide table
+      // each is about 0.7 GB, and remaking them takes seconds.
       let rowCap = EvaluationSampling.defaultRowCap
-      let trainEval = EvaluationSampling.evaluationTable(train, role: "train", label: "train", rowCap: rowCap, seed: seed)
-      let holdoutEval = EvaluationSampling.evaluationTable(holdout, role: "holdout", label: "holdout", rowCap: rowCap, seed: seed)
-      let typing = ColumnTyping(inferringFrom: trainEval, overrides: meta.map(ColumnTyping.overrides(from:)) ?? [:])
+      func trainEval() -> EvaluationTable {
+        EvaluationSampling.evaluationTable(train, role: "train", label: "train", rowCap: rowCap, seed: seed)
+      }
+      let typing = ColumnTyping(inferringFrom: trainEval(), overrides: meta.map(ColumnTyping.overrides(from:)) ?? [:])
       for kind in kinds {
         let tag = "[seed \(si + 1)/\(seeds)] \(kind.rawValue)"
         if !quiet { say("\(tag): fitting on \(train.rowCount) rows…") }
@@ -132,7 +138,8 @@ struct BenchmarkCommand: ParsableCommand {
         evalOptions.rowCap = rowCap
         evalOptions.inputRows = ["train": train.rowCount, "holdout": holdout.rowCount, "synthetic": synthetic.rowCount]
         let syntheticEval = EvaluationSampling.evaluationTable(synthetic, role: "synthetic", label: kind.rawValue, rowCap: rowCap, seed: seed)
-        let evaluation = try Evaluator.evaluate(train: trainEval, holdout: holdoutEval, synthetic: syntheticEval,
+        let holdoutEval = EvaluationSampling.evaluationTable(holdout, role: "holdout", label: "holdout", rowCap: rowCap, seed: seed)
+        let evaluation = try Evaluator.evaluate(train: trainEval(), holdout: holdoutEval, synthetic: syntheticEval,
                                                 outcome: outcome, options: evalOptions, typing: typing)
         let evaluateSeconds = now() - t2
         try AtomicFile.write(try evaluation.summary.jsonData(), to: runsDir.appendingPathComponent("seed\(seed)-\(kind.rawValue).json"))

@@ -92,6 +92,17 @@ import NumericCore
     #expect(header?.code == .invalidUTF8)
     #expect(header?.line == 1)
 
+    // A column past the 32-bit offset limit (lowered here to 10 bytes) is an error naming its row, not a trap.
+    var small = CSVReadOptions()
+    small.maximumColumnBytes = 10
+    let tooLarge = #expect(throws: TabularError.self) {
+      try CSVReader.parse("a,b\n1,xxxx\n2,yyyy\n3,zzzz\n", options: small, name: "t.csv")
+    }
+    #expect(tooLarge?.code == .columnTooLarge)
+    #expect(tooLarge?.column == "b")
+    #expect(tooLarge?.row == 3)
+    #expect(try CSVReader.parse("a,b\n1,xxxx\n2,yyyy\n", options: small, name: "t.csv").column("b") == ["xxxx", "yyyy"])
+
     #expect(readError([])?.code == .emptyFile)
     #expect(readError(Array("\n\n".utf8))?.code == .emptyFile)
     #expect(readError(Array("a,b\n\n".utf8))?.code == .headerOnly)
