@@ -183,3 +183,41 @@ import TestSupport
     #expect(configuration.validationError() != nil)
   }
 }
+
+/// The mean-matching penalty's scaling past its reference width, so that its weight does not grow with the column count.
+@Suite struct RLSynMeanPenaltyWidthTests {
+  func penalty(reference: Int) throws -> Float {
+    var configuration = RLSynConfiguration(preset: .small)
+    configuration.meanPenaltyReferenceWidth = reference
+    configuration.batchSize = 4; configuration.policyWidth = 4; configuration.discriminatorWidth = 4
+    let layout = RecordLayout(gaussian: 0..<1, bernoulli: 1..<6, categoricalGroups: [])
+    let data = Matrix([[0.1, 1, 0, 0, 1, 0], [0.4, 0, 1, 0, 0, 0], [-0.3, 1, 1, 0, 0, 1], [0.2, 0, 0, 1, 0, 0]])
+    let t = try RLSynTrainer(configuration: configuration, layout: layout, data: data, seed: 1)
+    // Same seed, same initial policy: only the scaling differs between calls.
+    let z = Matrix((0..<4).map { r in (0..<configuration.noiseDimension).map { c in Float((r * 7 + c) % 5) / 5 - 0.4 } })
+    let out = t.model.policy(Variable(z))
+    return t.meanMatchingPenalty(out, presence: Matrix(rows: 4, cols: 1, repeating: 1)).value.scalarValue
+  }
+
+  @Test func sumIsScaledToTheReferenceWidthPastIt() throws {
+    let plain = try penalty(reference: 0)
+    #expect(plain > 0)
+    #expect(try penalty(reference: 6) == plain)          // 6 columns in scope: not past the reference
+    #expect(try penalty(reference: 128) == plain)
+    #expect(isClose(try penalty(reference: 3), plain * 0.5, relative: 1e-6))
+  }
+
+  @Test func defaultsAndOldModelFiles() throws {
+    #expect(RLSynConfiguration(preset: .small).meanPenaltyReferenceWidth == 128)
+    #expect(RLSynConfiguration(preset: .large).meanPenaltyReferenceWidth == 128)
+    var negative = RLSynConfiguration(preset: .small)
+    negative.meanPenaltyReferenceWidth = -1
+    #expect(negative.validationError() != nil)
+    // A configuration stored before the field existed decodes to the plain sum it was trained with.
+    var object = try #require(try JSONSerialization.jsonObject(with: JSONEncoder().encode(RLSynConfiguration(preset: .large))) as? [String: Any])
+    #expect(object["meanPenaltyReferenceWidth"] as? Int == 128)
+    object["meanPenaltyReferenceWidth"] = nil
+    let old = try JSONDecoder().decode(RLSynConfiguration.self, from: JSONSerialization.data(withJSONObject: object))
+    #expect(old.meanPenaltyReferenceWidth == 0)
+  }
+}

@@ -52,6 +52,7 @@ class Config:
     entropy_coefficient: float = 1e-3
     mean_penalty: float = 0.2
     mean_penalty_scope: str = "all"    # or "continuous" (Gaussian columns only)
+    mean_penalty_reference_width: int = 128  # past this many columns in scope, the sum is scaled to this many (0: plain sum)
     r1_interval: int = 1
     log_std_low: float = -4.0
     log_std_high: float = 1.0
@@ -68,7 +69,8 @@ class Config:
         "r1Gamma": "r1_gamma", "discriminatorSteps": "discriminator_steps", "ppoEpochs": "ppo_epochs",
         "clipEpsilon": "clip_epsilon", "valueCoefficient": "value_coefficient",
         "entropyCoefficient": "entropy_coefficient", "meanPenalty": "mean_penalty",
-        "meanPenaltyScope": "mean_penalty_scope", "r1Interval": "r1_interval",
+        "meanPenaltyScope": "mean_penalty_scope", "meanPenaltyReferenceWidth": "mean_penalty_reference_width",
+        "r1Interval": "r1_interval",
         "marginalInitialization": "marginal_initialization", "logEvery": "log_every", "reward": "reward",
         "entropyEstimate": "entropy_estimate"}
     SWIFT_REQUIRED = {"concurrentDiscriminator": False, "advantageEstimator": "value", "roundTripFakes": False,
@@ -377,10 +379,18 @@ class RLSynTrainer:
         if self.cfg.mean_penalty_scope == "all":
             expected = torch.cat([o["mean"] * presence, torch.sigmoid(o["bernoulli_logits"]),
                                   o["categorical_log_probabilities"].exp()], dim=1).mean(0)
-            return ((expected - self.column_means).square() * self.inverse_variances).sum()
+            return self.scaled_to_reference_width(((expected - self.column_means).square() * self.inverse_variances).sum(),
+                                                  expected.shape[0])
         g = self.layout.gaussian
         expected = (o["mean"] * presence).mean(0)
-        return ((expected - self.column_means[g.start:g.stop]).square() * self.inverse_variances[g.start:g.stop]).sum()
+        return self.scaled_to_reference_width(
+            ((expected - self.column_means[g.start:g.stop]).square() * self.inverse_variances[g.start:g.stop]).sum(),
+            expected.shape[0])
+
+    def scaled_to_reference_width(self, total, width):
+        """The sum scaled to mean_penalty_reference_width columns' worth once the scope is wider (as in Swift)."""
+        reference = self.cfg.mean_penalty_reference_width
+        return total * (reference / width) if reference > 0 and width > reference else total
 
     # 2. PPO epochs
     def ppo_epochs(self, b):

@@ -114,6 +114,10 @@ public struct RLSynConfiguration: Codable, Sendable, Equatable {
   public var meanPenalty: Float
   /// Which columns the mean-matching penalty covers.
   public var meanPenaltyScope: MeanPenaltyScope
+  /// Past this many encoded columns in scope, the penalty's sum is scaled by `meanPenaltyReferenceWidth / d`,
+  /// so its total weight stops growing with the width (λm · 128 · the mean term on a 1,460-column table);
+  /// 0 keeps the plain sum. NHEFS (101 encoded columns) and SUPPORT2 (75) are below it, so unchanged.
+  public var meanPenaltyReferenceWidth: Int
   /// Apply the R1 penalty on every `r1Interval`-th discriminator step, with weight `γ · r1Interval`
   /// ("lazy regularisation", Karras et al. 2020); 1 = every step, as in the paper.
   public var r1Interval: Int
@@ -155,6 +159,7 @@ public struct RLSynConfiguration: Codable, Sendable, Equatable {
     policyLearningRate = 1e-3; discriminatorLearningRate = 3e-3; r1Gamma = 5; discriminatorSteps = 3
     ppoEpochs = 3; clipEpsilon = 0.1; valueCoefficient = 0.5; entropyCoefficient = 1e-3; meanPenalty = 0.2
     meanPenaltyScope = .all
+    meanPenaltyReferenceWidth = 128
     concurrentDiscriminator = true
     r1Interval = 3
     marginalInitialization = true
@@ -199,7 +204,7 @@ public struct RLSynConfiguration: Codable, Sendable, Equatable {
   }
 
   enum CodingKeys: String, CodingKey {
-    case preset, iterations, batchSize, noiseDimension, policyWidth, discriminatorWidth, policyLearningRate, discriminatorLearningRate, r1Gamma, discriminatorSteps, ppoEpochs, clipEpsilon, valueCoefficient, entropyCoefficient, meanPenalty, meanPenaltyScope, r1Interval, concurrentDiscriminator, logStdRange, marginalInitialization, logEvery, reward, advantageEstimator, roundTripFakes, policyAverageDecay, logStd, entropyEstimate, reuseRolloutFakes, finalLearningRateFraction
+    case preset, iterations, batchSize, noiseDimension, policyWidth, discriminatorWidth, policyLearningRate, discriminatorLearningRate, r1Gamma, discriminatorSteps, ppoEpochs, clipEpsilon, valueCoefficient, entropyCoefficient, meanPenalty, meanPenaltyScope, meanPenaltyReferenceWidth, r1Interval, concurrentDiscriminator, logStdRange, marginalInitialization, logEvery, reward, advantageEstimator, roundTripFakes, policyAverageDecay, logStd, entropyEstimate, reuseRolloutFakes, finalLearningRateFraction
   }
 
   /// Decodes a stored configuration; fields a model file does not have (written by an earlier
@@ -222,6 +227,8 @@ public struct RLSynConfiguration: Codable, Sendable, Equatable {
     if let v = try c.decodeIfPresent(Float.self, forKey: .entropyCoefficient) { entropyCoefficient = v }
     if let v = try c.decodeIfPresent(Float.self, forKey: .meanPenalty) { meanPenalty = v }
     if let v = try c.decodeIfPresent(MeanPenaltyScope.self, forKey: .meanPenaltyScope) { meanPenaltyScope = v }
+    // Model files written before the scaling existed used the plain sum.
+    meanPenaltyReferenceWidth = try c.decodeIfPresent(Int.self, forKey: .meanPenaltyReferenceWidth) ?? 0
     if let v = try c.decodeIfPresent(Int.self, forKey: .r1Interval) { r1Interval = v }
     if let v = try c.decodeIfPresent(Bool.self, forKey: .concurrentDiscriminator) { concurrentDiscriminator = v }
     if let v = try c.decodeIfPresent(ClosedRange<Float>.self, forKey: .logStdRange) { logStdRange = v }
@@ -252,6 +259,7 @@ public struct RLSynConfiguration: Codable, Sendable, Equatable {
     if discriminatorSteps < 0 || ppoEpochs < 1 { return "need at least one PPO epoch and a non-negative number of discriminator steps" }
     if !(clipEpsilon > 0 && clipEpsilon < 1) { return "clip ε must be in (0, 1)" }
     if r1Gamma < 0 || entropyCoefficient < 0 || meanPenalty < 0 || valueCoefficient < 0 { return "penalty weights must be non-negative" }
+    if meanPenaltyReferenceWidth < 0 { return "the mean-penalty reference width must be 0 (plain sum) or positive" }
     if r1Interval < 1 { return "the R1 interval must be at least 1" }
     if !(policyAverageDecay >= 0 && policyAverageDecay < 1) { return "the policy average decay must be in [0, 1)" }
     if !(finalLearningRateFraction > 0 && finalLearningRateFraction <= 1) { return "the final learning-rate fraction must be in (0, 1]" }

@@ -331,6 +331,7 @@ public final class RLSynTrainer: SynthesizerTrainer {
   /// The mean-matching penalty `Σ_j (E[x_j] − x̄_j)² / Var(x_j)` over the columns of ``RLSynConfiguration/meanPenaltyScope``:
   /// `x̄_j` and `Var(x_j)` are the training column's mean and variance (floored at 1e-4), and `E[x_j]` is the batch
   /// mean of the policy's expected value of column j (μ·present, σ(logit), softmax probability), so it has a gradient.
+  /// Past ``RLSynConfiguration/meanPenaltyReferenceWidth`` columns the sum is scaled down to that many columns' worth.
   func meanMatchingPenalty(_ out: RLSynPolicy.Output, presence: Matrix) -> Variable {
     let layout = model.layout
     var expected: [Variable] = []
@@ -344,7 +345,9 @@ public final class RLSynTrainer: SynthesizerTrainer {
     let generated = Variable.concatenateColumns(expected).meanOverRows()
     let target = Matrix.concatenateColumns(columns.map { columnMeans.columns($0) })
     let weights = Matrix.concatenateColumns(columns.map { inverseVariances.columns($0) })
-    return ((generated - Variable(target)).squared() * Variable(weights)).sum()
+    let sum = ((generated - Variable(target)).squared() * Variable(weights)).sum()
+    let width = target.cols, reference = configuration.meanPenaltyReferenceWidth
+    return reference > 0 && width > reference ? sum * (Float(reference) / Float(width)) : sum
   }
 }
 
