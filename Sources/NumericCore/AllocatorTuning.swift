@@ -49,4 +49,19 @@ public enum AllocatorTuning {
     return false
     #endif
   }
+
+  /// Hands the free memory of every glibc arena back to the system (`malloc_trim(0)`); returns whether
+  /// anything was released. Long commands call it between stages (e.g. `rlsyn benchmark` between fits):
+  /// freed blocks below ``mmapThreshold`` stay in the arena of the worker thread that freed them, so
+  /// without it the peak of one stage adds to the next's. Costs a few milliseconds; does nothing elsewhere.
+  @discardableResult
+  public static func releaseFreedMemory() -> Bool {
+    #if canImport(Glibc)
+    typealias MallocTrimFunction = @convention(c) (Int) -> Int32
+    guard let process = dlopen(nil, RTLD_NOW), let symbol = dlsym(process, "malloc_trim") else { return false }
+    return unsafeBitCast(symbol, to: MallocTrimFunction.self)(0) == 1
+    #else
+    return false
+    #endif
+  }
 }

@@ -95,7 +95,7 @@ struct BenchmarkCommand: ParsableCommand {
         throw TabularError(.tooFewRows, file: input.data, "\(rowCount) rows cannot be split with --train-fraction \(trainFraction)")
       }
       let train = loaded!.table.selectingRows(parts.train), holdout = loaded!.table.selectingRows(parts.holdout)
-      if si == seedList.count - 1 { loaded = nil }
+      if si == seedList.count - 1 { loaded = nil; AllocatorTuning.releaseFreedMemory() }
       try CSVWriter.write(train, to: runsDir.appendingPathComponent("seed\(seed)-train.csv"))
       try CSVWriter.write(holdout, to: runsDir.appendingPathComponent("seed\(seed)-holdout.csv"))
       // The schema a fit on the training split would infer (with the metadata's overrides).
@@ -127,21 +127,28 @@ struct BenchmarkCommand: ParsableCommand {
           throw CommandFailure("\(kind.rawValue), seed \(seed): \(e.reason)")
         }
         let fitSeconds = now() - t0
+        AllocatorTuning.releaseFreedMemory()
         configurations[kind.rawValue] = String(decoding: fitted.configurationJSON, as: UTF8.self)
-        let t1 = now()
-        let synthetic = fitted.sample(rows: train.rowCount, seed: seed, threads: threads ?? TrainingContext.defaultThreads)
-        let sampleSeconds = now() - t1
-        try CSVWriter.write(synthetic, to: runsDir.appendingPathComponent("seed\(seed)-\(kind.rawValue).csv"))
+        // The synthetic table lives only until it is written and its evaluation view is made.
+        let (sampleSeconds, syntheticRows, syntheticEval) = try { () throws -> (Double, Int, EvaluationTable) in
+          let t1 = now()
+          let synthetic = fitted.sample(rows: train.rowCount, seed: seed, threads: threads ?? TrainingContext.defaultThreads)
+          let seconds = now() - t1
+          try CSVWriter.write(synthetic, to: runsDir.appendingPathComponent("seed\(seed)-\(kind.rawValue).csv"))
+          return (seconds, synthetic.rowCount,
+                  EvaluationSampling.evaluationTable(synthetic, role: "synthetic", label: kind.rawValue, rowCap: rowCap, seed: seed))
+        }()
+        AllocatorTuning.releaseFreedMemory()
         let t2 = now()
         var evalOptions = EvaluationOptions()
         evalOptions.seed = seed
         evalOptions.rowCap = rowCap
-        evalOptions.inputRows = ["train": train.rowCount, "holdout": holdout.rowCount, "synthetic": synthetic.rowCount]
-        let syntheticEval = EvaluationSampling.evaluationTable(synthetic, role: "synthetic", label: kind.rawValue, rowCap: rowCap, seed: seed)
+        evalOptions.inputRows = ["train": train.rowCount, "holdout": holdout.rowCount, "synthetic": syntheticRows]
         let holdoutEval = EvaluationSampling.evaluationTable(holdout, role: "holdout", label: "holdout", rowCap: rowCap, seed: seed)
         let evaluation = try Evaluator.evaluate(train: trainEval(), holdout: holdoutEval, synthetic: syntheticEval,
                                                 outcome: outcome, options: evalOptions, typing: typing)
         let evaluateSeconds = now() - t2
+        AllocatorTuning.releaseFreedMemory()
         try AtomicFile.write(try evaluation.summary.jsonData(), to: runsDir.appendingPathComponent("seed\(seed)-\(kind.rawValue).json"))
         if si == 0 { rocCurves[kind.rawValue] = evaluation.details.rocCurves[.gradientBoosting] }
         let run = BenchmarkResult.Run(synthesizer: kind.rawValue, seed: seed, trainRows: train.rowCount, holdoutRows: holdout.rowCount,
