@@ -252,7 +252,7 @@ private struct Parser {
   /// A cell-level failure of pass 2, located by row within the chunk.
   struct CellError: Error { var code: TabularError.Code = .invalidUTF8; let row: Int; let message: String }
 
-  /// Copies one column's cells of the chunk; throws ``CellError`` for invalid UTF-8.
+  /// Copies one column's cells of the chunk; throws ``CellError`` for invalid UTF-8 or a column past the offset limit.
   func copyColumn(_ c: Int, _ bounds: UnsafeMutablePointer<Int>, rows: Int, columns: Int, src: UnsafeMutablePointer<UInt8>,
                   into column: inout CellColumn) throws {
     var total = 0
