@@ -81,8 +81,19 @@ public enum Evaluator {
   public static func evaluate(train: EvaluationTable, holdout: EvaluationTable, synthetic: EvaluationTable,
                               outcome: String, options: EvaluationOptions = .init(),
                               typing: ColumnTyping? = nil) throws -> Evaluation {
+    var tables = [train, holdout, synthetic]
+    return try evaluate(releasing: &tables, outcome: outcome, options: options, typing: typing)
+  }
+
+  /// ``evaluate(train:holdout:synthetic:outcome:options:typing:)`` for tables (train, holdout, synthetic, in
+  /// that order) that the caller gives up: each raw column is released once it is parsed
+  /// (``PreparedTables/init(releasing:outcome:typing:)``), so on a wide table the cells are gone before the
+  /// metrics allocate their matrices. Pass tables nothing else holds (for example with `consume`), or
+  /// nothing is freed. On return the tables have no rows.
+  public static func evaluate(releasing tables: inout [EvaluationTable], outcome: String,
+                              options: EvaluationOptions = .init(), typing: ColumnTyping? = nil) throws -> Evaluation {
     var clock = StageClock()
-    let prepared = try PreparedTables(train: train, holdout: holdout, synthetic: synthetic, outcome: outcome, typing: typing)
+    let prepared = try PreparedTables(releasing: &tables, outcome: outcome, typing: typing)
     clock.lap("parse")
     var options = options
     // Wide code tables: trees walk the ones of sparse 0/1 features rather than every row of every feature.

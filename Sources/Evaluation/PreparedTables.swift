@@ -72,28 +72,45 @@ public struct PreparedTables: Sendable {
   ///   outcome is unknown, or the training outcome has fewer than two classes.
   public init(train: EvaluationTable, holdout: EvaluationTable, synthetic: EvaluationTable,
               outcome: String, typing: ColumnTyping? = nil) throws {
-    guard train.columnNames.contains(outcome) else {
-      throw EvaluationInputError("\(train.label): no outcome column '\(outcome)' (columns: \(train.columnNames.prefix(8).joined(separator: ", "))\(train.columnNames.count > 8 ? ", …" : ""))")
+    var tables = [train, holdout, synthetic]
+    try self.init(releasing: &tables, outcome: outcome, typing: typing)
+  }
+
+  /// Parses `tables` (train, holdout, synthetic, in that order) as ``init(train:holdout:synthetic:outcome:typing:)``
+  /// does, emptying each raw column once it is parsed: when the caller holds no other copy, a wide table's
+  /// cells and its parsed codes are never both in memory in full (a 30,000-row view of 1,460 columns is
+  /// about 0.7 GB of cells). On return every table keeps its label and column names, with no rows.
+  public init(releasing tables: inout [EvaluationTable], outcome: String, typing: ColumnTyping? = nil) throws {
+    precondition(tables.count == 3, "PreparedTables: expected train, holdout and synthetic tables")
+    // Names, labels and counts only: a copy of a whole table here would keep its cells alive.
+    let trainNames = tables[0].columnNames
+    let labels = tables.map(\.label), rowCounts = tables.map(\.rowCount)
+    guard trainNames.contains(outcome) else {
+      throw EvaluationInputError("\(labels[0]): no outcome column '\(outcome)' (columns: \(trainNames.prefix(8).joined(separator: ", "))\(trainNames.count > 8 ? ", …" : ""))")
     }
-    let typing = typing ?? ColumnTyping(inferringFrom: train)
+    let typing = typing ?? ColumnTyping(inferringFrom: tables[0])
     var kinds = Dictionary(uniqueKeysWithValues: zip(typing.names, typing.kinds))
     kinds[outcome] = .categorical
-    for t in [holdout, synthetic] {
-      if let missing = train.columnNames.first(where: { !t.columnNames.contains($0) && kinds[$0] != .ignored }) {
-        throw EvaluationInputError("\(t.label): missing column '\(missing)' (present in \(train.label))")
+    for t in 1..<3 {
+      let names = Set(tables[t].columnNames)
+      if let missing = trainNames.first(where: { !names.contains($0) && kinds[$0] != .ignored }) {
+        throw EvaluationInputError("\(labels[t]): missing column '\(missing)' (present in \(labels[0]))")
       }
-      if t.rowCount == 0 { throw EvaluationInputError("\(t.label): no data rows") }
+      if rowCounts[t] == 0 { throw EvaluationInputError("\(labels[t]): no data rows") }
     }
-    if train.rowCount == 0 { throw EvaluationInputError("\(train.label): no data rows") }
+    if rowCounts[0] == 0 { throw EvaluationInputError("\(labels[0]): no data rows") }
 
     var infos: [ColumnInfo] = []
     var numbers: [[[Double]]] = [[], [], []]
     var codes: [[[Int]]] = [[], [], []]
-    let tables = [train, holdout, synthetic]
-    for name in train.columnNames {
+    // Column positions by name in each table (the names may come in different orders).
+    let positions = tables.map { t in Dictionary(t.columnNames.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first }) }
+    for name in tables[0].columnNames {
       let kind = kinds[name] ?? .categorical
       if kind == .ignored { continue }
-      let cols = tables.map { $0.column(named: name)! }
+      let cols = (0..<3).map { tables[$0].columns[positions[$0][name]!] }
+      // The parsed values below replace these cells; dropping the tables' references lets them go.
+      for t in 0..<3 { tables[t].columns[positions[t][name]!] = [] }
       switch kind {
       case .numeric:
         let values = cols.map { col in col.map { cell -> Double in cell.flatMap(numericValue) ?? .nan } }
@@ -125,20 +142,22 @@ public struct PreparedTables: Sendable {
     let outcomeInfo = infos[outcomeIndex]
     let trainOutcomeLevels = outcomeInfo.levels[0..<outcomeInfo.trainingLevelCount].filter { $0 != missingLevel }
     guard trainOutcomeLevels.count >= 2 else {
-      throw EvaluationInputError("\(train.label), column '\(outcome)': the outcome needs two classes, found \(trainOutcomeLevels.count) (\(trainOutcomeLevels.joined(separator: ", ")))")
+      throw EvaluationInputError("\(labels[0]), column '\(outcome)': the outcome needs two classes, found \(trainOutcomeLevels.count) (\(trainOutcomeLevels.joined(separator: ", ")))")
     }
     guard trainOutcomeLevels.count == 2 else {
-      throw EvaluationInputError("\(train.label), column '\(outcome)': the outcome must be binary, found \(trainOutcomeLevels.count) classes")
+      throw EvaluationInputError("\(labels[0]), column '\(outcome)': the outcome must be binary, found \(trainOutcomeLevels.count) classes")
     }
     positiveLevel = trainOutcomeLevels.last!
-    for (t, label) in [(codes[1][outcomeIndex], holdout.label), (codes[2][outcomeIndex], synthetic.label)] {
+    for (t, label) in [(codes[1][outcomeIndex], labels[1]), (codes[2][outcomeIndex], labels[2])] {
       if let bad = t.first(where: { $0 >= outcomeInfo.trainingLevelCount && outcomeInfo.levels[$0] != missingLevel }) {
-        throw EvaluationInputError("\(label), column '\(outcome)': outcome value \"\(outcomeInfo.levels[bad])\" does not occur in \(train.label) (classes: \(trainOutcomeLevels.joined(separator: ", ")))")
+        throw EvaluationInputError("\(label), column '\(outcome)': outcome value \"\(outcomeInfo.levels[bad])\" does not occur in \(labels[0]) (classes: \(trainOutcomeLevels.joined(separator: ", ")))")
       }
     }
-    self.train = ParsedTable(label: train.label, rowCount: train.rowCount, numbers: numbers[0], codes: codes[0])
-    self.holdout = ParsedTable(label: holdout.label, rowCount: holdout.rowCount, numbers: numbers[1], codes: codes[1])
-    self.synthetic = ParsedTable(label: synthetic.label, rowCount: synthetic.rowCount, numbers: numbers[2], codes: codes[2])
+    self.train = ParsedTable(label: labels[0], rowCount: rowCounts[0], numbers: numbers[0], codes: codes[0])
+    self.holdout = ParsedTable(label: labels[1], rowCount: rowCounts[1], numbers: numbers[1], codes: codes[1])
+    self.synthetic = ParsedTable(label: labels[2], rowCount: rowCounts[2], numbers: numbers[2], codes: codes[2])
+    // Ignored columns were never parsed; empty them too, so that every table is left with no rows.
+    for t in 0..<3 { for c in tables[t].columns.indices where !tables[t].columns[c].isEmpty { tables[t].columns[c] = [] } }
   }
 
   /// Levels sorted numerically when they are numbers, else lexicographically; missing last.

@@ -144,9 +144,10 @@ struct BenchmarkCommand: ParsableCommand {
         evalOptions.seed = seed
         evalOptions.rowCap = rowCap
         evalOptions.inputRows = ["train": train.rowCount, "holdout": holdout.rowCount, "synthetic": syntheticRows]
-        let holdoutEval = EvaluationSampling.evaluationTable(holdout, role: "holdout", label: "holdout", rowCap: rowCap, seed: seed)
-        let evaluation = try Evaluator.evaluate(train: trainEval(), holdout: holdoutEval, synthetic: syntheticEval,
-                                                outcome: outcome, options: evalOptions, typing: typing)
+        // The views are handed over whole, so the evaluation frees each column's cells once parsed.
+        var views = [trainEval(), EvaluationSampling.evaluationTable(holdout, role: "holdout", label: "holdout", rowCap: rowCap, seed: seed),
+                     consume syntheticEval]
+        let evaluation = try Evaluator.evaluate(releasing: &views, outcome: outcome, options: evalOptions, typing: typing)
         let evaluateSeconds = now() - t2
         AllocatorTuning.releaseFreedMemory()
         try AtomicFile.write(try evaluation.summary.jsonData(), to: runsDir.appendingPathComponent("seed\(seed)-\(kind.rawValue).json"))

@@ -71,7 +71,9 @@ struct EvaluateCommand: ParsableCommand {
         options.knownColumns = k.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
       }
       let typing = ColumnTyping(inferringFrom: tr, overrides: meta.map(ColumnTyping.overrides(from:)) ?? [:])
-      let result = try Evaluator.evaluate(train: tr, holdout: ho, synthetic: sy, outcome: outcome, options: options, typing: typing)
+      // Handed over whole, so that each column's cells are freed once parsed.
+      var tables = [consume tr, consume ho, consume sy]
+      let result = try Evaluator.evaluate(releasing: &tables, outcome: outcome, options: options, typing: typing)
       // Render everything before writing anything, then write each file atomically.
       let jsonData = try json.map { _ in try result.summary.jsonData() }
       let html = report.map { _ in

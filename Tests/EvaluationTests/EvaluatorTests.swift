@@ -205,3 +205,46 @@ func toyTable(rows n: Int, seed: UInt64, label: String = "toy") -> EvaluationTab
     #expect(StratifiedSplit.split(labels: ["a"], trainFraction: 0.5, seed: 0) == nil)
   }
 }
+
+@Suite struct PreparedTablesReleasingTests {
+  /// Same numbers, NaN where the other has NaN.
+  func sameNumbers(_ a: [[Double]], _ b: [[Double]]) -> Bool {
+    a.count == b.count && zip(a, b).allSatisfy { x, y in x.count == y.count && zip(x, y).allSatisfy { $0 == $1 || ($0.isNaN && $1.isNaN) } }
+  }
+
+  @Test func releasingParsesAlikeAndEmptiesTheTables() throws {
+    let train = toyTable(rows: 120, seed: 1, label: "train")
+    let holdout = toyTable(rows: 80, seed: 2, label: "holdout")
+    // The synthetic table lists its columns in another order: matching is by name.
+    let toy = toyTable(rows: 90, seed: 3, label: "synthetic")
+    let order = [5, 3, 0, 4, 1, 2]
+    let synthetic = EvaluationTable(label: "synthetic", columnNames: order.map { toy.columnNames[$0] }, columns: order.map { toy.columns[$0] })
+    let typing = ColumnTyping(inferringFrom: train, overrides: ["sex": .ignored])
+    let kept = try PreparedTables(train: train, holdout: holdout, synthetic: synthetic, outcome: "y", typing: typing)
+    var tables = [train, holdout, synthetic]
+    let released = try PreparedTables(releasing: &tables, outcome: "y", typing: typing)
+    #expect(released.columns.map(\.name) == kept.columns.map(\.name))
+    #expect(released.columns.map(\.levels) == kept.columns.map(\.levels))
+    for (a, b) in zip(released.all, kept.all) {
+      #expect(a.codes == b.codes)
+      #expect(sameNumbers(a.numbers, b.numbers))
+      #expect(a.rowCount == b.rowCount && a.label == b.label)
+    }
+    #expect(tables.map(\.rowCount) == [0, 0, 0])
+    #expect(tables.map(\.columnNames) == [train.columnNames, holdout.columnNames, synthetic.columnNames])
+    // The caller's own copies are untouched (value semantics).
+    #expect(train.rowCount == 120 && synthetic.columns[0] == toy.columns[5])
+  }
+
+  @Test func evaluateReleasingScoresAsEvaluate() throws {
+    let train = toyTable(rows: 300, seed: 4, label: "train"), holdout = toyTable(rows: 200, seed: 5, label: "holdout")
+    let synthetic = toyTable(rows: 300, seed: 6, label: "synthetic")
+    let a = try Evaluator.evaluate(train: train, holdout: holdout, synthetic: synthetic, outcome: "y")
+    var tables = [train, holdout, synthetic]
+    let b = try Evaluator.evaluate(releasing: &tables, outcome: "y")
+    #expect(a.summary.utility == b.summary.utility)
+    #expect(a.summary.fidelity.dwd == b.summary.fidelity.dwd && a.summary.fidelity.det == b.summary.fidelity.det)
+    #expect(a.summary.privacy.mia == b.summary.privacy.mia)
+    #expect(tables.allSatisfy { $0.rowCount == 0 })
+  }
+}
