@@ -15,7 +15,8 @@ import Darwin
 ///
 /// Update, per element, at step `t`:
 /// `m ← β₁m + (1−β₁)g`, `v ← β₂v + (1−β₂)g²`, `θ ← θ − lr · (m/(1−β₁ᵗ)) / (√(v/(1−β₂ᵗ)) + ε)`.
-/// With `weightDecay > 0` the decay is decoupled (AdamW): `θ ← θ − lr·λ·θ` before the step.
+/// With `weightDecay > 0` the decay is decoupled (AdamW): `θ ← θ − lr·λ·θ` before the step, for every
+/// parameter or only those `decaying` marks.
 /// With `maxGradientNorm` set, all gradients are scaled together so that their global L2
 /// norm does not exceed it (as `torch.nn.utils.clip_grad_norm_`).
 public final class Adam {
@@ -26,14 +27,18 @@ public final class Adam {
   public let epsilon: Float
   public let weightDecay: Float
   public let maxGradientNorm: Float?
+  /// Which parameters the weight decay applies to (all of them when the optimiser was made without a mask).
+  public let decaying: [Bool]
   /// Number of steps taken.
   public private(set) var step: Int = 0
   var firstMoments: [[Float]]
   var secondMoments: [[Float]]
 
   public init(parameters: [Variable], learningRate: Float = 1e-3, beta1: Float = 0.9, beta2: Float = 0.999,
-              epsilon: Float = 1e-8, weightDecay: Float = 0, maxGradientNorm: Float? = nil) {
+              epsilon: Float = 1e-8, weightDecay: Float = 0, decaying: [Bool]? = nil, maxGradientNorm: Float? = nil) {
+    precondition(decaying == nil || decaying!.count == parameters.count, "Adam: the decay mask needs one entry per parameter")
     self.parameters = parameters
+    self.decaying = decaying ?? [Bool](repeating: true, count: parameters.count)
     self.learningRate = learningRate
     self.beta1 = beta1
     self.beta2 = beta2
@@ -64,8 +69,9 @@ public final class Adam {
     let c1 = 1 - powf(beta1, t), c2 = 1 - powf(beta2, t)
     // Folded constants: θ −= stepSize · m / (√v · invSqrtC2 + ε), with stepSize = lr / (1 − β₁ᵗ).
     let stepSize = learningRate / c1, invSqrtC2 = 1 / c2.squareRoot()
-    let b1 = beta1, b2 = beta2, eps = epsilon, keep = 1 - weightDecay * learningRate
+    let b1 = beta1, b2 = beta2, eps = epsilon, decayedKeep = 1 - weightDecay * learningRate
     for k in 0..<parameters.count {
+      let keep = decaying[k] ? decayedKeep : 1
       precondition(gradients[k].hasShape(of: parameters[k].value), "Adam: gradient \(k) has the wrong shape")
       let n = gradients[k].count
       gradients[k].withUnsafeBufferPointer { gb in

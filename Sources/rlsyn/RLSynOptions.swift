@@ -23,6 +23,7 @@ struct RLSynOptions: ParsableArguments {
   @Option(help: "Gaussian spread: per-record (a log-std head, the paper's text) or shared (one per column, the reference code).") var logStd: RLSynConfiguration.LogStdParameterization?
   @Option(help: "Entropy bonus estimate: closed-form or sample (−mean log π, the reference code).") var entropyEstimate: RLSynConfiguration.EntropyEstimate?
   @Option(help: "Decay of the saved moving average of the policy weights (RLSyn; 0 = save the trained weights).") var policyAverageDecay: Float?
+  @Option(help: "Decoupled weight decay on the policy's weight matrices (RLSyn; 0 = none).") var policyWeightDecay: Float?
   @Option(help: "Learning rates at the last iteration as a fraction of their start (constant for the first half, then linear; 1 = constant).") var finalLearningRateFraction: Float?
   @Flag(inversion: .prefixedNo, help: "Use the rollout's records as the first discriminator fake batch (concurrent discriminator; RLSyn; default on).") var reuseRolloutFakes: Bool?
   @Flag(inversion: .prefixedNo, help: "Show the discriminator fakes rounded and clipped as the CSV will hold them (RLSyn).") var roundTripFakes: Bool?
@@ -59,6 +60,7 @@ struct RLSynOptions: ParsableArguments {
     if let v = logStd { c.logStd = v }
     if let v = entropyEstimate { c.entropyEstimate = v }
     if let v = finalLearningRateFraction { c.finalLearningRateFraction = v }
+    if let v = policyWeightDecay { c.policyWeightDecay = v }
     if noMarginalInitialization { c.marginalInitialization = false }
     if sequential { c.concurrentDiscriminator = false }
   }

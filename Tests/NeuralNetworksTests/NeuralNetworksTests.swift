@@ -88,6 +88,15 @@ import TestSupport
     #expect(isClose(Adam.globalNorm([Matrix([[3, 4]])]), 5))
   }
 
+  @Test func weightDecayOnlyWhereTheMaskSaysSo() {
+    let weight = Variable(Matrix([[2, -2]]), requiresGradient: true), bias = Variable(Matrix([[2]]), requiresGradient: true)
+    let adam = Adam(parameters: [weight, bias], learningRate: 0.1, weightDecay: 0.5, decaying: [true, false])
+    // Zero gradients: Adam's own step is 0, so only the decay moves the weights, by the factor 1 − lr·λ = 0.95.
+    adam.update([Matrix([[0, 0]]), Matrix([[0]])])
+    #expect(isClose(weight.value, Matrix([[1.9, -1.9]]), absolute: 1e-6))
+    #expect(bias.value.scalarValue == 2)
+  }
+
   @Test func trainsAnMLPOnARegressionTask() {
     var rng = RandomSource(seed: 5)
     let x = rng.normalMatrix(rows: 256, cols: 3)

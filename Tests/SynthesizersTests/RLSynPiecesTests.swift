@@ -127,12 +127,13 @@ import TestSupport
     let current = RLSynConfiguration(preset: .small)
     #expect(current.reuseRolloutFakes && current.reward == .logit && current.ppoEpochs == 3)
     var object = try #require(try JSONSerialization.jsonObject(with: JSONEncoder().encode(current)) as? [String: Any])
-    for key in ["reuseRolloutFakes", "reward", "entropyEstimate", "finalLearningRateFraction"] { object.removeValue(forKey: key) }
+    for key in ["reuseRolloutFakes", "reward", "entropyEstimate", "finalLearningRateFraction", "policyWeightDecay"] { object.removeValue(forKey: key) }
     let older = try JSONDecoder().decode(RLSynConfiguration.self, from: JSONSerialization.data(withJSONObject: object))
     #expect(!older.reuseRolloutFakes)
     #expect(older.reward == .probability)
     #expect(older.entropyEstimate == .closedForm)
     #expect(older.finalLearningRateFraction == 1, "files from before the schedule trained at constant rates")
+    #expect(older.policyWeightDecay == 0, "files from before the option trained without weight decay")
     #expect(older.ppoEpochs == 3, "fields that are present keep their stored value")
     let roundTrip = try JSONDecoder().decode(RLSynConfiguration.self, from: JSONEncoder().encode(current))
     #expect(roundTrip == current)
@@ -173,6 +174,23 @@ import TestSupport
     for iteration in 1...10 { _ = t.step(TrainingContext(iteration: iteration, threads: 1)) }
     #expect(isClose(t.policyOptimizer.learningRate, t.configuration.policyLearningRate * 0.5, relative: 1e-6))
     #expect(isClose(t.discriminatorOptimizer.learningRate, t.configuration.discriminatorLearningRate * 0.5, relative: 1e-6))
+  }
+
+  @Test func policyWeightDecayReachesTheWeightMatricesOnly() throws {
+    var configuration = RLSynConfiguration(preset: .small)
+    configuration.policyWeightDecay = 0.5
+    configuration.batchSize = 4; configuration.policyWidth = 4; configuration.discriminatorWidth = 4
+    let layout = RecordLayout(gaussian: 0..<1, bernoulli: 1..<2, categoricalGroups: [])
+    let t = try RLSynTrainer(configuration: configuration, layout: layout, data: Matrix([[0.1, 1], [0.4, 0]]), seed: 1)
+    let optimizer = t.policyOptimizer
+    #expect(optimizer.weightDecay == 0.5)
+    let names = optimizer.parameters.map { $0.name ?? "" }
+    #expect(names.contains("policy.heads.weight") && names.contains("policy.heads.bias"))
+    for (name, decays) in zip(names, optimizer.decaying) { #expect(decays == name.hasSuffix(".weight"), "\(name)") }
+    configuration.policyWeightDecay = -1
+    #expect(configuration.validationError() != nil)
+    configuration.policyWeightDecay = .infinity
+    #expect(configuration.validationError() != nil)
   }
 
   @Test func outOfRangeFractionIsRejected() {

@@ -151,6 +151,10 @@ public struct RLSynConfiguration: Codable, Sendable, Equatable {
   /// Both learning rates at the last iteration, as a fraction of their base values: they stay at the base
   /// for the first half of the iterations, then fall linearly to this fraction (1 keeps them constant).
   public var finalLearningRateFraction: Float
+  /// Decoupled weight decay λ (AdamW) on the policy's weight matrices (not its biases): each step shrinks
+  /// them by `lr·λ`, a pull towards zero for weights that no consistent gradient holds up. 0 (the default)
+  /// disables it; on the MIMIC-shaped proxy it did not improve utility (docs/rlsyn.md).
+  public var policyWeightDecay: Float
 
   public init(preset: Preset) {
     self.preset = preset
@@ -175,6 +179,7 @@ public struct RLSynConfiguration: Codable, Sendable, Equatable {
     reuseRolloutFakes = true
     // Learning rates fall to 30 % over the second half: the last policy is less noisy (docs/rlsyn.md).
     finalLearningRateFraction = 0.3
+    policyWeightDecay = 0
     switch preset {
     case .small:
       break
@@ -204,7 +209,7 @@ public struct RLSynConfiguration: Codable, Sendable, Equatable {
   }
 
   enum CodingKeys: String, CodingKey {
-    case preset, iterations, batchSize, noiseDimension, policyWidth, discriminatorWidth, policyLearningRate, discriminatorLearningRate, r1Gamma, discriminatorSteps, ppoEpochs, clipEpsilon, valueCoefficient, entropyCoefficient, meanPenalty, meanPenaltyScope, meanPenaltyReferenceWidth, r1Interval, concurrentDiscriminator, logStdRange, marginalInitialization, logEvery, reward, advantageEstimator, roundTripFakes, policyAverageDecay, logStd, entropyEstimate, reuseRolloutFakes, finalLearningRateFraction
+    case preset, iterations, batchSize, noiseDimension, policyWidth, discriminatorWidth, policyLearningRate, discriminatorLearningRate, r1Gamma, discriminatorSteps, ppoEpochs, clipEpsilon, valueCoefficient, entropyCoefficient, meanPenalty, meanPenaltyScope, meanPenaltyReferenceWidth, r1Interval, concurrentDiscriminator, logStdRange, marginalInitialization, logEvery, reward, advantageEstimator, roundTripFakes, policyAverageDecay, logStd, entropyEstimate, reuseRolloutFakes, finalLearningRateFraction, policyWeightDecay
   }
 
   /// Decodes a stored configuration; fields a model file does not have (written by an earlier
@@ -245,6 +250,8 @@ public struct RLSynConfiguration: Codable, Sendable, Equatable {
     reuseRolloutFakes = try c.decodeIfPresent(Bool.self, forKey: .reuseRolloutFakes) ?? false
     // Files written before the schedule existed trained at constant learning rates.
     finalLearningRateFraction = try c.decodeIfPresent(Float.self, forKey: .finalLearningRateFraction) ?? 1
+    // Files written before the option existed trained without weight decay.
+    policyWeightDecay = try c.decodeIfPresent(Float.self, forKey: .policyWeightDecay) ?? 0
   }
 
   /// The automatic preset for a table of `rows` rows.
@@ -263,6 +270,7 @@ public struct RLSynConfiguration: Codable, Sendable, Equatable {
     if r1Interval < 1 { return "the R1 interval must be at least 1" }
     if !(policyAverageDecay >= 0 && policyAverageDecay < 1) { return "the policy average decay must be in [0, 1)" }
     if !(finalLearningRateFraction > 0 && finalLearningRateFraction <= 1) { return "the final learning-rate fraction must be in (0, 1]" }
+    if !(policyWeightDecay >= 0 && policyWeightDecay.isFinite) { return "the policy weight decay must be a non-negative number" }
     if logStdRange.lowerBound >= logStdRange.upperBound { return "log-std range must be non-empty" }
     return nil
   }

@@ -76,7 +76,9 @@ public final class RLSynTrainer: SynthesizerTrainer {
     } else {
       online = model.policy
     }
-    policyOptimizer = Adam(parameters: online.parameters, learningRate: configuration.policyLearningRate)
+    policyOptimizer = Adam(parameters: online.parameters, learningRate: configuration.policyLearningRate,
+                           weightDecay: configuration.policyWeightDecay,
+                           decaying: online.parameters.map { $0.name?.hasSuffix(".weight") ?? false })
     discriminatorOptimizer = Adam(parameters: discriminator.parameters, learningRate: configuration.discriminatorLearningRate)
     factorMembership = layout.factorMembership()
     columnMeans = data.meanOverRows()
