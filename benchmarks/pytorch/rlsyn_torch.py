@@ -74,7 +74,7 @@ class Config:
         "marginalInitialization": "marginal_initialization", "logEvery": "log_every", "reward": "reward",
         "entropyEstimate": "entropy_estimate"}
     SWIFT_REQUIRED = {"concurrentDiscriminator": False, "advantageEstimator": "value", "roundTripFakes": False,
-                      "policyAverageDecay": 0, "logStd": "per-record"}
+                      "policyAverageDecay": 0, "logStd": "per-record", "policyWeightDecay": 0}
     SWIFT_IGNORED = {"preset", "reuseRolloutFakes"}   # reuseRolloutFakes acts only in the concurrent mode
 
     @classmethod
