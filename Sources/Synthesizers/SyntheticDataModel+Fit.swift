@@ -86,7 +86,8 @@ extension SyntheticDataModel {
                                          progress: (TrainingProgress) -> Void = { _ in }) throws -> SyntheticDataModel {
     let schema = try schema ?? Schema.infer(from: table)
     let encoder = try TableEncoder(fitting: table, schema: schema, options: options.encoding)
-    let data = try encoder.encode(table)
+    var data = try encoder.encode(table)
+    encoder.dequantize(&data, seed: options.seed ^ 0xD0_7E_5A_11)   // its own stream: the trainer's draws stay as they were
     let layout = RecordLayout(encoder)
     let start = DispatchTime.now().uptimeNanoseconds
     let configuration: S.Configuration

@@ -30,24 +30,45 @@ public struct EncodingOptions: Codable, Sendable, Equatable {
   /// quantile, ``NumericTransform/levelBoundaries``) rather than to rounded interpolations between them.
   /// Default on: a score that takes 0, 9, 26, … otherwise comes back as 4 or 17, values it never had.
   public var integersTakeObservedValues: Bool
+  /// Quantile-encoded continuous columns whose values repeat at least this often on average (non-missing
+  /// count / distinct values) decode to their training values too, as integer columns do; 0 turns it off.
+  /// Default 4: lab values recorded at a fixed resolution (SUPPORT2's creatinine takes 124 values over
+  /// 6,324 rows) otherwise come back spread between the recorded values, and a detector splits them off
+  /// column by column (single-column detection AUC 0.96 for `crea`, 0.94 for `temp`; 0.52–0.56 once decoded
+  /// to observed values). Columns whose values are mostly unique (age in years with decimals) are not affected.
+  public var repeatedValueMultiplicity: Double
+  /// Whether generators train on dequantized scores for the columns that decode to observed values: each
+  /// training score is replaced by a draw from N(0, 1) within its level's CDF step
+  /// (``NumericTransform/dequantized(_:uniform:)``), so a discriminator cannot tell real from synthetic records
+  /// by the spikes of a discrete column, which a continuous head cannot produce and decoding removes anyway.
+  public var dequantizeLevels: Bool
 
   /// Quantile encoding with up to 10,000 knots, unless told otherwise.
   public init(numeric: NumericEncoding = .quantile, perColumn: [String: NumericEncoding] = [:], quantileKnots: Int = 10_000,
-              integersTakeObservedValues: Bool = true) {
+              integersTakeObservedValues: Bool = true, repeatedValueMultiplicity: Double = 4, dequantizeLevels: Bool = true) {
     self.numeric = numeric; self.perColumn = perColumn; self.quantileKnots = quantileKnots
     self.integersTakeObservedValues = integersTakeObservedValues
+    self.repeatedValueMultiplicity = repeatedValueMultiplicity
+    self.dequantizeLevels = dequantizeLevels
   }
 
-  enum CodingKeys: String, CodingKey { case numeric, perColumn, quantileKnots, integersTakeObservedValues }
+  enum CodingKeys: String, CodingKey {
+    case numeric, perColumn, quantileKnots, integersTakeObservedValues, repeatedValueMultiplicity, dequantizeLevels
+  }
 
-  /// Decodes stored options; model files written before `integersTakeObservedValues` existed get `false`,
-  /// which is how they were fitted.
+  /// Decodes stored options; model files written before `integersTakeObservedValues`, `repeatedValueMultiplicity`
+  /// or `dequantizeLevels` existed get `false` / 0, which is how they were fitted.
   public init(from decoder: Decoder) throws {
     let c = try decoder.container(keyedBy: CodingKeys.self)
     numeric = try c.decode(NumericEncoding.self, forKey: .numeric)
     perColumn = try c.decode([String: NumericEncoding].self, forKey: .perColumn)
     quantileKnots = try c.decode(Int.self, forKey: .quantileKnots)
     integersTakeObservedValues = try c.decodeIfPresent(Bool.self, forKey: .integersTakeObservedValues) ?? false
+    repeatedValueMultiplicity = try c.decodeIfPresent(Double.self, forKey: .repeatedValueMultiplicity) ?? 0
+    dequantizeLevels = try c.decodeIfPresent(Bool.self, forKey: .dequantizeLevels) ?? false
+    guard repeatedValueMultiplicity.isFinite, repeatedValueMultiplicity >= 0 else {
+      throw DecodingError.dataCorruptedError(forKey: .repeatedValueMultiplicity, in: c, debugDescription: "must be a finite number ≥ 0")
+    }
   }
 }
 

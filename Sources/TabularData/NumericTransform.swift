@@ -65,8 +65,11 @@ public struct NumericTransform: Codable, Sendable, Equatable {
   public var centre: Float { method == .minmax ? 0.5 : 0 }
 
   /// Fits the transform to `values` (non-missing, finite; may be empty, then `fallback` gives the range).
-  /// `discrete` (integer columns) makes a quantile transform decode to training values only (``levelBoundaries``).
-  public init(method: NumericEncoding, values: [Double], knots maxKnots: Int, fallback: ClosedRange<Double>, discrete: Bool = false) {
+  /// `discrete` (integer columns) makes a quantile transform decode to training values only (``levelBoundaries``);
+  /// so does a `repeatedValueMultiplicity` above 0 when the values repeat that often on average (count / distinct
+  /// values), as lab values recorded at a fixed resolution do.
+  public init(method: NumericEncoding, values: [Double], knots maxKnots: Int, fallback: ClosedRange<Double>, discrete: Bool = false,
+              repeatedValueMultiplicity: Double = 0) {
     self.method = method
     var sorted = values.sorted()
     if sorted.isEmpty { sorted = [fallback.lowerBound, fallback.upperBound] }
@@ -79,14 +82,17 @@ public struct NumericTransform: Codable, Sendable, Equatable {
     standardDeviation = variance > 0 ? variance.squareRoot() : 1
     knotValues = []
     knotScores = []
-    if method == .quantile { fitQuantiles(sorted, maxKnots: Swift.max(2, maxKnots), discrete: discrete && !values.isEmpty) }
+    if method == .quantile {
+      fitQuantiles(sorted, maxKnots: Swift.max(2, maxKnots), discrete: discrete && !values.isEmpty,
+                   repeatedValueMultiplicity: values.isEmpty ? 0 : repeatedValueMultiplicity)
+    }
     valueIndex = BucketIndex(knotValues)
     scoreIndex = BucketIndex(knotScores.map(Double.init))
   }
 
   /// Knots at the distinct values with mid-rank probabilities `(before + count/2) / n`, thinned to
   /// `maxKnots` at evenly spaced probabilities when there are more distinct values.
-  private mutating func fitQuantiles(_ sorted: [Double], maxKnots: Int, discrete: Bool) {
+  private mutating func fitQuantiles(_ sorted: [Double], maxKnots: Int, discrete: Bool, repeatedValueMultiplicity: Double) {
     let n = Double(sorted.count)
     var values: [Double] = [], probabilities: [Double] = []
     var i = 0
@@ -118,7 +124,8 @@ public struct NumericTransform: Codable, Sendable, Equatable {
     knotValues = keptValues
     knotScores = keptScores
     // Every distinct value kept as a knot: the CDF steps are known exactly.
-    guard discrete, keptValues.count == values.count, keptValues.count >= 2 else { return }
+    let repeated = repeatedValueMultiplicity > 0 && n >= repeatedValueMultiplicity * Double(values.count)
+    guard discrete || repeated, keptValues.count == values.count, keptValues.count >= 2 else { return }
     var boundaries: [Float] = []
     var below = 0.0
     for (k, p) in probabilities.enumerated().dropLast() {
@@ -130,6 +137,31 @@ public struct NumericTransform: Codable, Sendable, Equatable {
       boundaries.append(b)
     }
     levelBoundaries = boundaries
+  }
+
+  /// Whether the column decodes to its training values only (``levelBoundaries`` are set).
+  public var decodesToObservedValues: Bool { levelBoundaries != nil }
+
+  /// A continuous stand-in for the score `z` of a training value of a column that decodes to observed
+  /// values: a draw from N(0, 1) restricted to the CDF step of `z`'s level, `Φ⁻¹(F_{k−1} + u·(F_k − F_{k−1}))`
+  /// for `u` in [0, 1). It decodes back to the same value, and over the training rows the column's scores become
+  /// N(0, 1) instead of a few spikes a discriminator can tell from any continuous draw. Returns `z` unchanged
+  /// for columns without ``levelBoundaries``.
+  public func dequantized(_ z: Float, uniform u: Double) -> Float {
+    guard let boundaries = levelBoundaries, !boundaries.isEmpty else { return z }
+    var k = 0, n = boundaries.count          // level k: the number of boundaries ≤ z
+    while n > 0 {
+      let half = n / 2
+      if boundaries[k + half] <= z { k += half + 1; n -= half + 1 } else { n = half }
+    }
+    let below = k == 0 ? 0 : normalCDF(Double(boundaries[k - 1]))
+    let above = k == boundaries.count ? 1 : normalCDF(Double(boundaries[k]))
+    let p = Swift.min(Swift.max(below + u * (above - below), 1e-7), 1 - 1e-7)
+    var score = Float(inverseNormalCDF(p))
+    // Float rounding may put the draw on a neighbouring level's side of a boundary: keep it inside its own step.
+    if k > 0 { score = Swift.max(score, boundaries[k - 1]) }
+    if k < boundaries.count { score = Swift.min(score, boundaries[k].nextDown) }
+    return score
   }
 
   /// The matrix value of `x` (values outside the training range map to its ends for quantile).

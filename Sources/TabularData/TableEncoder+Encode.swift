@@ -190,3 +190,25 @@ extension TableEncoder {
     }
   }
 }
+
+extension TableEncoder {
+  /// Replaces, in `matrix` (an encoding of a table by this encoder), the score of every present value of each
+  /// column that decodes to observed values by a draw within its level's CDF step
+  /// (``NumericTransform/dequantized(_:uniform:)``). Each column draws from its own stream, derived from `seed`
+  /// and the column's position, so the result does not depend on the other columns. Decoding gives the same
+  /// table as before. A no-op unless ``EncodingOptions/dequantizeLevels`` is set.
+  public func dequantize(_ matrix: inout Matrix, seed: UInt64) {
+    guard options.dequantizeLevels, matrix.cols == layout.width else { return }
+    let rows = matrix.rows, width = matrix.cols
+    matrix.withUnsafeMutableBufferPointer { p in
+      for (c, coder) in coders.enumerated() {
+        guard let transform = coder.transform, transform.decodesToObservedValues, let column = coder.gaussian else { continue }
+        var random = RandomSource(seed: seed ^ (0x9E37_79B9_7F4A_7C15 &* UInt64(c + 1)))
+        for i in 0..<rows {
+          if let indicator = coder.indicator, p[i * width + indicator] > 0.5 { continue }
+          p[i * width + column] = transform.dequantized(p[i * width + column], uniform: random.uniformDouble())
+        }
+      }
+    }
+  }
+}

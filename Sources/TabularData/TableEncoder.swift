@@ -103,7 +103,8 @@ public struct TableEncoder: Codable, Sendable {
       let method = options.perColumn[column.name] ?? options.numeric
       let fallback = (column.minimum ?? 0)...(Swift.max(column.minimum ?? 0, column.maximum ?? 0))
       coders[c].transform = NumericTransform(method: method, values: values, knots: options.quantileKnots, fallback: fallback,
-                                             discrete: column.kind == .integer && options.integersTakeObservedValues)
+                                             discrete: column.kind == .integer && options.integersTakeObservedValues,
+                                             repeatedValueMultiplicity: column.kind == .continuous ? options.repeatedValueMultiplicity : 0)
     }
     self.coders = coders
   }

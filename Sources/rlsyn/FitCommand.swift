@@ -25,6 +25,10 @@ struct FitCommand: ParsableCommand {
   @Option(help: "Records per rollout and per discriminator batch (GAN, diffusion: per training step).") var batchSize: Int?
   @OptionGroup(title: "RLSyn options") var rlsyn: RLSynOptions
   @Option(help: "Numeric column encoding: quantile, standard or minmax.") var encoding: NumericEncoding = .quantile
+  @Option(help: "Continuous columns whose values repeat at least this often on average decode to training values (0: off).")
+  var repeatedValueMultiplicity: Double = EncodingOptions().repeatedValueMultiplicity
+  @Flag(inversion: .prefixedNo, help: "Train on dequantized scores of the columns that decode to training values.")
+  var dequantizeLevels = EncodingOptions().dequantizeLevels
   @Option(help: "Iterations between progress reports.") var logEvery: Int?
   @Option(help: "Progress format: text (stderr) or json (one object per line on stdout).") var logFormat: LogFormat = .text
   @Option(help: "The most threads training uses (default: every core).") var threads: Int?
@@ -41,7 +45,12 @@ struct FitCommand: ParsableCommand {
     let modelURL = URL(fileURLWithPath: model)
     let loaded = try input.load()
     let table = loaded.table, schema = loaded.schema, data = input.data
-    var options = FitOptions(seed: seed, encoding: EncodingOptions(numeric: encoding), preset: preset, sourceFile: data, threads: threads)
+    guard repeatedValueMultiplicity.isFinite, repeatedValueMultiplicity >= 0 else {
+      throw CommandFailure("--repeated-value-multiplicity must be a number ≥ 0 (0 turns it off)")
+    }
+    let encodingOptions = EncodingOptions(numeric: encoding, repeatedValueMultiplicity: repeatedValueMultiplicity,
+                                          dequantizeLevels: dequantizeLevels)
+    var options = FitOptions(seed: seed, encoding: encodingOptions, preset: preset, sourceFile: data, threads: threads)
     options.iterations = iterations
     options.batchSize = batchSize
     options.logEvery = logEvery
