@@ -5,12 +5,12 @@
 #   bash scripts/rlsyn-ablation.sh DATA.csv OUTCOME SEEDS [rlsyn fit flags…]
 #   bash scripts/rlsyn-ablation.sh examples/data/nhefs.csv death 3 --discriminator-learning-rate 0.005
 #
-# Needs the release build (swift build -c release). Work files go to ${ABLATION_DIR:-/tmp/rlsyn-ablation}.
+# Needs the release build (swift build -c release), or another binary in RLSYN_BIN (paired comparisons). Work files go to ${ABLATION_DIR:-/tmp/rlsyn-ablation}.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 data=$1 outcome=$2 seeds=$3
 shift 3
-B=.build/release/rlsyn
+B=${RLSYN_BIN:-.build/release/rlsyn}
 dir=${ABLATION_DIR:-/tmp/rlsyn-ablation}/$(basename "$data" .csv)
 mkdir -p "$dir"
 echo "flags: ${*:-(defaults)}"
