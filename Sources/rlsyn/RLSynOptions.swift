@@ -26,7 +26,7 @@ struct RLSynOptions: ParsableArguments {
   @Option(help: "Decoupled weight decay on the policy's weight matrices (RLSyn; 0 = none).") var policyWeightDecay: Float?
   @Option(help: "Learning rates at the last iteration as a fraction of their start (constant for the first half, then linear; 1 = constant).") var finalLearningRateFraction: Float?
   @Flag(inversion: .prefixedNo, help: "Use the rollout's records as the first discriminator fake batch (concurrent discriminator; RLSyn; default on).") var reuseRolloutFakes: Bool?
-  @Flag(inversion: .prefixedNo, help: "Show the discriminator fakes rounded and clipped as the CSV will hold them (RLSyn).") var roundTripFakes: Bool?
+  @Flag(inversion: .prefixedNo, help: "Show the discriminator fakes rounded and clipped as the CSV will hold them (RLSyn; pair with --no-dequantize-levels, so that real records keep their spikes too).") var roundTripFakes: Bool?
   @Flag(help: "Run the discriminator steps after the PPO epochs (the paper's order) instead of concurrently on the second core.") var sequential = false
   @Flag(help: "Start the policy heads from random weights instead of the data's marginals.") var noMarginalInitialization = false
 

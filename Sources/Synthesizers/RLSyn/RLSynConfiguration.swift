@@ -137,6 +137,8 @@ public struct RLSynConfiguration: Codable, Sendable, Equatable {
   /// Show the discriminator (for rewards and for its training fakes) the records as they will be written:
   /// Gaussian values decoded, rounded to the column's precision, clipped and encoded again
   /// (``RecordLayout/roundTripped(_:)``). The policy's actions stay continuous; only the reward sees the rounding.
+  /// Meant for training data that keeps its spikes (`EncodingOptions.dequantizeLevels` off): with dequantized
+  /// real scores, rounded fakes would be the only records on the lattice.
   public var roundTripFakes: Bool
   /// Decay of the exponential moving average of the policy's weights that is saved and sampled
   /// (``WeightAverage``); 0 saves the trained weights themselves.
