@@ -6,13 +6,13 @@
 #   bash scripts/wide-proxy.sh NAME THREADS [rlsyn fit flags…]
 #   bash scripts/wide-proxy.sh wd0.1 1 --policy-weight-decay 0.1
 #
-# Needs the release build and a Python with numpy, pandas, scikit-learn (PYTHON, default python3). Work files go to
+# Needs the release build (or another binary in RLSYN_BIN) and a Python with numpy, pandas, scikit-learn (PYTHON, default python3). Work files go to
 # ${PROXY_DIR:-/tmp/rlsyn-wide-proxy}; the table is made once with ../shared/tools/mimic_shape.py.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 name=$1 threads=$2
 shift 2
-B=$PWD/.build/release/rlsyn
+B=${RLSYN_BIN:-$PWD/.build/release/rlsyn}
 PY=${PYTHON:-python3}
 dir=${PROXY_DIR:-/tmp/rlsyn-wide-proxy}
 mkdir -p "$dir"
