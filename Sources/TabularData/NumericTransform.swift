@@ -321,15 +321,19 @@ struct TransformKernel {
 /// The standard-normal CDF, Φ(z) = erfc(−z/√2)/2.
 func normalCDF(_ z: Double) -> Double { 0.5 * erfc(-z / 2.0.squareRoot()) }
 
+/// Acklam's coefficients for ``inverseNormalCDF(_:)``, built once (not per call: the function runs per training
+/// cell when scores are dequantized).
+private let acklamA = [-3.969683028665376e+01, 2.209460984245205e+02, -2.759285104469687e+02, 1.383577518672690e+02, -3.066479806614716e+01, 2.506628277459239e+00]
+private let acklamB = [-5.447609879822406e+01, 1.615858368580409e+02, -1.556989798598866e+02, 6.680131188771972e+01, -1.328068155288572e+01]
+private let acklamC = [-7.784894002430293e-03, -3.223964580411365e-01, -2.400758277161838e+00, -2.549732539343734e+00, 4.374664141464968e+00, 2.938163982698783e+00]
+private let acklamD = [7.784695709041462e-03, 3.224671290700398e-01, 2.445134137142996e+00, 3.754408661907416e+00]
+
 /// Φ⁻¹(p) for p in (0, 1): a rational first guess (Acklam's form) polished by Newton steps on
-/// Φ(z) − p, which gives full double precision. Only used at fit time, on the knots.
+/// Φ(z) − p, which gives full double precision. Used at fit time, on the knots and on dequantized scores.
 func inverseNormalCDF(_ p: Double) -> Double {
   if p <= 0 { return -.infinity }
   if p >= 1 { return .infinity }
-  let a = [-3.969683028665376e+01, 2.209460984245205e+02, -2.759285104469687e+02, 1.383577518672690e+02, -3.066479806614716e+01, 2.506628277459239e+00]
-  let b = [-5.447609879822406e+01, 1.615858368580409e+02, -1.556989798598866e+02, 6.680131188771972e+01, -1.328068155288572e+01]
-  let c = [-7.784894002430293e-03, -3.223964580411365e-01, -2.400758277161838e+00, -2.549732539343734e+00, 4.374664141464968e+00, 2.938163982698783e+00]
-  let d = [7.784695709041462e-03, 3.224671290700398e-01, 2.445134137142996e+00, 3.754408661907416e+00]
+  let a = acklamA, b = acklamB, c = acklamC, d = acklamD
   let low = 0.02425
   var z: Double
   if p < low {
