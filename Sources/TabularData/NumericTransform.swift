@@ -149,11 +149,7 @@ public struct NumericTransform: Codable, Sendable, Equatable {
   /// for columns without ``levelBoundaries``.
   public func dequantized(_ z: Float, uniform u: Double) -> Float {
     guard let boundaries = levelBoundaries, !boundaries.isEmpty else { return z }
-    var k = 0, n = boundaries.count          // level k: the number of boundaries ≤ z
-    while n > 0 {
-      let half = n / 2
-      if boundaries[k + half] <= z { k += half + 1; n -= half + 1 } else { n = half }
-    }
+    let k = boundaries.withUnsafeBufferPointer { levelIndex(of: z, boundaries: $0) }
     let below = k == 0 ? 0 : normalCDF(Double(boundaries[k - 1]))
     let above = k == boundaries.count ? 1 : normalCDF(Double(boundaries[k]))
     let p = Swift.min(Swift.max(below + u * (above - below), 1e-7), 1 - 1e-7)
@@ -298,13 +294,8 @@ struct TransformKernel {
       let count = scores.count
       if count == 0 { return lower }
       if let boundaries {
-        // The empirical quantile: the knot whose CDF step holds z (the number of boundaries ≤ z).
-        var lo = 0, n = boundaries.count
-        while n > 0 {
-          let half = n / 2
-          if boundaries[lo + half] <= z { lo += half + 1; n -= half + 1 } else { n = half }
-        }
-        return values[lo]
+        // The empirical quantile: the knot whose CDF step holds z.
+        return values[levelIndex(of: z, boundaries: boundaries)]
       }
       if count < 2 || z <= scores[0] { return values[0] }
       if z >= scores[count - 1] { return values[count - 1] }
@@ -316,6 +307,17 @@ struct TransformKernel {
     }
     return Swift.min(Swift.max(x, lower), upper)
   }
+}
+
+/// The level whose CDF step holds score `z`: the number of level boundaries ≤ `z` (binary search).
+@inline(__always)
+func levelIndex(of z: Float, boundaries: UnsafeBufferPointer<Float>) -> Int {
+  var lo = 0, n = boundaries.count
+  while n > 0 {
+    let half = n / 2
+    if boundaries[lo + half] <= z { lo += half + 1; n -= half + 1 } else { n = half }
+  }
+  return lo
 }
 
 /// The standard-normal CDF, Φ(z) = erfc(−z/√2)/2.
