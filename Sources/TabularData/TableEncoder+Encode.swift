@@ -198,7 +198,8 @@ extension TableEncoder {
   /// and the column's position, so the result does not depend on the other columns. Decoding gives the same
   /// table as before. A no-op unless ``EncodingOptions/dequantizeLevels`` is set.
   public func dequantize(_ matrix: inout Matrix, seed: UInt64) {
-    guard options.dequantizeLevels, matrix.cols == layout.width else { return }
+    precondition(matrix.cols == layout.width, "dequantize takes a matrix this encoder made")
+    guard options.dequantizeLevels else { return }
     let rows = matrix.rows, width = matrix.cols
     matrix.withUnsafeMutableBufferPointer { p in
       for (c, coder) in coders.enumerated() {
