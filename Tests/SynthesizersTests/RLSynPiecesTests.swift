@@ -110,6 +110,29 @@ import TestSupport
     #expect(isClose(penalty.value.scalarValue, 2 * (1 + 4 + 0.25), absolute: 1e-5))
   }
 
+  @Test func r1LossGradientsMatchTheStackedFormulation() {
+    // The R1 step runs real and fake rows through D separately; its parameter gradients must equal those of
+    // the stacked batch with the input gradient taken over all rows (the fake rows' part is zero).
+    var rng = RandomSource(seed: 5)
+    let d = Discriminator(inputs: 4, width: 6, rng: &rng)
+    let real = rng.normalMatrix(rows: 7, cols: 4), fake = rng.normalMatrix(rows: 5, cols: 4)
+    let gamma: Float = 3
+    let (total, bce, r1) = d.loss(real: real, fake: fake, gamma: gamma)
+    let x = Variable(Matrix.concatenateRows([real, fake]), requiresGradient: true)
+    let logits = d(x)
+    let isReal = Matrix.column([Float](repeating: 1, count: 7) + [Float](repeating: 0, count: 5))
+    let weights = Matrix.column([Float](repeating: 1 / 7, count: 7) + [Float](repeating: 1 / 5, count: 5))
+    let stackedBCE = ((logits.softplus() - logits * Variable(isReal)) * Variable(weights)).sum()
+    let gx = gradients(of: (logits * Variable(isReal)).sum(), withRespectTo: [x], createGraph: true)[0]
+    let stackedR1 = gx.squared().sum() * (gamma / 14)
+    #expect(isClose(bce, stackedBCE.value.scalarValue, absolute: 1e-5, relative: 1e-5))
+    #expect(isClose(r1, stackedR1.value.scalarValue, absolute: 1e-5, relative: 1e-4))
+    let split = gradients(of: total, withRespectTo: d.parameters)
+    let stacked = gradients(of: stackedBCE + stackedR1, withRespectTo: d.parameters)
+    #expect(split.count == stacked.count)
+    for (a, b) in zip(split, stacked) { #expect(isClose(a.value, b.value, absolute: 1e-5, relative: 1e-4)) }
+  }
+
   @Test func discriminatorBCEMatchesSeparateMeans() {
     var rng = RandomSource(seed: 4)
     let d = Discriminator(inputs: 3, width: 4, rng: &rng)
@@ -127,13 +150,14 @@ import TestSupport
     let current = RLSynConfiguration(preset: .small)
     #expect(current.reuseRolloutFakes && current.reward == .logit && current.ppoEpochs == 3)
     var object = try #require(try JSONSerialization.jsonObject(with: JSONEncoder().encode(current)) as? [String: Any])
-    for key in ["reuseRolloutFakes", "reward", "entropyEstimate", "finalLearningRateFraction", "policyWeightDecay"] { object.removeValue(forKey: key) }
+    for key in ["reuseRolloutFakes", "reward", "entropyEstimate", "finalLearningRateFraction", "policyWeightDecay", "rolloutBatches"] { object.removeValue(forKey: key) }
     let older = try JSONDecoder().decode(RLSynConfiguration.self, from: JSONSerialization.data(withJSONObject: object))
     #expect(!older.reuseRolloutFakes)
     #expect(older.reward == .probability)
     #expect(older.entropyEstimate == .closedForm)
     #expect(older.finalLearningRateFraction == 1, "files from before the schedule trained at constant rates")
     #expect(older.policyWeightDecay == 0, "files from before the option trained without weight decay")
+    #expect(older.rolloutBatches == 1, "files from before the option rolled out one batch")
     #expect(older.ppoEpochs == 3, "fields that are present keep their stored value")
     let roundTrip = try JSONDecoder().decode(RLSynConfiguration.self, from: JSONEncoder().encode(current))
     #expect(roundTrip == current)
@@ -237,5 +261,52 @@ import TestSupport
     object["meanPenaltyReferenceWidth"] = nil
     let old = try JSONDecoder().decode(RLSynConfiguration.self, from: JSONSerialization.data(withJSONObject: object))
     #expect(old.meanPenaltyReferenceWidth == 0)
+  }
+}
+
+/// Rollouts of several batches: PPO minibatches over them, and their records reused as discriminator fakes.
+@Suite struct RLSynRolloutBatchesTests {
+  func trainer(rolloutBatches: Int, steps: Int = 3, seed: UInt64 = 1) throws -> RLSynTrainer {
+    var configuration = RLSynConfiguration(preset: .small)
+    configuration.iterations = 10
+    configuration.rolloutBatches = rolloutBatches
+    configuration.discriminatorSteps = steps
+    configuration.batchSize = 4; configuration.policyWidth = 4; configuration.discriminatorWidth = 4
+    let layout = RecordLayout(gaussian: 0..<1, bernoulli: 1..<2, categoricalGroups: [])
+    let data = Matrix([[0.1, 1], [0.4, 0], [-0.3, 1], [0.2, 0], [0.0, 1], [-0.1, 0]])
+    return try RLSynTrainer(configuration: configuration, layout: layout, data: data, seed: seed)
+  }
+
+  @Test func rolloutHoldsEveryBatchWithAdvantagesNormalisedOverAll() throws {
+    let t = try trainer(rolloutBatches: 3)
+    let b = t.rollout()
+    #expect(b.records.rows == 12 && b.z.value.rows == 12 && b.advantages.rows == 12)
+    #expect(abs(b.advantages.mean()) < 1e-4, "normalised over the whole rollout, not per batch")
+  }
+
+  @Test func fakesReuseAsManyRolloutBatchesAsThereAreSteps() throws {
+    let t = try trainer(rolloutBatches: 2, steps: 3)
+    let b = t.rollout()
+    let inputs = t.discriminatorInputs(policy: t.online, reusing: b.records)
+    #expect(inputs.real.count == 3 && inputs.fake.rows == 12)
+    #expect(inputs.fake.rows(0..<8) == b.records, "both rollout batches come first")
+    let fewerSteps = try trainer(rolloutBatches: 3, steps: 2)
+    let c = fewerSteps.rollout()
+    let capped = fewerSteps.discriminatorInputs(policy: fewerSteps.online, reusing: c.records)
+    #expect(capped.fake.rows == 8 && capped.fake == c.records.rows(0..<8))
+  }
+
+  @Test func eachEpochStepsOncePerBatchAndFitsAreReproducible() throws {
+    let t = try trainer(rolloutBatches: 3)
+    let before = t.online.parameters.map(\.value)
+    _ = t.ppoEpochs(t.rollout())
+    #expect(t.policyOptimizer.step == 3 * t.configuration.ppoEpochs)
+    #expect(zip(before, t.online.parameters.map(\.value)).contains { $0 != $1 })
+    func fitted() throws -> [Matrix] {
+      let u = try trainer(rolloutBatches: 3, seed: 9)
+      for i in 1...5 { _ = u.step(TrainingContext(iteration: i, threads: 2)) }
+      return u.online.parameters.map(\.value) + u.discriminator.parameters.map(\.value)
+    }
+    #expect(try fitted() == fitted())
   }
 }

@@ -157,6 +157,11 @@ public struct RLSynConfiguration: Codable, Sendable, Equatable {
   /// them by `lr·λ`, a pull towards zero for weights that no consistent gradient holds up. 0 (the default)
   /// disables it; on the MIMIC-shaped proxy λ = 0.05–0.1 raised the LR ratio by about 0.02 (docs/rlsyn.md).
   public var policyWeightDecay: Float
+  /// Batches of `batchSize` records in one rollout. Each PPO epoch takes one Adam step per batch (minibatches
+  /// of the rollout, advantages normalised over all of it), and with the concurrent discriminator and
+  /// ``reuseRolloutFakes`` the rollout's batches are also its first fake batches. 1 is the reference code's
+  /// single full-batch rollout.
+  public var rolloutBatches: Int
 
   public init(preset: Preset) {
     self.preset = preset
@@ -182,6 +187,7 @@ public struct RLSynConfiguration: Codable, Sendable, Equatable {
     // Learning rates fall to 30 % over the second half: the last policy is less noisy (docs/rlsyn.md).
     finalLearningRateFraction = 0.3
     policyWeightDecay = 0
+    rolloutBatches = 1
     switch preset {
     case .small:
       break
@@ -211,7 +217,7 @@ public struct RLSynConfiguration: Codable, Sendable, Equatable {
   }
 
   enum CodingKeys: String, CodingKey {
-    case preset, iterations, batchSize, noiseDimension, policyWidth, discriminatorWidth, policyLearningRate, discriminatorLearningRate, r1Gamma, discriminatorSteps, ppoEpochs, clipEpsilon, valueCoefficient, entropyCoefficient, meanPenalty, meanPenaltyScope, meanPenaltyReferenceWidth, r1Interval, concurrentDiscriminator, logStdRange, marginalInitialization, logEvery, reward, advantageEstimator, roundTripFakes, policyAverageDecay, logStd, entropyEstimate, reuseRolloutFakes, finalLearningRateFraction, policyWeightDecay
+    case preset, iterations, batchSize, noiseDimension, policyWidth, discriminatorWidth, policyLearningRate, discriminatorLearningRate, r1Gamma, discriminatorSteps, ppoEpochs, clipEpsilon, valueCoefficient, entropyCoefficient, meanPenalty, meanPenaltyScope, meanPenaltyReferenceWidth, r1Interval, concurrentDiscriminator, logStdRange, marginalInitialization, logEvery, reward, advantageEstimator, roundTripFakes, policyAverageDecay, logStd, entropyEstimate, reuseRolloutFakes, finalLearningRateFraction, policyWeightDecay, rolloutBatches
   }
 
   /// Decodes a stored configuration; fields a model file does not have (written by an earlier
@@ -254,6 +260,8 @@ public struct RLSynConfiguration: Codable, Sendable, Equatable {
     finalLearningRateFraction = try c.decodeIfPresent(Float.self, forKey: .finalLearningRateFraction) ?? 1
     // Files written before the option existed trained without weight decay.
     policyWeightDecay = try c.decodeIfPresent(Float.self, forKey: .policyWeightDecay) ?? 0
+    // Files written before the option existed rolled out one batch.
+    rolloutBatches = try c.decodeIfPresent(Int.self, forKey: .rolloutBatches) ?? 1
   }
 
   /// The automatic preset for a table of `rows` rows.
@@ -273,6 +281,7 @@ public struct RLSynConfiguration: Codable, Sendable, Equatable {
     if !(policyAverageDecay >= 0 && policyAverageDecay < 1) { return "the policy average decay must be in [0, 1)" }
     if !(finalLearningRateFraction > 0 && finalLearningRateFraction <= 1) { return "the final learning-rate fraction must be in (0, 1]" }
     if !(policyWeightDecay >= 0 && policyWeightDecay.isFinite) { return "the policy weight decay must be a non-negative number" }
+    if rolloutBatches < 1 { return "the rollout needs at least one batch" }
     if logStdRange.lowerBound >= logStdRange.upperBound { return "log-std range must be non-empty" }
     return nil
   }

@@ -31,7 +31,7 @@ public struct RLSynStepMetrics: TrainingMetrics {
 /// Each iteration (after the reference code):
 /// 1. Rollout: `z ~ N(0, I)`, records `x ~ π(·|z)`, `log π_old(x|z)`, `V(z)`, rewards `r` from the
 ///    discriminator as it stands (`σ(D(x))` in the paper; ``RLSynConfiguration/reward``); advantages `A = r − V`, normalised over the batch.
-/// 2. `ppoEpochs` full-batch Adam steps on
+/// 2. `ppoEpochs` passes over the rollout, one Adam step per batch of records (one full-batch step per epoch by default) on
 ///    `−mean min(ρA, clip(ρ,1±ε)A) + c_v·mean(V − r)² − β·mean H(π(·|z)) + λm·P`, where the
 ///    mean-matching penalty `P` is ``meanMatchingPenalty(_:presence:)``.
 /// 3. `K` discriminator steps (``Discriminator/loss(real:fake:gamma:)``) on real batches and fakes:
@@ -152,7 +152,7 @@ public final class RLSynTrainer: SynthesizerTrainer {
   func rollout() -> RolloutBatch {
     let cfg = configuration
     let policy = online
-    let z = Variable(rng.normalMatrix(rows: cfg.batchSize, cols: cfg.noiseDimension))
+    let z = Variable(rng.normalMatrix(rows: cfg.batchSize * cfg.rolloutBatches, cols: cfg.noiseDimension))
     let out = policy(z)
     let records = policy.sample(out, rng: &rng)
     let rewards = discriminator.rewards(discriminatorView(records), form: cfg.reward)
@@ -260,51 +260,76 @@ public final class RLSynTrainer: SynthesizerTrainer {
     var discriminator = (bce: Float(0), r1: Float(0))
   }
 
-  /// `ppoEpochs` full-batch Adam steps on the PPO objective; returns the last surrogate loss and entropy.
+  /// `ppoEpochs` passes over the rollout, one Adam step on the PPO objective per batch of
+  /// ``RLSynConfiguration/batchSize`` records (one full-batch step per epoch when the rollout is one batch);
+  /// returns the last surrogate loss and entropy.
   func ppoEpochs(_ b: RolloutBatch) -> (loss: Float, entropy: Float) {
     let cfg = configuration
-    let policy = online
-    let advantages = b.advantages
-    let presence = model.layout.presenceMask(b.records)
+    let batches = b.records.rows / cfg.batchSize
     var stats = (loss: Float(0), entropy: Float(0))
-    for epoch in 0..<cfg.ppoEpochs {
-      // The first epoch's parameters are the rollout's, so its recorded forward pass is reused.
-      let out = epoch == 0 ? b.rollout : policy(b.z)
-      let surrogate: Variable
-      if b.perFactor {
-        // Mean over records of the sum over factors, like the whole-record log-probability sums its columns.
-        let logProbability = policy.logProbabilityPerColumn(of: b.records, under: out).matmul(Variable(factorMembership))
-        surrogate = PPO.clippedSurrogateLoss(logProbability: logProbability, oldLogProbability: b.oldLogProbability,
-                                             advantages: advantages, epsilon: cfg.clipEpsilon) * Float(advantages.cols)
-      } else {
-        let logProbability = policy.logProbability(of: b.records, under: out)
-        surrogate = PPO.clippedSurrogateLoss(logProbability: logProbability, oldLogProbability: b.oldLogProbability,
-                                             advantages: advantages, epsilon: cfg.clipEpsilon)
+    guard batches > 1 else {
+      let presence = model.layout.presenceMask(b.records)
+      for epoch in 0..<cfg.ppoEpochs {
+        // The first epoch's parameters are the rollout's, so its recorded forward pass is reused.
+        stats = ppoStep(b, output: epoch == 0 ? b.rollout : online(b.z), presence: presence)
       }
-      let valueLoss = (out.value - Variable(b.rewards)).squared().mean()
-      // The closed form has no sampling noise; the reference code's estimate is −mean log π of the stored actions.
-      let h = cfg.entropyEstimate == .closedForm ? policy.entropy(out, presence: presence).mean()
-        : -policy.logProbability(of: b.records, under: out).mean()
-      var loss = surrogate + valueLoss * cfg.valueCoefficient - h * cfg.entropyCoefficient
-      if cfg.meanPenalty > 0 { loss = loss + meanMatchingPenalty(out, presence: presence) * cfg.meanPenalty }
-      policyOptimizer.minimize(loss)
-      stats = (surrogate.value.scalarValue, h.value.scalarValue)
+      return stats
+    }
+    let minibatches = (0..<batches).map { m -> RolloutBatch in
+      let r = (m * cfg.batchSize)..<((m + 1) * cfg.batchSize)
+      return RolloutBatch(z: Variable(b.z.value.rows(r)), rollout: b.rollout, records: b.records.rows(r), rewards: b.rewards.rows(r),
+                          oldLogProbability: b.oldLogProbability.rows(r), advantages: b.advantages.rows(r), perFactor: b.perFactor)
+    }
+    let presence = minibatches.map { model.layout.presenceMask($0.records) }
+    for _ in 0..<cfg.ppoEpochs {
+      for (m, minibatch) in minibatches.enumerated() { stats = ppoStep(minibatch, output: online(minibatch.z), presence: presence[m]) }
     }
     return stats
   }
 
+  /// One Adam step on `−mean min(ρA, clip(ρ)A) + c_v·mean(V − r)² − β·mean H + λm·P` for the records of `b`,
+  /// given the policy's current `output` for `b.z`.
+  func ppoStep(_ b: RolloutBatch, output out: RLSynPolicy.Output, presence: Matrix) -> (loss: Float, entropy: Float) {
+    let cfg = configuration
+    let policy = online
+    let advantages = b.advantages
+    let surrogate: Variable
+    if b.perFactor {
+      // Mean over records of the sum over factors, like the whole-record log-probability sums its columns.
+      let logProbability = policy.logProbabilityPerColumn(of: b.records, under: out).matmul(Variable(factorMembership))
+      surrogate = PPO.clippedSurrogateLoss(logProbability: logProbability, oldLogProbability: b.oldLogProbability,
+                                           advantages: advantages, epsilon: cfg.clipEpsilon) * Float(advantages.cols)
+    } else {
+      let logProbability = policy.logProbability(of: b.records, under: out)
+      surrogate = PPO.clippedSurrogateLoss(logProbability: logProbability, oldLogProbability: b.oldLogProbability,
+                                           advantages: advantages, epsilon: cfg.clipEpsilon)
+    }
+    let valueLoss = (out.value - Variable(b.rewards)).squared().mean()
+    // The closed form has no sampling noise; the reference code's estimate is −mean log π of the stored actions.
+    let h = cfg.entropyEstimate == .closedForm ? policy.entropy(out, presence: presence).mean()
+      : -policy.logProbability(of: b.records, under: out).mean()
+    var loss = surrogate + valueLoss * cfg.valueCoefficient - h * cfg.entropyCoefficient
+    if cfg.meanPenalty > 0 { loss = loss + meanMatchingPenalty(out, presence: presence) * cfg.meanPenalty }
+    policyOptimizer.minimize(loss)
+    return (surrogate.value.scalarValue, h.value.scalarValue)
+  }
+
   /// K real batches and K fake batches (all fakes from one forward pass of the policy as it is now).
-  /// With `reusing`, the rollout's records (drawn from the same policy) are the first fake batch and only
-  /// K − 1 batches are drawn.
+  /// With `reusing`, the rollout's records (drawn from the same policy) are the first fake batches (as many as
+  /// the rollout has, up to K) and only the rest are drawn.
   func discriminatorInputs(policy: RLSynPolicy, reusing rolloutRecords: Matrix? = nil) -> (real: [Matrix], fake: Matrix) {
     let batch = configuration.batchSize, k = configuration.discriminatorSteps
-    let drawn = rolloutRecords == nil ? k : k - 1
+    let reused = rolloutRecords.map { Swift.min($0.rows / batch, k) } ?? 0
+    let drawn = k - reused
     var fakes = Matrix(rows: 0, cols: model.layout.width)
     if drawn > 0 {
       let fakeZ = Variable(rng.normalMatrix(rows: batch * drawn, cols: configuration.noiseDimension))
       fakes = policy.sample(policy(fakeZ), rng: &rng)
     }
-    if let rolloutRecords { fakes = drawn > 0 ? Matrix.concatenateRows([rolloutRecords, fakes]) : rolloutRecords }
+    if let rolloutRecords, reused > 0 {
+      let first = rolloutRecords.rows(0..<(reused * batch))
+      fakes = drawn > 0 ? Matrix.concatenateRows([first, fakes]) : first
+    }
     return ((0..<k).map { _ in realBatches.next(batch, rng: &rng) }, discriminatorView(fakes))
   }
 
