@@ -25,7 +25,7 @@ struct RLSynOptions: ParsableArguments {
   @Option(help: "Decay of the saved moving average of the policy weights (RLSyn; 0 = save the trained weights).") var policyAverageDecay: Float?
   @Option(help: "Decoupled weight decay on the policy's weight matrices (RLSyn; 0 = none).") var policyWeightDecay: Float?
   @Option(help: "Learning rates at the last iteration as a fraction of their start (constant for the first half, then linear; 1 = constant).") var finalLearningRateFraction: Float?
-  @Option(help: "Batches of --batch-size records per rollout; each PPO epoch steps once per batch (RLSyn; 1 = the reference code).") var rolloutBatches: Int?
+  @Option(help: "Batches of --batch-size records per rollout; each PPO epoch steps once per batch (RLSyn; 0, the default: 2 up to 256 encoded columns, else 1; 1 = the reference code).") var rolloutBatches: Int?
   @Flag(inversion: .prefixedNo, help: "Use the rollout's records as the first discriminator fake batch (concurrent discriminator; RLSyn; default on).") var reuseRolloutFakes: Bool?
   @Flag(inversion: .prefixedNo, help: "Show the discriminator fakes rounded and clipped as the CSV will hold them (RLSyn; pair with --no-dequantize-levels, so that real records keep their spikes too).") var roundTripFakes: Bool?
   @Flag(help: "Run the discriminator steps after the PPO epochs (the paper's order) instead of concurrently on the second core.") var sequential = false

@@ -168,6 +168,13 @@ import TestSupport
     #expect(!RLSynConfiguration(preset: .paperLarge).reuseRolloutFakes)
     #expect(RLSynConfiguration(preset: .paperSmall).finalLearningRateFraction == 1)
     #expect(RLSynConfiguration(preset: .small).finalLearningRateFraction == 0.3)
+    #expect(RLSynConfiguration(preset: .paperSmall).rolloutBatches == 1 && RLSynConfiguration(preset: .paperLarge).rolloutBatches == 1)
+    let small = RLSynConfiguration(preset: .small), large = RLSynConfiguration(preset: .large)
+    #expect(small.rolloutBatches == 0 && large.rolloutBatches == 0, "chosen by the width")
+    #expect(small.rolloutBatches(width: 100) == 2 && large.rolloutBatches(width: 256) == 2 && large.rolloutBatches(width: 1_460) == 1)
+    var fixed = small
+    fixed.rolloutBatches = 3
+    #expect(fixed.rolloutBatches(width: 1_460) == 3)
   }
 }
 

@@ -152,7 +152,7 @@ public final class RLSynTrainer: SynthesizerTrainer {
   func rollout() -> RolloutBatch {
     let cfg = configuration
     let policy = online
-    let z = Variable(rng.normalMatrix(rows: cfg.batchSize * cfg.rolloutBatches, cols: cfg.noiseDimension))
+    let z = Variable(rng.normalMatrix(rows: cfg.batchSize * cfg.rolloutBatches(width: model.layout.width), cols: cfg.noiseDimension))
     let out = policy(z)
     let records = policy.sample(out, rng: &rng)
     let rewards = discriminator.rewards(discriminatorView(records), form: cfg.reward)
