@@ -205,7 +205,8 @@ public final class RLSynTrainer: SynthesizerTrainer {
   /// What the PPO epochs need from the rollout.
   struct RolloutBatch {
     let z: Variable
-    let rollout: RLSynPolicy.Output
+    /// The policy's output for `z` as recorded by the rollout (nil for a slice of the rollout, whose rows it does not match).
+    let rollout: RLSynPolicy.Output?
     let records: Matrix
     let rewards: Matrix
     /// `n × 1` (whole records) or `n × F` (per factor, when `perFactor`).
@@ -266,23 +267,19 @@ public final class RLSynTrainer: SynthesizerTrainer {
   func ppoEpochs(_ b: RolloutBatch) -> (loss: Float, entropy: Float) {
     let cfg = configuration
     let batches = b.records.rows / cfg.batchSize
-    var stats = (loss: Float(0), entropy: Float(0))
-    guard batches > 1 else {
-      let presence = model.layout.presenceMask(b.records)
-      for epoch in 0..<cfg.ppoEpochs {
-        // The first epoch's parameters are the rollout's, so its recorded forward pass is reused.
-        stats = ppoStep(b, output: epoch == 0 ? b.rollout : online(b.z), presence: presence)
-      }
-      return stats
-    }
-    let minibatches = (0..<batches).map { m -> RolloutBatch in
+    let minibatches = batches <= 1 ? [b] : (0..<batches).map { m -> RolloutBatch in
       let r = (m * cfg.batchSize)..<((m + 1) * cfg.batchSize)
-      return RolloutBatch(z: Variable(b.z.value.rows(r)), rollout: b.rollout, records: b.records.rows(r), rewards: b.rewards.rows(r),
+      return RolloutBatch(z: Variable(b.z.value.rows(r)), rollout: nil, records: b.records.rows(r), rewards: b.rewards.rows(r),
                           oldLogProbability: b.oldLogProbability.rows(r), advantages: b.advantages.rows(r), perFactor: b.perFactor)
     }
     let presence = minibatches.map { model.layout.presenceMask($0.records) }
-    for _ in 0..<cfg.ppoEpochs {
-      for (m, minibatch) in minibatches.enumerated() { stats = ppoStep(minibatch, output: online(minibatch.z), presence: presence[m]) }
+    var stats = (loss: Float(0), entropy: Float(0))
+    for epoch in 0..<cfg.ppoEpochs {
+      for (m, minibatch) in minibatches.enumerated() {
+        // The first step runs on the rollout's parameters, so a whole-rollout batch reuses its recorded forward pass.
+        let out = (epoch == 0 ? minibatch.rollout : nil) ?? online(minibatch.z)
+        stats = ppoStep(minibatch, output: out, presence: presence[m])
+      }
     }
     return stats
   }
