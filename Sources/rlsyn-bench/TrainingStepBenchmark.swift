@@ -15,6 +15,8 @@ struct TrainingStepBenchmark: ParsableCommand {
   @Option(help: "Timed steps per batch size (after 20 warm-up steps).") var steps: Int = 200
   @Option(help: "BLAS threads (default: the library's).") var threads: Int?
   @Flag(help: "Also time forward, backward and the Adam update separately.") var breakdown = false
+  @Option(help: "Row blocks per step (DataParallel, one core each); 0 = one per core when there are two or more, else 1.")
+  var blocks: Int = 0
 
   func run() {
     AllocatorTuning.keepFreedMemory()
@@ -26,7 +28,16 @@ struct TrainingStepBenchmark: ParsableCommand {
       let adam = Adam(parameters: mlp.parameters, learningRate: 1e-3)
       let x = Variable(rng.normalMatrix(rows: batch, cols: 100))
       let y = Variable(rng.normalMatrix(rows: batch, cols: 100))
-      func step() { adam.minimize(Loss.meanSquaredError(mlp(x), y)) }
+      let cores = threads ?? ProcessInfo.processInfo.activeProcessorCount
+      let blockCount = blocks > 0 ? blocks : (cores > 1 ? cores : 1)
+      let ranges = DataParallel.rowBlocks(rows: batch, blocks: blockCount)
+      let xs = ranges.map { Variable(x.value.rows($0)) }, ys = ranges.map { Variable(y.value.rows($0)) }
+      let share = ranges.map { Float($0.count) / Float(batch) }
+      func step() {
+        if blockCount == 1 { adam.minimize(Loss.meanSquaredError(mlp(x), y)) }
+        // The mean over the batch is the blocks' means weighted by their share of the rows.
+        else { adam.minimize(blocks: blockCount, threads: cores) { i in Loss.meanSquaredError(mlp(xs[i]), ys[i]) * share[i] } }
+      }
       for _ in 0..<20 { step() }
       var samples: [Double] = []
       for _ in 0..<5 {
@@ -35,7 +46,7 @@ struct TrainingStepBenchmark: ParsableCommand {
         samples.append(Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e3 / Double(steps / 5))
       }
       samples.sort()
-      print(String(format: "MLP 100-256-256-100 ReLU, batch %4d: %7.0f µs/step (best of 5 runs of %d; median %.0f)", batch, samples[0], steps / 5, samples[2]))
+      print(String(format: "MLP 100-256-256-100 ReLU, batch %4d, %d row block(s): %7.0f µs/step (best of 5 runs of %d; median %.0f)", batch, blockCount, samples[0], steps / 5, samples[2]))
       if breakdown {
         var tf = Double.infinity, tb = Double.infinity, ta = Double.infinity
         for _ in 0..<50 {

@@ -185,3 +185,29 @@ import TestSupport
     #expect(throws: ParameterArchive.ReadError.self) { try archive.load(into: wrongShape.parameters) }
   }
 }
+
+/// A step's batch split into row blocks on separate workers gives the full batch's loss and gradients.
+@Suite struct DataParallelTests {
+  @Test func rowBlocksCoverTheRowsInOrder() {
+    #expect(DataParallel.rowBlocks(rows: 10, blocks: 3) == [0..<4, 4..<7, 7..<10])
+    #expect(DataParallel.rowBlocks(rows: 2, blocks: 4) == [0..<1, 1..<2])
+    #expect(DataParallel.rowBlocks(rows: 0, blocks: 2) == [0..<0])
+  }
+
+  @Test func blockedGradientsMatchTheWholeBatchAndNotTheCoreCount() {
+    var rng = RandomSource(seed: 5)
+    let mlp = MLP(sizes: [7, 16, 3], activation: .relu, rng: &rng)
+    let x = rng.normalMatrix(rows: 33, cols: 7), y = rng.normalMatrix(rows: 33, cols: 3)
+    let whole = valueAndGradients(at: mlp.parameters) { Loss.meanSquaredError(mlp(Variable(x)), Variable(y)) }
+    let ranges = DataParallel.rowBlocks(rows: 33, blocks: 3)
+    func blocked(threads: Int) -> (value: Float, gradients: [Matrix]) {
+      DataParallel.valueAndGradients(at: mlp.parameters, blocks: 3, threads: threads) { i in
+        Loss.meanSquaredError(mlp(Variable(x.rows(ranges[i]))), Variable(y.rows(ranges[i]))) * (Float(ranges[i].count) / 33)
+      }
+    }
+    let one = blocked(threads: 1), two = blocked(threads: 2)
+    #expect(Swift.abs(one.value - whole.value) < 1e-5 * Swift.max(1, whole.value))
+    for (g, w) in zip(one.gradients, whole.gradients) { #expect(isClose(g, w, absolute: 1e-5)) }
+    #expect(one.value == two.value && one.gradients == two.gradients, "blocks are added in order whatever ran them")
+  }
+}

@@ -316,4 +316,89 @@ import TestSupport
     }
     #expect(try fitted() == fitted())
   }
+
+  @Test func batchesDrawnOnTwoCoresMatchOneCoreAndKeepTheirOutputs() throws {
+    let one = try trainer(rolloutBatches: 3).rollout(threads: 1)
+    let two = try trainer(rolloutBatches: 3).rollout(threads: 2)
+    #expect(one.records == two.records && one.rewards == two.rewards && one.advantages == two.advantages)
+    #expect(one.minibatches.count == 3)
+    for (m, part) in one.minibatches.enumerated() {
+      let rows = (m * 4)..<((m + 1) * 4)
+      #expect(part.records == one.records.rows(rows) && part.advantages == one.advantages.rows(rows))
+      let recorded = try #require(part.rollout, "each batch keeps its forward pass (the first PPO step uses the first one)")
+      #expect(recorded.value.value.rows == 4)
+    }
+  }
+
+  @Test func fakesFromTheWeightCopyMatchFakesFromThePolicy() throws {
+    let t = try trainer(rolloutBatches: 1, steps: 3)
+    t.copyWeights(from: t.online, to: t.fakeSource)
+    let pending = t.pendingDiscriminatorInputs(reusing: nil)
+    let fromCopy = t.drawFakes(pending, from: t.fakeSource)
+    let fromPolicy = t.drawFakes(pending, from: t.online)
+    #expect(fromCopy.fake == fromPolicy.fake && fromCopy.fake.rows == 12 && fromCopy.real.count == 3)
+  }
+
+  @Test func fitsDoNotDependOnTheThreadCount() throws {
+    func fitted(threads: Int) throws -> [Matrix] {
+      let u = try trainer(rolloutBatches: 2, seed: 4)
+      for i in 1...4 { _ = u.step(TrainingContext(iteration: i, threads: threads)) }
+      return u.online.parameters.map(\.value) + u.discriminator.parameters.map(\.value)
+    }
+    #expect(try fitted(threads: 1) == fitted(threads: 2))
+  }
+}
+
+/// The paper's (sequential) order on several cores: each step's batch split into row blocks, one per core.
+@Suite struct RLSynRowBlockTests {
+  func trainer(seed: UInt64 = 2) throws -> RLSynTrainer {
+    var configuration = RLSynConfiguration(preset: .small)
+    configuration.iterations = 10
+    configuration.concurrentDiscriminator = false
+    configuration.batchSize = 10; configuration.policyWidth = 6; configuration.discriminatorWidth = 5
+    configuration.discriminatorSteps = 2; configuration.rolloutBatches = 1
+    let layout = RecordLayout(gaussian: 0..<1, bernoulli: 1..<2, categoricalGroups: [2..<4])
+    var rng = RandomSource(seed: 11)
+    let data = Matrix((0..<30).map { _ -> [Float] in
+      let level: Float = rng.uniform() < 0.3 ? 1 : 0
+      return [rng.normal() + level, rng.uniform() < 0.6 ? 1 : 0, 1 - level, level]
+    })
+    return try RLSynTrainer(configuration: configuration, layout: layout, data: data, seed: seed)
+  }
+
+  @Test func blockedPPOGradientsMatchTheWholeBatchWithTheMeanPenalty() throws {
+    let t = try trainer()
+    #expect(t.configuration.meanPenalty > 0)
+    let b = t.rollout()
+    let presence = t.model.layout.presenceMask(b.records)
+    let (loss, surrogate, entropy) = t.ppoLoss(b, output: t.online(b.z), presence: presence)
+    let whole = gradients(of: loss, withRespectTo: t.online.parameters).map(\.value)
+    for blocks in [2, 3] {
+      let blocked = t.ppoGradients(b, presence: presence, blocks: blocks)
+      #expect(Swift.abs(blocked.loss - surrogate) < 1e-5 && Swift.abs(blocked.entropy - entropy) < 1e-4)
+      for (g, w) in zip(blocked.gradients, whole) { #expect(isClose(g, w, absolute: 1e-5, relative: 1e-4)) }
+    }
+  }
+
+  @Test func blockedDiscriminatorGradientsMatchTheWholeBatch() throws {
+    let t = try trainer()
+    var rng = RandomSource(seed: 3)
+    let real = rng.normalMatrix(rows: 10, cols: 4), fake = rng.normalMatrix(rows: 10, cols: 4)
+    for gamma: Float in [0, 5] {
+      let (total, bce, r1) = t.discriminator.loss(real: real, fake: fake, gamma: gamma)
+      let whole = gradients(of: total, withRespectTo: t.discriminator.parameters).map(\.value)
+      let blocked = t.discriminatorGradients(real: real, fake: fake, gamma: gamma, blocks: 3)
+      #expect(Swift.abs(blocked.bce - bce) < 1e-5 && Swift.abs(blocked.r1 - r1) < 1e-5)
+      for (g, w) in zip(blocked.gradients, whole) { #expect(isClose(g, w, absolute: 1e-5, relative: 1e-4)) }
+    }
+  }
+
+  @Test func sequentialFitsOnTwoCoresAreReproducible() throws {
+    func fitted() throws -> [Matrix] {
+      let u = try trainer(seed: 6)
+      for i in 1...4 { _ = u.step(TrainingContext(iteration: i, threads: 2)) }
+      return u.online.parameters.map(\.value) + u.discriminator.parameters.map(\.value)
+    }
+    #expect(try fitted() == fitted())
+  }
 }

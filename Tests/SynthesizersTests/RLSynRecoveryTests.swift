@@ -42,7 +42,10 @@ struct TableSummary {
 /// The tolerances come from the measured spread: `rlsyn-bench recovery --seeds 20 --iterations 600` (the
 /// same table and settings) gave, over seeds 0–19, at most 0.10 error in the means, 0.06 in the correlation,
 /// 0.07 in the conditional rates and 0.22 in the standard deviations; with today's defaults (3 PPO epochs, the
-/// rollout's records reused as a fake batch) at most 0.09, 0.08, 0.08 and 0.17. `RLSYN_RECOVERY_SEED=N` runs the test
+/// rollout's records reused as a fake batch) at most 0.09, 0.08, 0.08 and 0.17. With two rollout batches (2026-12-03)
+/// one mean came out further: 0.21 (seed 13) before their batches were drawn on separate streams and 0.16 (seed 12)
+/// after, every other error ≤ 0.08 in the means and correlation, ≤ 0.07 in the rates, ≤ 0.13 in the standard
+/// deviations; hence 0.25 for the means. `RLSYN_RECOVERY_SEED=N` runs the test
 /// with another seed (the default is 7); `for s in $(seq 0 9); do RLSYN_RECOVERY_SEED=$s swift test --filter
 /// RLSynRecoveryTests; done` checks ten in a row.
 @Suite struct RLSynRecoveryTests {
@@ -63,8 +66,8 @@ struct TableSummary {
     let synthetic = trainer.model.sample(rows: 4000, rng: &rng)
     let real = TableSummary(data), syn = TableSummary(synthetic)
     print("seed \(seed): real", real, "synthetic", syn)
-    #expect(Swift.abs(syn.meanA - real.meanA) < 0.15)
-    #expect(Swift.abs(syn.meanB - real.meanB) < 0.15)
+    #expect(Swift.abs(syn.meanA - real.meanA) < 0.25, "mean \(syn.meanA) vs \(real.meanA)")
+    #expect(Swift.abs(syn.meanB - real.meanB) < 0.25, "mean \(syn.meanB) vs \(real.meanB)")
     #expect(Swift.abs(syn.correlation - real.correlation) < 0.15, "correlation \(syn.correlation) vs \(real.correlation)")
     #expect(Swift.abs(syn.rateGivenPositive - real.rateGivenPositive) < 0.15, "P(y|a>0) \(syn.rateGivenPositive) vs \(real.rateGivenPositive)")
     #expect(Swift.abs(syn.rateGivenNegative - real.rateGivenNegative) < 0.15, "P(y|a≤0) \(syn.rateGivenNegative) vs \(real.rateGivenNegative)")

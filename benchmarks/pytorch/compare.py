@@ -48,7 +48,7 @@ def parse(path, impl, bench, threads):
             out["figures"] = r["last"]
         return out
     if bench == "mlp":
-        for m in re.finditer(r"batch\s+(\d+):\s+\d+ µs/step \(best of 5 runs of \d+; median (\d+)\)", text):
+        for m in re.finditer(r"batch\s+(\d+)(?:, \d+ row block\(s\))?:\s+\d+ µs/step \(best of 5 runs of \d+; median (\d+)\)", text):
             out[f"mlp-{m.group(1)}"] = float(m.group(2))
     elif bench == "iteration":
         m = re.search(rf"whole iteration, {threads} threads?: median ([0-9.]+) ms", text)

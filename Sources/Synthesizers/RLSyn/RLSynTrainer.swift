@@ -55,6 +55,9 @@ public final class RLSynTrainer: SynthesizerTrainer {
   var discriminatorStepCount = 0
   /// ``RecordLayout/factorMembership()`` of the layout (per-column terms → per-factor sums).
   let factorMembership: Matrix
+  /// A copy of ``online``'s weights taken before each concurrent iteration: the discriminator's core draws its
+  /// fakes from it while the PPO epochs update ``online`` on the other core.
+  let fakeSource: RLSynPolicy
 
   /// - Parameters:
   ///   - data: encoded training records laid out as `layout` describes.
@@ -81,6 +84,8 @@ public final class RLSynTrainer: SynthesizerTrainer {
                            decaying: online.parameters.map { $0.name?.hasSuffix(".weight") ?? false })
     discriminatorOptimizer = Adam(parameters: discriminator.parameters, learningRate: configuration.discriminatorLearningRate)
     factorMembership = layout.factorMembership()
+    var unusedWeights = RandomSource(seed: 0)
+    fakeSource = RLSynPolicy(configuration: configuration, layout: layout, rng: &unusedWeights)
     columnMeans = data.meanOverRows()
     inverseVariances = data.varianceOverRows().map { 1 / Swift.max($0, 1e-4) }
   }
@@ -107,7 +112,7 @@ public final class RLSynTrainer: SynthesizerTrainer {
     policyOptimizer.learningRate = cfg.policyLearningRate * scale
     discriminatorOptimizer.learningRate = cfg.discriminatorLearningRate * scale
     // 1. Rollout with the current policy and discriminator.
-    let batchData = rollout()
+    let batchData = rollout(threads: context.threads)
     let rewards = batchData.rewards
 
     var policyStats = (loss: Float(0), entropy: Float(0))
@@ -115,14 +120,19 @@ public final class RLSynTrainer: SynthesizerTrainer {
     if cfg.concurrentDiscriminator && cfg.discriminatorSteps > 0 {
       // 2+3 at once: D trains on fakes from the policy before this update (one update of lag, like the
       // reward), so the PPO epochs and the D steps touch disjoint state and run on two cores.
-      let inputs = UncheckedSendableBox(discriminatorInputs(policy: policy, reusing: cfg.reuseRolloutFakes ? batchData.records : nil))
+      // The fakes are drawn on the discriminator's core, from a copy of the policy's weights as they are now.
+      copyWeights(from: policy, to: fakeSource)
+      let pending = UncheckedSendableBox(pendingDiscriminatorInputs(reusing: cfg.reuseRolloutFakes ? batchData.records : nil))
       let rolloutBatch = UncheckedSendableBox(batchData)
       let box = UncheckedSendableBox(self)
       let results = UncheckedSendableBox(ParallelResults())
       let work: @Sendable (Int) -> Void = { task in
         BLAS.withThreadLimit(1) {
           if task == 0 { results.value.policy = box.value.ppoEpochs(rolloutBatch.value) }
-          else { results.value.discriminator = box.value.discriminatorSteps(inputs.value) }
+          else {
+            let inputs = box.value.drawFakes(pending.value, from: box.value.fakeSource)
+            results.value.discriminator = box.value.discriminatorSteps(inputs)
+          }
         }
       }
       // The two tasks touch disjoint state, so running them one after the other gives the same numbers.
@@ -130,9 +140,13 @@ public final class RLSynTrainer: SynthesizerTrainer {
       policyStats = results.value.policy
       discriminatorStats = results.value.discriminator
     } else {
-      // The paper's order: PPO epochs, then K D steps on fresh fakes from the updated policy.
-      policyStats = ppoEpochs(batchData)
-      if cfg.discriminatorSteps > 0 { discriminatorStats = discriminatorSteps(discriminatorInputs(policy: policy)) }
+      // The paper's order: PPO epochs, then K D steps on fresh fakes from the updated policy. On several cores each
+      // step's batch is split into row blocks, one per core (DataParallel), instead of splitting its products.
+      let blocks = Swift.min(context.threads, Self.maximumRowBlocks)
+      policyStats = ppoEpochs(batchData, blocks: blocks)
+      if cfg.discriminatorSteps > 0 {
+        discriminatorStats = discriminatorSteps(discriminatorInputs(policy: policy, blocks: blocks), blocks: blocks)
+      }
     }
     return RLSynStepMetrics(meanReward: rewards.mean(), discriminatorLoss: discriminatorStats.bce, r1Penalty: discriminatorStats.r1,
                             policyLoss: policyStats.loss, entropy: policyStats.entropy)
@@ -148,11 +162,17 @@ public final class RLSynTrainer: SynthesizerTrainer {
     return 1 - (1 - cfg.finalLearningRateFraction) * Swift.min(progress, 1)
   }
 
-  /// Draws a rollout batch from the online policy and scores it with the discriminator as it stands.
-  func rollout() -> RolloutBatch {
+  /// Draws a rollout from the online policy and scores it with the discriminator as it stands.
+  ///
+  /// A rollout of several batches (with the value baseline) draws each batch from its own random stream, split from
+  /// the trainer's in order, on up to `threads` cores; its advantages are normalised over the whole rollout, and the
+  /// first batch's policy output serves the first PPO step. The numbers do not depend on `threads`.
+  func rollout(threads: Int = 1) -> RolloutBatch {
     let cfg = configuration
     let policy = online
-    let z = Variable(rng.normalMatrix(rows: cfg.batchSize * cfg.rolloutBatches(width: model.layout.width), cols: cfg.noiseDimension))
+    let batches = cfg.rolloutBatches(width: model.layout.width)
+    if batches > 1 && cfg.advantageEstimator == .value { return rollout(batches: batches, threads: threads) }
+    let z = Variable(rng.normalMatrix(rows: cfg.batchSize * batches, cols: cfg.noiseDimension))
     let out = policy(z)
     let records = policy.sample(out, rng: &rng)
     let rewards = discriminator.rewards(discriminatorView(records), form: cfg.reward)
@@ -168,6 +188,40 @@ public final class RLSynTrainer: SynthesizerTrainer {
                           oldLogProbability: policy.logProbabilityPerColumn(of: records, under: out).value.matmul(factorMembership),
                           advantages: PPO.scaledAdvantages(advantages), perFactor: true)
     }
+  }
+
+  /// A rollout of `batches` batches, each drawn and scored by one worker from its own random stream.
+  func rollout(batches: Int, threads: Int) -> RolloutBatch {
+    let cfg = configuration
+    let streams = UncheckedSendableBox((0..<batches).map { _ in rng.split() })
+    let parts = UncheckedSendableBox([(z: Variable, out: RLSynPolicy.Output, records: Matrix, rewards: Matrix, logProbability: Matrix)?](
+      repeating: nil, count: batches))
+    let box = UncheckedSendableBox(self)
+    // Forward passes only: the workers read the policy's and the discriminator's weights and write their own slot.
+    let work: @Sendable (Int) -> Void = { b in
+      BLAS.withThreadLimit(1) {
+        let trainer = box.value, policy = trainer.online
+        var stream = streams.value[b]
+        let z = Variable(stream.normalMatrix(rows: cfg.batchSize, cols: cfg.noiseDimension))
+        let out = policy(z)
+        let records = policy.sample(out, rng: &stream)
+        let rewards = trainer.discriminator.rewards(trainer.discriminatorView(records), form: cfg.reward)
+        let logProbability = policy.logProbability(of: records, under: out).value
+        parts.value[b] = (z, out, records, rewards, logProbability)
+      }
+    }
+    if threads > 1 { DispatchQueue.concurrentPerform(iterations: batches, execute: work) } else { (0..<batches).forEach(work) }
+    let drawn = parts.value.map { $0! }
+    let rewards = Matrix.concatenateRows(drawn.map(\.rewards))
+    let advantages = PPO.normalizedAdvantages(rewards: rewards, values: Matrix.concatenateRows(drawn.map(\.out.value.value)))
+    let minibatches = drawn.enumerated().map { b, part in
+      RolloutBatch(z: part.z, rollout: part.out, records: part.records, rewards: part.rewards, oldLogProbability: part.logProbability,
+                   advantages: advantages.rows((b * cfg.batchSize)..<((b + 1) * cfg.batchSize)), perFactor: false)
+    }
+    return RolloutBatch(z: Variable(Matrix.concatenateRows(drawn.map(\.z.value))), rollout: nil,
+                        records: Matrix.concatenateRows(drawn.map(\.records)), rewards: rewards,
+                        oldLogProbability: Matrix.concatenateRows(drawn.map(\.logProbability)), advantages: advantages,
+                        perFactor: false, minibatches: minibatches)
   }
 
   /// Wall-clock seconds of each part of an iteration, measured one after the other on the calling thread,
@@ -213,6 +267,9 @@ public final class RLSynTrainer: SynthesizerTrainer {
     let oldLogProbability: Matrix
     let advantages: Matrix
     let perFactor: Bool
+    /// The rollout's batches with their own policy outputs (only the first step, before any update, may use one),
+    /// when it was drawn batch by batch (else empty).
+    var minibatches: [RolloutBatch] = []
   }
 
   /// `n × F` rewards of the records with factor f's columns taken from `redraw` (a second draw from the same
@@ -264,10 +321,10 @@ public final class RLSynTrainer: SynthesizerTrainer {
   /// `ppoEpochs` passes over the rollout, one Adam step on the PPO objective per batch of
   /// ``RLSynConfiguration/batchSize`` records (one full-batch step per epoch when the rollout is one batch);
   /// returns the last surrogate loss and entropy.
-  func ppoEpochs(_ b: RolloutBatch) -> (loss: Float, entropy: Float) {
+  func ppoEpochs(_ b: RolloutBatch, blocks: Int = 1) -> (loss: Float, entropy: Float) {
     let cfg = configuration
     let batches = b.records.rows / cfg.batchSize
-    let minibatches = batches <= 1 ? [b] : (0..<batches).map { m -> RolloutBatch in
+    let minibatches = !b.minibatches.isEmpty ? b.minibatches : batches <= 1 ? [b] : (0..<batches).map { m -> RolloutBatch in
       let r = (m * cfg.batchSize)..<((m + 1) * cfg.batchSize)
       return RolloutBatch(z: Variable(b.z.value.rows(r)), rollout: nil, records: b.records.rows(r), rewards: b.rewards.rows(r),
                           oldLogProbability: b.oldLogProbability.rows(r), advantages: b.advantages.rows(r), perFactor: b.perFactor)
@@ -276,8 +333,12 @@ public final class RLSynTrainer: SynthesizerTrainer {
     var stats = (loss: Float(0), entropy: Float(0))
     for epoch in 0..<cfg.ppoEpochs {
       for (m, minibatch) in minibatches.enumerated() {
-        // The first step runs on the rollout's parameters, so a whole-rollout batch reuses its recorded forward pass.
-        let out = (epoch == 0 ? minibatch.rollout : nil) ?? online(minibatch.z)
+        // Only the first step runs on the rollout's parameters, so only it may reuse the recorded forward pass.
+        if blocks > 1 && !minibatch.perFactor {
+          stats = ppoStep(minibatch, presence: presence[m], blocks: blocks)
+          continue
+        }
+        let out = (epoch == 0 && m == 0 ? minibatch.rollout : nil) ?? online(minibatch.z)
         stats = ppoStep(minibatch, output: out, presence: presence[m])
       }
     }
@@ -287,6 +348,13 @@ public final class RLSynTrainer: SynthesizerTrainer {
   /// One Adam step on `−mean min(ρA, clip(ρ)A) + c_v·mean(V − r)² − β·mean H + λm·P` for the records of `b`,
   /// given the policy's current `output` for `b.z`.
   func ppoStep(_ b: RolloutBatch, output out: RLSynPolicy.Output, presence: Matrix) -> (loss: Float, entropy: Float) {
+    let (loss, surrogate, h) = ppoLoss(b, output: out, presence: presence)
+    policyOptimizer.minimize(loss)
+    return (surrogate, h)
+  }
+
+  /// The PPO step's loss for the records of `b` given the policy's `output` for `b.z`, with its surrogate and entropy values.
+  func ppoLoss(_ b: RolloutBatch, output out: RLSynPolicy.Output, presence: Matrix) -> (loss: Variable, surrogate: Float, entropy: Float) {
     let cfg = configuration
     let policy = online
     let advantages = b.advantages
@@ -307,27 +375,114 @@ public final class RLSynTrainer: SynthesizerTrainer {
       : -policy.logProbability(of: b.records, under: out).mean()
     var loss = surrogate + valueLoss * cfg.valueCoefficient - h * cfg.entropyCoefficient
     if cfg.meanPenalty > 0 { loss = loss + meanMatchingPenalty(out, presence: presence) * cfg.meanPenalty }
-    policyOptimizer.minimize(loss)
-    return (surrogate.value.scalarValue, h.value.scalarValue)
+    return (loss, surrogate.value.scalarValue, h.value.scalarValue)
+  }
+
+  /// Row blocks per step on many cores (the sequential order's data parallelism).
+  static let maximumRowBlocks = 8
+
+  /// ``ppoStep(_:output:presence:)`` with the records split into `blocks` row blocks, one worker each: the policy's
+  /// forward passes first, then each block's share of the loss and its gradients, summed in block order.
+  /// The mean-matching penalty is a function of the whole batch's mean, so each block carries its first-order term
+  /// `Σ_j c_j Σ_i e_ij` with `c_j = ∂P/∂ē_j / n` from the forward passes' means: the same gradient as the whole batch's.
+  func ppoStep(_ b: RolloutBatch, presence: Matrix, blocks: Int) -> (loss: Float, entropy: Float) {
+    let result = ppoGradients(b, presence: presence, blocks: blocks)
+    policyOptimizer.update(result.gradients)
+    return (result.loss, result.entropy)
+  }
+
+  /// The surrogate loss, entropy and gradients of ``ppoStep(_:presence:blocks:)`` (no update).
+  func ppoGradients(_ b: RolloutBatch, presence: Matrix, blocks: Int) -> (loss: Float, entropy: Float, gradients: [Matrix]) {
+    let cfg = configuration
+    let policy = online
+    let n = b.records.rows
+    let ranges = DataParallel.rowBlocks(rows: n, blocks: blocks)
+    let trainer = UncheckedSendableBox(self)
+    let forward = DataParallel.map(ranges.count, threads: blocks) { i -> (RLSynPolicy.Output, Variable?) in
+      let out = policy(Variable(b.z.value.rows(ranges[i])))
+      return (out, cfg.meanPenalty > 0 ? trainer.value.expectedValues(out, presence: presence.rows(ranges[i])) : nil)
+    }
+    var penaltyCoefficients: Matrix?
+    if cfg.meanPenalty > 0, forward[0].1 != nil {
+      let target = meanPenaltyTarget
+      var sums = forward[0].1!.value.sumOverRows()
+      for part in forward.dropFirst() { sums += part.1!.value.sumOverRows() }
+      // P = s · Σ_j w_j (ē_j − t_j)²  ⇒  ∂P/∂e_ij = 2 s w_j (ē_j − t_j) / n, times λm.
+      let deviation = sums * (1 / Float(n)) - target.means
+      penaltyCoefficients = deviation * target.weights * (2 * target.scale * cfg.meanPenalty / Float(n))
+    }
+    let parts = DataParallel.map(ranges.count, threads: blocks) { i -> (loss: Float, entropy: Float, gradients: [Matrix]) in
+      let r = ranges[i], share = Float(r.count) / Float(n)
+      let out = forward[i].0
+      let records = b.records.rows(r)
+      let logProbability = policy.logProbability(of: records, under: out)
+      let surrogate = PPO.clippedSurrogateLoss(logProbability: logProbability, oldLogProbability: b.oldLogProbability.rows(r),
+                                               advantages: b.advantages.rows(r), epsilon: cfg.clipEpsilon) * share
+      let valueLoss = (out.value - Variable(b.rewards.rows(r))).squared().mean() * share
+      let h = (cfg.entropyEstimate == .closedForm ? policy.entropy(out, presence: presence.rows(r)).mean() : -logProbability.mean()) * share
+      var loss = surrogate + valueLoss * cfg.valueCoefficient - h * cfg.entropyCoefficient
+      if let c = penaltyCoefficients, let expected = forward[i].1 { loss = loss + (expected * Variable(c)).sum() }
+      let g = gradients(of: loss, withRespectTo: policy.parameters).map(\.value)
+      return (surrogate.value.scalarValue, h.value.scalarValue, g)
+    }
+    return (parts.reduce(0) { $0 + $1.loss }, parts.reduce(0) { $0 + $1.entropy }, DataParallel.sum(parts.map(\.gradients)))
   }
 
   /// K real batches and K fake batches (all fakes from one forward pass of the policy as it is now).
   /// With `reusing`, the rollout's records (drawn from the same policy) are the first fake batches (as many as
   /// the rollout has, up to K) and only the rest are drawn.
-  func discriminatorInputs(policy: RLSynPolicy, reusing rolloutRecords: Matrix? = nil) -> (real: [Matrix], fake: Matrix) {
+  /// With `blocks` > 1 the fakes are drawn in that many row blocks on as many cores, each from its own random
+  /// stream (split in order from the pending inputs' stream).
+  func discriminatorInputs(policy: RLSynPolicy, reusing rolloutRecords: Matrix? = nil, blocks: Int = 1) -> (real: [Matrix], fake: Matrix) {
+    drawFakes(pendingDiscriminatorInputs(reusing: rolloutRecords), from: policy, blocks: blocks)
+  }
+
+  /// What the discriminator's inputs take from the trainer's random stream (the real batches, the fakes' noise and a
+  /// stream to sample them with), so that the policy forward pass and the sampling can run later on another core.
+  struct PendingDiscriminatorInputs {
+    let real: [Matrix]
+    let reused: Matrix?
+    let noise: Matrix?
+    var stream: RandomSource
+  }
+
+  func pendingDiscriminatorInputs(reusing rolloutRecords: Matrix?) -> PendingDiscriminatorInputs {
     let batch = configuration.batchSize, k = configuration.discriminatorSteps
-    let reused = rolloutRecords.map { Swift.min($0.rows / batch, k) } ?? 0
-    let drawn = k - reused
-    var fakes = Matrix(rows: 0, cols: model.layout.width)
-    if drawn > 0 {
-      let fakeZ = Variable(rng.normalMatrix(rows: batch * drawn, cols: configuration.noiseDimension))
-      fakes = policy.sample(policy(fakeZ), rng: &rng)
+    let reusedBatches = rolloutRecords.map { Swift.min($0.rows / batch, k) } ?? 0
+    let drawn = k - reusedBatches
+    let noise = drawn > 0 ? rng.normalMatrix(rows: batch * drawn, cols: configuration.noiseDimension) : nil
+    let stream = rng.split()
+    let reused = reusedBatches > 0 ? rolloutRecords?.rows(0..<(reusedBatches * batch)) : nil
+    return PendingDiscriminatorInputs(real: (0..<k).map { _ in realBatches.next(batch, rng: &rng) }, reused: reused,
+                                      noise: noise, stream: stream)
+  }
+
+  /// The K real batches and K fake batches of `pending`, the fakes it still needs drawn from `policy`.
+  func drawFakes(_ pending: PendingDiscriminatorInputs, from policy: RLSynPolicy, blocks: Int = 1) -> (real: [Matrix], fake: Matrix) {
+    var stream = pending.stream
+    var fakes: Matrix?
+    if let noise = pending.noise, blocks > 1 {
+      let ranges = DataParallel.rowBlocks(rows: noise.rows, blocks: blocks)
+      let streams = ranges.map { _ in stream.split() }
+      fakes = Matrix.concatenateRows(DataParallel.map(ranges.count, threads: blocks) { i in
+        var s = streams[i]
+        return policy.sample(policy(Variable(noise.rows(ranges[i]))), rng: &s)
+      })
+    } else {
+      fakes = pending.noise.map { policy.sample(policy(Variable($0)), rng: &stream) }
     }
-    if let rolloutRecords, reused > 0 {
-      let first = rolloutRecords.rows(0..<(reused * batch))
-      fakes = drawn > 0 ? Matrix.concatenateRows([first, fakes]) : first
+    if let reused = pending.reused { fakes = fakes.map { Matrix.concatenateRows([reused, $0]) } ?? reused }
+    return (pending.real, discriminatorView(fakes ?? Matrix(rows: 0, cols: model.layout.width)))
+  }
+
+  /// Copies every weight of `source` into `destination`'s own storage (same architecture).
+  func copyWeights(from source: RLSynPolicy, to destination: RLSynPolicy) {
+    for (d, s) in zip(destination.parameters, source.parameters) {
+      precondition(d.value.count == s.value.count, "copyWeights: architectures differ")
+      s.value.withUnsafeBufferPointer { from in d.value.withUnsafeMutableBufferPointer { to in
+        if let a = from.baseAddress, let b = to.baseAddress { b.update(from: a, count: from.count) }
+      } }
     }
-    return ((0..<k).map { _ in realBatches.next(batch, rng: &rng) }, discriminatorView(fakes))
   }
 
   /// Records as the discriminator sees them: round-tripped through the CSV's precision when
@@ -337,14 +492,24 @@ public final class RLSynTrainer: SynthesizerTrainer {
   }
 
   /// K discriminator steps (BCE + R1, lazily every `r1Interval` steps); returns the last BCE and R1.
-  func discriminatorSteps(_ inputs: (real: [Matrix], fake: Matrix)) -> (bce: Float, r1: Float) {
+  /// With `blocks` > 1 each step's real and fake batches are split into row blocks, one worker each
+  /// (both losses are means over rows, so block b carries its share of each).
+  func discriminatorSteps(_ inputs: (real: [Matrix], fake: Matrix), blocks: Int = 1) -> (bce: Float, r1: Float) {
     let cfg = configuration, batch = cfg.batchSize
     var stats = (bce: Float(0), r1: Float(0))
     for (k, real) in inputs.real.enumerated() {
       let fake = inputs.fake.rows((k * batch)..<((k + 1) * batch))
       let lazy = discriminatorStepCount % cfg.r1Interval == 0
       discriminatorStepCount += 1
-      let (total, bce, penalty) = discriminator.loss(real: real, fake: fake, gamma: lazy ? cfg.r1Gamma * Float(cfg.r1Interval) : 0)
+      let gamma = lazy ? cfg.r1Gamma * Float(cfg.r1Interval) : 0
+      if blocks > 1 {
+        let result = discriminatorGradients(real: real, fake: fake, gamma: gamma, blocks: blocks)
+        discriminatorOptimizer.update(result.gradients)
+        stats.bce = result.bce
+        if lazy { stats.r1 = result.r1 / Float(cfg.r1Interval) }
+        continue
+      }
+      let (total, bce, penalty) = discriminator.loss(real: real, fake: fake, gamma: gamma)
       discriminatorOptimizer.minimize(total)
       stats.bce = bce
       if lazy { stats.r1 = penalty / Float(cfg.r1Interval) }
@@ -352,26 +517,56 @@ public final class RLSynTrainer: SynthesizerTrainer {
     return stats
   }
 
+  /// BCE, R1 and gradients of ``Discriminator/loss(real:fake:gamma:)`` over row blocks of equal-sized `real` and
+  /// `fake` batches, one worker each.
+  func discriminatorGradients(real: Matrix, fake: Matrix, gamma: Float, blocks: Int) -> (bce: Float, r1: Float, gradients: [Matrix]) {
+    let ranges = DataParallel.rowBlocks(rows: real.rows, blocks: blocks)
+    let d = discriminator, n = Float(real.rows)
+    let parts = DataParallel.map(ranges.count, threads: blocks) { i -> (bce: Float, r1: Float, gradients: [Matrix]) in
+      let share = Float(ranges[i].count) / n
+      let (total, bce, penalty) = d.loss(real: real.rows(ranges[i]), fake: fake.rows(ranges[i]), gamma: gamma)
+      return (bce * share, penalty * share, gradients(of: total * share, withRespectTo: d.parameters).map(\.value))
+    }
+    return (parts.reduce(0) { $0 + $1.bce }, parts.reduce(0) { $0 + $1.r1 }, DataParallel.sum(parts.map(\.gradients)))
+  }
+
   /// The mean-matching penalty `Σ_j (E[x_j] − x̄_j)² / Var(x_j)` over the columns of ``RLSynConfiguration/meanPenaltyScope``:
   /// `x̄_j` and `Var(x_j)` are the training column's mean and variance (floored at 1e-4), and `E[x_j]` is the batch
   /// mean of the policy's expected value of column j (μ·present, σ(logit), softmax probability), so it has a gradient.
   /// Past ``RLSynConfiguration/meanPenaltyReferenceWidth`` columns the sum is scaled down to that many columns' worth.
   func meanMatchingPenalty(_ out: RLSynPolicy.Output, presence: Matrix) -> Variable {
+    guard let expected = expectedValues(out, presence: presence) else { return Variable.scalar(0) }
+    let target = meanPenaltyTarget
+    let sum = ((expected.meanOverRows() - Variable(target.means)).squared() * Variable(target.weights)).sum()
+    return target.scale == 1 ? sum : sum * target.scale
+  }
+
+  /// `n × m` expected values of the penalty's columns (μ·present, σ(logit), softmax probability), or nil when none are in scope.
+  func expectedValues(_ out: RLSynPolicy.Output, presence: Matrix) -> Variable? {
     let layout = model.layout
     var expected: [Variable] = []
-    var columns: [Range<Int>] = []
-    if layout.gaussian.count > 0 { expected.append(out.mean * Variable(presence)); columns.append(layout.gaussian) }
+    if layout.gaussian.count > 0 { expected.append(out.mean * Variable(presence)) }
     if configuration.meanPenaltyScope == .all {
-      if layout.bernoulli.count > 0 { expected.append(out.bernoulliLogits.sigmoid()); columns.append(layout.bernoulli) }
-      if layout.categorical.count > 0 { expected.append(out.categoricalLogProbabilities.exp()); columns.append(layout.categorical) }
+      if layout.bernoulli.count > 0 { expected.append(out.bernoulliLogits.sigmoid()) }
+      if layout.categorical.count > 0 { expected.append(out.categoricalLogProbabilities.exp()) }
     }
-    guard !expected.isEmpty else { return Variable.scalar(0) }
-    let generated = Variable.concatenateColumns(expected).meanOverRows()
-    let target = Matrix.concatenateColumns(columns.map { columnMeans.columns($0) })
+    return expected.isEmpty ? nil : Variable.concatenateColumns(expected)
+  }
+
+  /// The penalty's training means and inverse variances over the columns of ``expectedValues(_:presence:)``,
+  /// and the factor `reference / width` past ``RLSynConfiguration/meanPenaltyReferenceWidth`` columns (else 1).
+  var meanPenaltyTarget: (means: Matrix, weights: Matrix, scale: Float) {
+    let layout = model.layout
+    var columns: [Range<Int>] = []
+    if layout.gaussian.count > 0 { columns.append(layout.gaussian) }
+    if configuration.meanPenaltyScope == .all {
+      if layout.bernoulli.count > 0 { columns.append(layout.bernoulli) }
+      if layout.categorical.count > 0 { columns.append(layout.categorical) }
+    }
+    let means = Matrix.concatenateColumns(columns.map { columnMeans.columns($0) })
     let weights = Matrix.concatenateColumns(columns.map { inverseVariances.columns($0) })
-    let sum = ((generated - Variable(target)).squared() * Variable(weights)).sum()
-    let width = target.cols, reference = configuration.meanPenaltyReferenceWidth
-    return reference > 0 && width > reference ? sum * (Float(reference) / Float(width)) : sum
+    let width = means.cols, reference = configuration.meanPenaltyReferenceWidth
+    return (means, weights, reference > 0 && width > reference ? Float(reference) / Float(width) : 1)
   }
 }
 
