@@ -15,6 +15,11 @@ import Autodiff
 /// number of blocks but not on how many cores ran them. A worker that finds no free core runs later: on a busy
 /// machine the step costs about its one-core time, never a spinning wait.
 public enum DataParallel {
+  /// The largest batch that a training step splits into row blocks by default. Measured on a 2-core Zen 1 with
+  /// `rlsyn-bench training-step`: two blocks beat split products by 37 % at batch 256 and lost by 22 % at 1,024
+  /// (docs/performance.md); larger batches keep the split products.
+  public static let largestBlockedBatch = 512
+
   /// The row ranges of `blocks` nearly equal blocks of `rows` rows (the first ones one row longer when it does not divide).
   public static func rowBlocks(rows: Int, blocks: Int) -> [Range<Int>] {
     let b = Swift.max(1, Swift.min(blocks, rows))

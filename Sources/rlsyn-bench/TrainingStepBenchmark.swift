@@ -15,7 +15,7 @@ struct TrainingStepBenchmark: ParsableCommand {
   @Option(help: "Timed steps per batch size (after 20 warm-up steps).") var steps: Int = 200
   @Option(help: "BLAS threads (default: the library's).") var threads: Int?
   @Flag(help: "Also time forward, backward and the Adam update separately.") var breakdown = false
-  @Option(help: "Row blocks per step (DataParallel, one core each); 0 = one per core when there are two or more, else 1.")
+  @Option(help: "Row blocks per step (DataParallel, one core each); 0 = one per core up to batch 512 (DataParallel.largestBlockedBatch), else 1.")
   var blocks: Int = 0
 
   func run() {
@@ -29,7 +29,7 @@ struct TrainingStepBenchmark: ParsableCommand {
       let x = Variable(rng.normalMatrix(rows: batch, cols: 100))
       let y = Variable(rng.normalMatrix(rows: batch, cols: 100))
       let cores = threads ?? ProcessInfo.processInfo.activeProcessorCount
-      let blockCount = blocks > 0 ? blocks : (cores > 1 ? cores : 1)
+      let blockCount = blocks > 0 ? blocks : (cores > 1 && batch <= DataParallel.largestBlockedBatch ? cores : 1)
       let ranges = DataParallel.rowBlocks(rows: batch, blocks: blockCount)
       let xs = ranges.map { Variable(x.value.rows($0)) }, ys = ranges.map { Variable(y.value.rows($0)) }
       let share = ranges.map { Float($0.count) / Float(batch) }

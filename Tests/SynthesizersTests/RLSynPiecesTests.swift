@@ -393,6 +393,13 @@ import TestSupport
     }
   }
 
+  @Test func blocksOnlyOnSeveralCoresAndForBatchesThatGainFromThem() {
+    #expect(RLSynTrainer.rowBlocks(batch: 384, threads: 2) == 2)
+    #expect(RLSynTrainer.rowBlocks(batch: 384, threads: 1) == 1)
+    #expect(RLSynTrainer.rowBlocks(batch: 256, threads: 64) == 8)
+    #expect(RLSynTrainer.rowBlocks(batch: 3_840, threads: 2) == 1, "the paper's large batch keeps split products")
+  }
+
   @Test func sequentialFitsOnTwoCoresAreReproducible() throws {
     func fitted() throws -> [Matrix] {
       let u = try trainer(seed: 6)

@@ -142,7 +142,7 @@ public final class RLSynTrainer: SynthesizerTrainer {
     } else {
       // The paper's order: PPO epochs, then K D steps on fresh fakes from the updated policy. On several cores each
       // step's batch is split into row blocks, one per core (DataParallel), instead of splitting its products.
-      let blocks = Swift.min(context.threads, Self.maximumRowBlocks)
+      let blocks = Self.rowBlocks(batch: cfg.batchSize, threads: context.threads)
       policyStats = ppoEpochs(batchData, blocks: blocks)
       if cfg.discriminatorSteps > 0 {
         discriminatorStats = discriminatorSteps(discriminatorInputs(policy: policy, blocks: blocks), blocks: blocks)
@@ -378,8 +378,11 @@ public final class RLSynTrainer: SynthesizerTrainer {
     return (loss, surrogate.value.scalarValue, h.value.scalarValue)
   }
 
-  /// Row blocks per step on many cores (the sequential order's data parallelism).
-  static let maximumRowBlocks = 8
+  /// Row blocks per step in the sequential order on `threads` cores: one per core (at most 8) for batches up to
+  /// ``DataParallel/largestBlockedBatch`` records, else 1 (larger batches split their products instead).
+  static func rowBlocks(batch: Int, threads: Int) -> Int {
+    threads > 1 && batch <= DataParallel.largestBlockedBatch ? Swift.min(threads, 8) : 1
+  }
 
   /// ``ppoStep(_:output:presence:)`` with the records split into `blocks` row blocks, one worker each: the policy's
   /// forward passes first, then each block's share of the loss and its gradients, summed in block order.
