@@ -52,6 +52,8 @@ public final class RLSynTrainer: SynthesizerTrainer {
   /// Column means of the training records (the mean-matching targets), and `1 / variance` weights.
   let columnMeans: Matrix
   let inverseVariances: Matrix
+  /// The mean-matching penalty's fixed parts (``penaltyTarget(layout:configuration:columnMeans:inverseVariances:)``).
+  let meanPenaltyTarget: (means: Matrix, weights: Matrix, scale: Float)
   var discriminatorStepCount = 0
   /// ``RecordLayout/factorMembership()`` of the layout (per-column terms → per-factor sums).
   let factorMembership: Matrix
@@ -88,6 +90,8 @@ public final class RLSynTrainer: SynthesizerTrainer {
     fakeSource = RLSynPolicy(configuration: configuration, layout: layout, rng: &unusedWeights)
     columnMeans = data.meanOverRows()
     inverseVariances = data.varianceOverRows().map { 1 / Swift.max($0, 1e-4) }
+    meanPenaltyTarget = Self.penaltyTarget(layout: layout, configuration: configuration, columnMeans: columnMeans,
+                                           inverseVariances: inverseVariances)
   }
 
   public var configuration: RLSynConfiguration { model.configuration }
@@ -193,25 +197,18 @@ public final class RLSynTrainer: SynthesizerTrainer {
   /// A rollout of `batches` batches, each drawn and scored by one worker from its own random stream.
   func rollout(batches: Int, threads: Int) -> RolloutBatch {
     let cfg = configuration
-    let streams = UncheckedSendableBox((0..<batches).map { _ in rng.split() })
-    let parts = UncheckedSendableBox([(z: Variable, out: RLSynPolicy.Output, records: Matrix, rewards: Matrix, logProbability: Matrix)?](
-      repeating: nil, count: batches))
-    let box = UncheckedSendableBox(self)
-    // Forward passes only: the workers read the policy's and the discriminator's weights and write their own slot.
-    let work: @Sendable (Int) -> Void = { b in
-      BLAS.withThreadLimit(1) {
-        let trainer = box.value, policy = trainer.online
-        var stream = streams.value[b]
-        let z = Variable(stream.normalMatrix(rows: cfg.batchSize, cols: cfg.noiseDimension))
-        let out = policy(z)
-        let records = policy.sample(out, rng: &stream)
-        let rewards = trainer.discriminator.rewards(trainer.discriminatorView(records), form: cfg.reward)
-        let logProbability = policy.logProbability(of: records, under: out).value
-        parts.value[b] = (z, out, records, rewards, logProbability)
-      }
+    let policy = online, discriminator = discriminator
+    let streams = (0..<batches).map { _ in rng.split() }
+    let trainer = UncheckedSendableBox(self)
+    // Forward passes only: the workers read the policy's and the discriminator's weights.
+    let drawn = DataParallel.map(batches, threads: threads) { b in
+      var stream = streams[b]
+      let z = Variable(stream.normalMatrix(rows: cfg.batchSize, cols: cfg.noiseDimension))
+      let out = policy(z)
+      let records = policy.sample(out, rng: &stream)
+      let rewards = discriminator.rewards(trainer.value.discriminatorView(records), form: cfg.reward)
+      return (z: z, out: out, records: records, rewards: rewards, logProbability: policy.logProbability(of: records, under: out).value)
     }
-    if threads > 1 { DispatchQueue.concurrentPerform(iterations: batches, execute: work) } else { (0..<batches).forEach(work) }
-    let drawn = parts.value.map { $0! }
     let rewards = Matrix.concatenateRows(drawn.map(\.rewards))
     let advantages = PPO.normalizedAdvantages(rewards: rewards, values: Matrix.concatenateRows(drawn.map(\.out.value.value)))
     let minibatches = drawn.enumerated().map { b, part in
@@ -401,30 +398,31 @@ public final class RLSynTrainer: SynthesizerTrainer {
     let n = b.records.rows
     let ranges = DataParallel.rowBlocks(rows: n, blocks: blocks)
     let trainer = UncheckedSendableBox(self)
-    let forward = DataParallel.map(ranges.count, threads: blocks) { i -> (RLSynPolicy.Output, Variable?) in
+    let presences = ranges.map { presence.rows($0) }
+    let forward = DataParallel.map(ranges.count, threads: blocks) { i -> (out: RLSynPolicy.Output, expected: Variable?) in
       let out = policy(Variable(b.z.value.rows(ranges[i])))
-      return (out, cfg.meanPenalty > 0 ? trainer.value.expectedValues(out, presence: presence.rows(ranges[i])) : nil)
+      return (out, cfg.meanPenalty > 0 ? trainer.value.expectedValues(out, presence: presences[i]) : nil)
     }
     var penaltyCoefficients: Matrix?
-    if cfg.meanPenalty > 0, forward[0].1 != nil {
+    let expectedSums = forward.compactMap { $0.expected?.value.sumOverRows() }
+    if cfg.meanPenalty > 0, var sums = expectedSums.first {
       let target = meanPenaltyTarget
-      var sums = forward[0].1!.value.sumOverRows()
-      for part in forward.dropFirst() { sums += part.1!.value.sumOverRows() }
+      for other in expectedSums.dropFirst() { sums += other }
       // P = s · Σ_j w_j (ē_j − t_j)²  ⇒  ∂P/∂e_ij = 2 s w_j (ē_j − t_j) / n, times λm.
       let deviation = sums * (1 / Float(n)) - target.means
       penaltyCoefficients = deviation * target.weights * (2 * target.scale * cfg.meanPenalty / Float(n))
     }
     let parts = DataParallel.map(ranges.count, threads: blocks) { i -> (loss: Float, entropy: Float, gradients: [Matrix]) in
       let r = ranges[i], share = Float(r.count) / Float(n)
-      let out = forward[i].0
+      let out = forward[i].out
       let records = b.records.rows(r)
       let logProbability = policy.logProbability(of: records, under: out)
       let surrogate = PPO.clippedSurrogateLoss(logProbability: logProbability, oldLogProbability: b.oldLogProbability.rows(r),
                                                advantages: b.advantages.rows(r), epsilon: cfg.clipEpsilon) * share
       let valueLoss = (out.value - Variable(b.rewards.rows(r))).squared().mean() * share
-      let h = (cfg.entropyEstimate == .closedForm ? policy.entropy(out, presence: presence.rows(r)).mean() : -logProbability.mean()) * share
+      let h = (cfg.entropyEstimate == .closedForm ? policy.entropy(out, presence: presences[i]).mean() : -logProbability.mean()) * share
       var loss = surrogate + valueLoss * cfg.valueCoefficient - h * cfg.entropyCoefficient
-      if let c = penaltyCoefficients, let expected = forward[i].1 { loss = loss + (expected * Variable(c)).sum() }
+      if let c = penaltyCoefficients, let expected = forward[i].expected { loss = loss + (expected * Variable(c)).sum() }
       let g = gradients(of: loss, withRespectTo: policy.parameters).map(\.value)
       return (surrogate.value.scalarValue, h.value.scalarValue, g)
     }
@@ -558,8 +556,8 @@ public final class RLSynTrainer: SynthesizerTrainer {
 
   /// The penalty's training means and inverse variances over the columns of ``expectedValues(_:presence:)``,
   /// and the factor `reference / width` past ``RLSynConfiguration/meanPenaltyReferenceWidth`` columns (else 1).
-  var meanPenaltyTarget: (means: Matrix, weights: Matrix, scale: Float) {
-    let layout = model.layout
+  static func penaltyTarget(layout: RecordLayout, configuration: RLSynConfiguration, columnMeans: Matrix,
+                            inverseVariances: Matrix) -> (means: Matrix, weights: Matrix, scale: Float) {
     var columns: [Range<Int>] = []
     if layout.gaussian.count > 0 { columns.append(layout.gaussian) }
     if configuration.meanPenaltyScope == .all {
