@@ -271,6 +271,60 @@ import TestSupport
   }
 }
 
+/// The correlation-matching penalty: second moments of standardised expected values against the training records'.
+@Suite struct RLSynCorrelationPenaltyTests {
+  let layout = RecordLayout(gaussian: 0..<2, bernoulli: 2..<3, categoricalGroups: [3..<5],
+                            missingIndicatorForGaussian: [nil, 2])
+  let data = Matrix([[0.5, 0, 0, 1, 0], [-1, 0.3, 0, 0, 1], [1.5, 0, 1, 1, 0], [0.2, -0.4, 0, 0, 1], [-0.7, 0, 1, 1, 0]])
+
+  func trainer() throws -> RLSynTrainer {
+    var configuration = RLSynConfiguration(preset: .small)
+    configuration.correlationPenalty = 1
+    configuration.batchSize = 4; configuration.policyWidth = 4; configuration.discriminatorWidth = 4
+    return try RLSynTrainer(configuration: configuration, layout: layout, data: data, seed: 3)
+  }
+
+  @Test func targetHoldsStandardisedMomentsOfPairsFromDifferentSourceColumns() throws {
+    let target = try #require(try trainer().correlationPenaltyTarget)
+    // Factors: {0}, {1, 2} (a value and its missingness indicator), {3, 4} (one categorical column).
+    let expectedMask: [[Float]] = [[0, 1, 1, 1, 1], [1, 0, 0, 1, 1], [1, 0, 0, 1, 1], [1, 1, 1, 0, 0], [1, 1, 1, 0, 0]]
+    #expect(target.mask == Matrix(expectedMask))
+    #expect(isClose(target.scale, 1 / 5, relative: 1e-6))
+    // Columns 0 and 3, by hand: standardise with the population mean and variance, average the products.
+    func standardizedColumn(_ c: Int) -> [Float] {
+      let x = (0..<data.rows).map { data[$0, c] }
+      let mean = x.reduce(0, +) / Float(x.count)
+      let sd = (x.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Float(x.count)).squareRoot()
+      return x.map { ($0 - mean) / sd }
+    }
+    let moment = zip(standardizedColumn(0), standardizedColumn(3)).map { $0 * $1 }.reduce(0, +) / Float(data.rows)
+    #expect(isClose(target.moments[0, 3], moment, absolute: 1e-5))
+    #expect(target.moments[3, 4] == 0 && target.moments[1, 2] == 0)
+  }
+
+  @Test func penaltyIsZeroAtTheTargetAndPositiveAway() throws {
+    let t = try trainer()
+    let target = try #require(t.correlationPenaltyTarget)
+    // The training records themselves as "expected values" reproduce the target's moments exactly.
+    #expect(Swift.abs(t.correlationPenalty(standardized: t.standardized(Variable(data)), target: target).value.scalarValue) < 1e-10)
+    var shuffled = data
+    for c in 0..<data.cols { shuffled[0, c] = data[4, c]; shuffled[4, c] = data[0, c] }
+    shuffled[0, 0] = data[1, 0]; shuffled[1, 0] = data[0, 0]   // breaks the pairing of column 0 with the others
+    #expect(t.correlationPenalty(standardized: t.standardized(Variable(shuffled)), target: target).value.scalarValue > 1e-3)
+  }
+
+  @Test func offByDefaultAndInOldModelFiles() throws {
+    #expect(RLSynConfiguration(preset: .paperSmall).correlationPenalty == 0)
+    var negative = RLSynConfiguration(preset: .small)
+    negative.correlationPenalty = -1
+    #expect(negative.validationError() != nil)
+    var object = try #require(try JSONSerialization.jsonObject(with: JSONEncoder().encode(RLSynConfiguration(preset: .small))) as? [String: Any])
+    object["correlationPenalty"] = nil
+    let old = try JSONDecoder().decode(RLSynConfiguration.self, from: JSONSerialization.data(withJSONObject: object))
+    #expect(old.correlationPenalty == 0)
+  }
+}
+
 /// Rollouts of several batches: PPO minibatches over them, and their records reused as discriminator fakes.
 @Suite struct RLSynRolloutBatchesTests {
   func trainer(rolloutBatches: Int, steps: Int = 3, seed: UInt64 = 1) throws -> RLSynTrainer {
@@ -351,9 +405,10 @@ import TestSupport
 
 /// The paper's (sequential) order on several cores: each step's batch split into row blocks, one per core.
 @Suite struct RLSynRowBlockTests {
-  func trainer(seed: UInt64 = 2) throws -> RLSynTrainer {
+  func trainer(seed: UInt64 = 2, correlationPenalty: Float = 0) throws -> RLSynTrainer {
     var configuration = RLSynConfiguration(preset: .small)
     configuration.iterations = 10
+    configuration.correlationPenalty = correlationPenalty
     configuration.concurrentDiscriminator = false
     configuration.batchSize = 10; configuration.policyWidth = 6; configuration.discriminatorWidth = 5
     configuration.discriminatorSteps = 2; configuration.rolloutBatches = 1
@@ -378,6 +433,20 @@ import TestSupport
       #expect(Swift.abs(blocked.loss - surrogate) < 1e-5 && Swift.abs(blocked.entropy - entropy) < 1e-4)
       for (g, w) in zip(blocked.gradients, whole) { #expect(isClose(g, w, absolute: 1e-5, relative: 1e-4)) }
     }
+  }
+
+  @Test func blockedPPOGradientsMatchTheWholeBatchWithTheCorrelationPenalty() throws {
+    let t = try trainer(correlationPenalty: 3)
+    let b = t.rollout()
+    let presence = t.model.layout.presenceMask(b.records)
+    let (loss, _, _) = t.ppoLoss(b, output: t.online(b.z), presence: presence)
+    let whole = gradients(of: loss, withRespectTo: t.online.parameters).map(\.value)
+    let without = try trainer(correlationPenalty: 0)
+    let (plainLoss, _, _) = without.ppoLoss(b, output: without.online(b.z), presence: presence)
+    let plain = gradients(of: plainLoss, withRespectTo: without.online.parameters).map(\.value)
+    #expect(zip(whole, plain).contains { !isClose($0, $1, absolute: 1e-4, relative: 1e-3) }, "the penalty moves the gradient")
+    let blocked = t.ppoGradients(b, presence: presence, blocks: 3)
+    for (g, w) in zip(blocked.gradients, whole) { #expect(isClose(g, w, absolute: 1e-5, relative: 1e-4)) }
   }
 
   @Test func blockedDiscriminatorGradientsMatchTheWholeBatch() throws {

@@ -118,6 +118,12 @@ public struct RLSynConfiguration: Codable, Sendable, Equatable {
   /// so its total weight stops growing with the width (λm · 128 · the mean term on a 1,460-column table);
   /// 0 keeps the plain sum. NHEFS (101 encoded columns) and SUPPORT2 (75) are below it, so unchanged.
   public var meanPenaltyReferenceWidth: Int
+  /// Correlation-matching penalty λc: `λc · (1/m) Σ_{j,k} (Ê[ẽ_j ẽ_k] − E_data[x̃_j x̃_k])²` over pairs of the
+  /// mean penalty's columns from different source columns, with `ẽ` the policy's expected values and `x̃` the
+  /// training records, both standardised by the training means and standard deviations. Given the noise the
+  /// columns are drawn independently, so the batch mean of `ẽ_j ẽ_k` estimates the policy's second moment and the
+  /// penalty has a gradient. Scaled like the mean penalty past ``meanPenaltyReferenceWidth`` columns; 0 turns it off.
+  public var correlationPenalty: Float
   /// Apply the R1 penalty on every `r1Interval`-th discriminator step, with weight `γ · r1Interval`
   /// ("lazy regularisation", Karras et al. 2020); 1 = every step, as in the paper.
   public var r1Interval: Int
@@ -174,6 +180,7 @@ public struct RLSynConfiguration: Codable, Sendable, Equatable {
     ppoEpochs = 3; clipEpsilon = 0.1; valueCoefficient = 0.5; entropyCoefficient = 1e-3; meanPenalty = 0.2
     meanPenaltyScope = .all
     meanPenaltyReferenceWidth = 128
+    correlationPenalty = 0
     concurrentDiscriminator = true
     r1Interval = 3
     marginalInitialization = true
@@ -223,7 +230,7 @@ public struct RLSynConfiguration: Codable, Sendable, Equatable {
   }
 
   enum CodingKeys: String, CodingKey {
-    case preset, iterations, batchSize, noiseDimension, policyWidth, discriminatorWidth, policyLearningRate, discriminatorLearningRate, r1Gamma, discriminatorSteps, ppoEpochs, clipEpsilon, valueCoefficient, entropyCoefficient, meanPenalty, meanPenaltyScope, meanPenaltyReferenceWidth, r1Interval, concurrentDiscriminator, logStdRange, marginalInitialization, logEvery, reward, advantageEstimator, roundTripFakes, policyAverageDecay, logStd, entropyEstimate, reuseRolloutFakes, finalLearningRateFraction, policyWeightDecay, rolloutBatches
+    case preset, iterations, batchSize, noiseDimension, policyWidth, discriminatorWidth, policyLearningRate, discriminatorLearningRate, r1Gamma, discriminatorSteps, ppoEpochs, clipEpsilon, valueCoefficient, entropyCoefficient, meanPenalty, meanPenaltyScope, meanPenaltyReferenceWidth, correlationPenalty, r1Interval, concurrentDiscriminator, logStdRange, marginalInitialization, logEvery, reward, advantageEstimator, roundTripFakes, policyAverageDecay, logStd, entropyEstimate, reuseRolloutFakes, finalLearningRateFraction, policyWeightDecay, rolloutBatches
   }
 
   /// Decodes a stored configuration; fields a model file does not have (written by an earlier
@@ -248,6 +255,8 @@ public struct RLSynConfiguration: Codable, Sendable, Equatable {
     if let v = try c.decodeIfPresent(MeanPenaltyScope.self, forKey: .meanPenaltyScope) { meanPenaltyScope = v }
     // Model files written before the scaling existed used the plain sum.
     meanPenaltyReferenceWidth = try c.decodeIfPresent(Int.self, forKey: .meanPenaltyReferenceWidth) ?? 0
+    // Files written before the option existed trained without it.
+    correlationPenalty = try c.decodeIfPresent(Float.self, forKey: .correlationPenalty) ?? 0
     if let v = try c.decodeIfPresent(Int.self, forKey: .r1Interval) { r1Interval = v }
     if let v = try c.decodeIfPresent(Bool.self, forKey: .concurrentDiscriminator) { concurrentDiscriminator = v }
     if let v = try c.decodeIfPresent(ClosedRange<Float>.self, forKey: .logStdRange) { logStdRange = v }
@@ -290,7 +299,7 @@ public struct RLSynConfiguration: Codable, Sendable, Equatable {
     if !(policyLearningRate > 0) || !(discriminatorLearningRate > 0) { return "learning rates must be positive" }
     if discriminatorSteps < 0 || ppoEpochs < 1 { return "need at least one PPO epoch and a non-negative number of discriminator steps" }
     if !(clipEpsilon > 0 && clipEpsilon < 1) { return "clip ε must be in (0, 1)" }
-    if r1Gamma < 0 || entropyCoefficient < 0 || meanPenalty < 0 || valueCoefficient < 0 { return "penalty weights must be non-negative" }
+    if r1Gamma < 0 || entropyCoefficient < 0 || meanPenalty < 0 || valueCoefficient < 0 || !(correlationPenalty >= 0) { return "penalty weights must be non-negative" }
     if meanPenaltyReferenceWidth < 0 { return "the mean-penalty reference width must be 0 (plain sum) or positive" }
     if r1Interval < 1 { return "the R1 interval must be at least 1" }
     if !(policyAverageDecay >= 0 && policyAverageDecay < 1) { return "the policy average decay must be in [0, 1)" }

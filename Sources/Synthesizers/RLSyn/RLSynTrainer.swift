@@ -54,6 +54,8 @@ public final class RLSynTrainer: SynthesizerTrainer {
   let inverseVariances: Matrix
   /// The mean-matching penalty's fixed parts (``penaltyTarget(layout:configuration:columnMeans:inverseVariances:)``).
   let meanPenaltyTarget: (means: Matrix, weights: Matrix, scale: Float)
+  /// The correlation penalty's fixed parts (``correlationTarget(layout:configuration:data:meanTarget:)``), nil when it is off.
+  let correlationPenaltyTarget: CorrelationTarget?
   var discriminatorStepCount = 0
   /// ``RecordLayout/factorMembership()`` of the layout (per-column terms → per-factor sums).
   let factorMembership: Matrix
@@ -92,6 +94,8 @@ public final class RLSynTrainer: SynthesizerTrainer {
     inverseVariances = data.varianceOverRows().map { 1 / Swift.max($0, 1e-4) }
     meanPenaltyTarget = Self.penaltyTarget(layout: layout, configuration: configuration, columnMeans: columnMeans,
                                            inverseVariances: inverseVariances)
+    correlationPenaltyTarget = configuration.correlationPenalty > 0
+      ? Self.correlationTarget(layout: layout, configuration: configuration, data: data, meanTarget: meanPenaltyTarget) : nil
   }
 
   public var configuration: RLSynConfiguration { model.configuration }
@@ -371,7 +375,12 @@ public final class RLSynTrainer: SynthesizerTrainer {
     let h = cfg.entropyEstimate == .closedForm ? policy.entropy(out, presence: presence).mean()
       : -policy.logProbability(of: b.records, under: out).mean()
     var loss = surrogate + valueLoss * cfg.valueCoefficient - h * cfg.entropyCoefficient
-    if cfg.meanPenalty > 0 { loss = loss + meanMatchingPenalty(out, presence: presence) * cfg.meanPenalty }
+    if cfg.meanPenalty > 0 || correlationPenaltyTarget != nil, let expected = expectedValues(out, presence: presence) {
+      if cfg.meanPenalty > 0 { loss = loss + meanMatchingPenalty(expected: expected) * cfg.meanPenalty }
+      if let target = correlationPenaltyTarget {
+        loss = loss + correlationPenalty(standardized: standardized(expected), target: target) * cfg.correlationPenalty
+      }
+    }
     return (loss, surrogate.value.scalarValue, h.value.scalarValue)
   }
 
@@ -399,9 +408,11 @@ public final class RLSynTrainer: SynthesizerTrainer {
     let ranges = DataParallel.rowBlocks(rows: n, blocks: blocks)
     let trainer = UncheckedSendableBox(self)
     let presences = ranges.map { presence.rows($0) }
+    let correlation = correlationPenaltyTarget
+    let needsExpected = cfg.meanPenalty > 0 || correlation != nil
     let forward = DataParallel.map(ranges.count, threads: blocks) { i -> (out: RLSynPolicy.Output, expected: Variable?) in
       let out = policy(Variable(b.z.value.rows(ranges[i])))
-      return (out, cfg.meanPenalty > 0 ? trainer.value.expectedValues(out, presence: presences[i]) : nil)
+      return (out, needsExpected ? trainer.value.expectedValues(out, presence: presences[i]) : nil)
     }
     var penaltyCoefficients: Matrix?
     let expectedSums = forward.compactMap { $0.expected?.value.sumOverRows() }
@@ -411,6 +422,16 @@ public final class RLSynTrainer: SynthesizerTrainer {
       // P = s · Σ_j w_j (ē_j − t_j)²  ⇒  ∂P/∂e_ij = 2 s w_j (ē_j − t_j) / n, times λm.
       let deviation = sums * (1 / Float(n)) - target.means
       penaltyCoefficients = deviation * target.weights * (2 * target.scale * cfg.meanPenalty / Float(n))
+    }
+    // P_c = s/m · Σ_jk M_jk (S_jk − T_jk)² with S = Σ_blocks ẼᵀẼ / n  ⇒  each block adds ⟨C, ẼᵀẼ⟩ with
+    // C = λc · 2 s/m · M ⊙ (S − T) / n held constant (the whole batch's gradient, 2ẼC per block).
+    var correlationCoefficients: Matrix?
+    if let target = correlation {
+      let standardizedBlocks = forward.compactMap { $0.expected.map { trainer.value.standardized(Variable($0.value)).value } }
+      var moments = standardizedBlocks[0].matmul(standardizedBlocks[0], transposeSelf: true)
+      for e in standardizedBlocks.dropFirst() { moments += e.matmul(e, transposeSelf: true) }
+      let deviation = (moments * (1 / Float(n)) - target.moments) * target.mask
+      correlationCoefficients = deviation * (2 * target.scale * cfg.correlationPenalty / Float(n))
     }
     let parts = DataParallel.map(ranges.count, threads: blocks) { i -> (loss: Float, entropy: Float, gradients: [Matrix]) in
       let r = ranges[i], share = Float(r.count) / Float(n)
@@ -423,6 +444,10 @@ public final class RLSynTrainer: SynthesizerTrainer {
       let h = (cfg.entropyEstimate == .closedForm ? policy.entropy(out, presence: presences[i]).mean() : -logProbability.mean()) * share
       var loss = surrogate + valueLoss * cfg.valueCoefficient - h * cfg.entropyCoefficient
       if let c = penaltyCoefficients, let expected = forward[i].expected { loss = loss + (expected * Variable(c)).sum() }
+      if let c = correlationCoefficients, let expected = forward[i].expected {
+        let e = trainer.value.standardized(expected)
+        loss = loss + (e.matmul(Variable(c)) * e).sum()
+      }
       let g = gradients(of: loss, withRespectTo: policy.parameters).map(\.value)
       return (surrogate.value.scalarValue, h.value.scalarValue, g)
     }
@@ -537,6 +562,11 @@ public final class RLSynTrainer: SynthesizerTrainer {
   /// Past ``RLSynConfiguration/meanPenaltyReferenceWidth`` columns the sum is scaled down to that many columns' worth.
   func meanMatchingPenalty(_ out: RLSynPolicy.Output, presence: Matrix) -> Variable {
     guard let expected = expectedValues(out, presence: presence) else { return Variable.scalar(0) }
+    return meanMatchingPenalty(expected: expected)
+  }
+
+  /// ``meanMatchingPenalty(_:presence:)`` from the expected values ``expectedValues(_:presence:)`` returned.
+  func meanMatchingPenalty(expected: Variable) -> Variable {
     let target = meanPenaltyTarget
     let sum = ((expected.meanOverRows() - Variable(target.means)).squared() * Variable(target.weights)).sum()
     return target.scale == 1 ? sum : sum * target.scale
@@ -568,6 +598,58 @@ public final class RLSynTrainer: SynthesizerTrainer {
     let weights = Matrix.concatenateColumns(columns.map { inverseVariances.columns($0) })
     let width = means.cols, reference = configuration.meanPenaltyReferenceWidth
     return (means, weights, reference > 0 && width > reference ? Float(reference) / Float(width) : 1)
+  }
+}
+
+extension RLSynTrainer {
+  /// The correlation penalty's fixed parts over the mean penalty's columns: the training records' standardised
+  /// second moments `T = X̃ᵀX̃ / N`, the mask `M` (1 for pairs from different source columns, 0 within one:
+  /// a one-hot group's or a value's own indicator, whose products the expected values do not estimate), the
+  /// standardising factors `1/sd`, and the factor `s / m` (`s` the mean penalty's width scale).
+  struct CorrelationTarget {
+    var moments: Matrix
+    var mask: Matrix
+    var inverseDeviations: Matrix
+    var scale: Float
+  }
+
+  /// `(e − x̄) / sd` for expected values (or records) over the mean penalty's columns.
+  func standardized(_ expected: Variable) -> Variable {
+    (expected - Variable(meanPenaltyTarget.means)) * Variable(correlationPenaltyTarget!.inverseDeviations)
+  }
+
+  /// `s/m · Σ_jk M_jk (ẼᵀẼ/n − T)²_jk` for standardised expected values `Ẽ` (n × m).
+  func correlationPenalty(standardized e: Variable, target: CorrelationTarget) -> Variable {
+    let moments = e.matmul(e, transposeSelf: true) * (1 / Float(e.rows))
+    return ((moments - Variable(target.moments)) * Variable(target.mask)).squared().sum() * target.scale
+  }
+
+  /// The columns of ``expectedValues(_:presence:)`` as record-column ranges.
+  static func penaltyColumns(layout: RecordLayout, configuration: RLSynConfiguration) -> [Range<Int>] {
+    var columns: [Range<Int>] = []
+    if layout.gaussian.count > 0 { columns.append(layout.gaussian) }
+    if configuration.meanPenaltyScope == .all {
+      if layout.bernoulli.count > 0 { columns.append(layout.bernoulli) }
+      if layout.categorical.count > 0 { columns.append(layout.categorical) }
+    }
+    return columns
+  }
+
+  /// ``CorrelationTarget`` for the training records `data`.
+  static func correlationTarget(layout: RecordLayout, configuration: RLSynConfiguration, data: Matrix,
+                                meanTarget: (means: Matrix, weights: Matrix, scale: Float)) -> CorrelationTarget {
+    let ranges = penaltyColumns(layout: layout, configuration: configuration)
+    let columns = ranges.flatMap { Array($0) }
+    let m = columns.count
+    let inverseDeviations = meanTarget.weights.map { $0.squareRoot() }
+    let x = (Matrix.concatenateColumns(ranges.map { data.columns($0) }) - meanTarget.means.broadcast(toRows: data.rows, cols: m)) * inverseDeviations.broadcast(toRows: data.rows, cols: m)
+    let moments = x.matmul(x, transposeSelf: true) * (1 / Float(Swift.max(data.rows, 1)))
+    var factorOf = [Int](repeating: -1, count: layout.width)
+    for (k, f) in layout.factors.enumerated() { for c in f { factorOf[c] = k } }
+    var mask = Matrix(rows: m, cols: m)
+    for j in 0..<m { for k in 0..<m where factorOf[columns[j]] != factorOf[columns[k]] { mask[j, k] = 1 } }
+    return CorrelationTarget(moments: moments * mask, mask: mask, inverseDeviations: inverseDeviations,
+                             scale: meanTarget.scale / Float(Swift.max(m, 1)))
   }
 }
 
