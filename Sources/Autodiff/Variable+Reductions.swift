@@ -64,6 +64,21 @@ extension Variable {
     return Variable(operationResult: v, inputs: [self]) { g, _, _ in [g.columns(range)] }
   }
 
+  /// Rows `range` of `self`.
+  public func rows(_ range: Range<Int>) -> Variable {
+    let height = rows
+    return Variable(operationResult: value.rows(range), inputs: [self]) { g, _, _ in
+      [g.padRows(at: range.lowerBound, toHeight: height)]
+    }
+  }
+
+  /// Places `self` at rows `offset..<offset+rows` of a zero matrix `height` tall.
+  public func padRows(at offset: Int, toHeight height: Int) -> Variable {
+    let range = offset..<(offset + rows)
+    let v = Matrix.concatenateRows([Matrix(rows: offset, cols: cols), value, Matrix(rows: height - range.upperBound, cols: cols)])
+    return Variable(operationResult: v, inputs: [self]) { g, _, _ in [g.rows(range)] }
+  }
+
   /// Side-by-side concatenation.
   public static func concatenateColumns(_ parts: [Variable]) -> Variable {
     let v = Matrix.concatenateColumns(parts.map(\.value))

@@ -305,12 +305,24 @@ import TestSupport
   @Test func penaltyIsZeroAtTheTargetAndPositiveAway() throws {
     let t = try trainer()
     let target = try #require(t.correlationPenaltyTarget)
-    // The training records themselves as "expected values" reproduce the target's moments exactly.
-    #expect(Swift.abs(t.correlationPenalty(standardized: t.standardized(Variable(data)), target: target).value.scalarValue) < 1e-10)
+    func penalty(_ x: Matrix) -> Float {
+      t.correlationPenalty(standardized: t.standardized(Variable(x)), target: target).value.scalarValue
+    }
+    // The training records in both halves of the batch reproduce the target's moments in each half.
+    #expect(Swift.abs(penalty(Matrix.concatenateRows([data, data]))) < 1e-10)
     var shuffled = data
-    for c in 0..<data.cols { shuffled[0, c] = data[4, c]; shuffled[4, c] = data[0, c] }
     shuffled[0, 0] = data[1, 0]; shuffled[1, 0] = data[0, 0]   // breaks the pairing of column 0 with the others
-    #expect(t.correlationPenalty(standardized: t.standardized(Variable(shuffled)), target: target).value.scalarValue > 1e-3)
+    let same = penalty(Matrix.concatenateRows([shuffled, shuffled]))
+    #expect(same > 1e-3)
+    // The product of the two halves' deviations from the target, by hand; zero when one half is at the target.
+    let shuffledMoments = { () -> Matrix in
+      let x = t.standardized(Variable(shuffled)).value
+      return x.matmul(x, transposeSelf: true) * (1 / Float(x.rows))
+    }()
+    let deviation = shuffledMoments - target.moments
+    let byHand = (deviation * target.mask * deviation).sum() * target.scale
+    #expect(isClose(same, byHand, relative: 1e-4))
+    #expect(Swift.abs(penalty(Matrix.concatenateRows([data, shuffled]))) < 1e-10, "one half at the target")
   }
 
   @Test func offByDefaultAndInOldModelFiles() throws {

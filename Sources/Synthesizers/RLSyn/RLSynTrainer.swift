@@ -423,15 +423,25 @@ public final class RLSynTrainer: SynthesizerTrainer {
       let deviation = sums * (1 / Float(n)) - target.means
       penaltyCoefficients = deviation * target.weights * (2 * target.scale * cfg.meanPenalty / Float(n))
     }
-    // P_c = s/m · Σ_jk M_jk (S_jk − T_jk)² with S = Σ_blocks ẼᵀẼ / n  ⇒  each block adds ⟨C, ẼᵀẼ⟩ with
-    // C = λc · 2 s/m · M ⊙ (S − T) / n held constant (the whole batch's gradient, 2ẼC per block).
-    var correlationCoefficients: Matrix?
+    // P_c = s/m · Σ_jk M_jk (S_A − T)_jk (S_B − T)_jk over the batch's two halves  ⇒  each block adds
+    // ⟨C_A, ẼᵀẼ⟩ for its rows in A and ⟨C_B, ẼᵀẼ⟩ for those in B, with C_A = λc · s/m · M ⊙ (S_B − T) / |A| (and
+    // the other way round) held constant: the whole batch's gradient, 2ẼC per row.
+    let halves = Self.correlationHalves(rows: n)
+    var correlationCoefficients: (a: Matrix, b: Matrix)?
     if let target = correlation {
-      let standardizedBlocks = forward.compactMap { $0.expected.map { trainer.value.standardized(Variable($0.value)).value } }
-      var moments = standardizedBlocks[0].matmul(standardizedBlocks[0], transposeSelf: true)
-      for e in standardizedBlocks.dropFirst() { moments += e.matmul(e, transposeSelf: true) }
-      let deviation = (moments * (1 / Float(n)) - target.moments) * target.mask
-      correlationCoefficients = deviation * (2 * target.scale * cfg.correlationPenalty / Float(n))
+      var moments = [Matrix(rows: target.mask.rows, cols: target.mask.cols), Matrix(rows: target.mask.rows, cols: target.mask.cols)]
+      for (i, f) in forward.enumerated() {
+        guard let expected = f.expected else { continue }
+        let e = trainer.value.standardized(Variable(expected.value)).value
+        for (h, half) in [halves.a, halves.b].enumerated() {
+          let local = Self.localRows(of: half, in: ranges[i])
+          if !local.isEmpty { let part = e.rows(local); moments[h] += part.matmul(part, transposeSelf: true) }
+        }
+      }
+      let deviationA = (moments[0] * (1 / Float(halves.a.count)) - target.moments) * target.mask
+      let deviationB = (moments[1] * (1 / Float(halves.b.count)) - target.moments) * target.mask
+      let weight = target.scale * cfg.correlationPenalty
+      correlationCoefficients = (deviationB * (weight / Float(halves.a.count)), deviationA * (weight / Float(halves.b.count)))
     }
     let parts = DataParallel.map(ranges.count, threads: blocks) { i -> (loss: Float, entropy: Float, gradients: [Matrix]) in
       let r = ranges[i], share = Float(r.count) / Float(n)
@@ -446,7 +456,12 @@ public final class RLSynTrainer: SynthesizerTrainer {
       if let c = penaltyCoefficients, let expected = forward[i].expected { loss = loss + (expected * Variable(c)).sum() }
       if let c = correlationCoefficients, let expected = forward[i].expected {
         let e = trainer.value.standardized(expected)
-        loss = loss + (e.matmul(Variable(c)) * e).sum()
+        for (half, coefficients) in [(halves.a, c.a), (halves.b, c.b)] {
+          let local = RLSynTrainer.localRows(of: half, in: r)
+          if local.isEmpty { continue }
+          let part = local.count == e.rows ? e : e.rows(local)
+          loss = loss + (part.matmul(Variable(coefficients)) * part).sum()
+        }
       }
       let g = gradients(of: loss, withRespectTo: policy.parameters).map(\.value)
       return (surrogate.value.scalarValue, h.value.scalarValue, g)
@@ -618,10 +633,27 @@ extension RLSynTrainer {
     (expected - Variable(meanPenaltyTarget.means)) * Variable(correlationPenaltyTarget!.inverseDeviations)
   }
 
-  /// `s/m · Σ_jk M_jk (ẼᵀẼ/n − T)²_jk` for standardised expected values `Ẽ` (n × m).
+  /// `s/m · Σ_jk M_jk (S_A − T)_jk (S_B − T)_jk` for standardised expected values `Ẽ` (n × m), with `S_A`, `S_B`
+  /// the second moments `ẼᵀẼ / rows` of the batch's first and second halves. The two halves are independent
+  /// draws, so its expectation is the squared distance `Σ M (S − T)²` of the policy's moments from the target's,
+  /// without the plug-in estimate's `Var(Ŝ)` (of order 1/n per pair), whose gradient would shrink the expected
+  /// values towards the means.
   func correlationPenalty(standardized e: Variable, target: CorrelationTarget) -> Variable {
-    let moments = e.matmul(e, transposeSelf: true) * (1 / Float(e.rows))
-    return ((moments - Variable(target.moments)) * Variable(target.mask)).squared().sum() * target.scale
+    let halves = Self.correlationHalves(rows: e.rows)
+    let a = e.rows(halves.a), b = e.rows(halves.b)
+    let momentsA = a.matmul(a, transposeSelf: true) * (1 / Float(halves.a.count))
+    let momentsB = b.matmul(b, transposeSelf: true) * (1 / Float(halves.b.count))
+    let mask = Variable(target.mask), t = Variable(target.moments)
+    return ((momentsA - t) * mask * (momentsB - t)).sum() * target.scale
+  }
+
+  /// The batch's two halves for ``correlationPenalty(standardized:target:)``.
+  static func correlationHalves(rows n: Int) -> (a: Range<Int>, b: Range<Int>) { (0..<(n / 2), (n / 2)..<n) }
+
+  /// The rows of `half` inside the block `block`, counted from the block's first row.
+  static func localRows(of half: Range<Int>, in block: Range<Int>) -> Range<Int> {
+    let lower = Swift.max(half.lowerBound, block.lowerBound), upper = Swift.min(half.upperBound, block.upperBound)
+    return lower < upper ? (lower - block.lowerBound)..<(upper - block.lowerBound) : 0..<0
   }
 
   /// The columns of ``expectedValues(_:presence:)`` as record-column ranges.
