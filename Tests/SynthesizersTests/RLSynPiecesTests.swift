@@ -280,6 +280,7 @@ import TestSupport
   func trainer() throws -> RLSynTrainer {
     var configuration = RLSynConfiguration(preset: .small)
     configuration.correlationPenalty = 1
+    configuration.rolloutBatches = 1
     configuration.batchSize = 4; configuration.policyWidth = 4; configuration.discriminatorWidth = 4
     return try RLSynTrainer(configuration: configuration, layout: layout, data: data, seed: 3)
   }
@@ -323,6 +324,27 @@ import TestSupport
     let byHand = (deviation * target.mask * deviation).sum() * target.scale
     #expect(isClose(same, byHand, relative: 1e-4))
     #expect(Swift.abs(penalty(Matrix.concatenateRows([data, shuffled]))) < 1e-10, "one half at the target")
+  }
+
+  @Test func rolloutGradientIsThePenaltysGradientThroughTheExpectedValues() throws {
+    let t = try trainer()
+    let target = try #require(t.correlationPenaltyTarget)
+    var b = t.rollout()
+    let presence = t.model.layout.presenceMask(b.records)
+    let out = t.online(b.z)
+    b = RLSynTrainer.RolloutBatch(z: b.z, rollout: out, records: b.records, rewards: b.rewards, oldLogProbability: b.oldLogProbability,
+                                  advantages: b.advantages, perFactor: false)
+    let expected = Variable(try #require(t.expectedValues(out, presence: presence)).value, requiresGradient: true)
+    let penalty = t.correlationPenalty(standardized: t.standardized(expected), target: target) * t.configuration.correlationPenalty
+    let byAutodiff = gradients(of: penalty, withRespectTo: [expected])[0].value
+    #expect(isClose(t.correlationGradients([b], presence: [presence])[0], byAutodiff, absolute: 1e-6, relative: 1e-4))
+    // Two minibatches: each gets its rows of the whole rollout's gradient, twice over (one step per minibatch).
+    let halves = [0..<2, 2..<4].map { r in
+      RLSynTrainer.RolloutBatch(z: Variable(b.z.value.rows(r)), rollout: nil, records: b.records.rows(r), rewards: b.rewards.rows(r),
+                                oldLogProbability: b.oldLogProbability.rows(r), advantages: b.advantages.rows(r), perFactor: false)
+    }
+    let split = t.correlationGradients(halves, presence: [presence.rows(0..<2), presence.rows(2..<4)])
+    #expect(isClose(Matrix.concatenateRows(split), byAutodiff * 2, absolute: 1e-6, relative: 1e-4))
   }
 
   @Test func offByDefaultAndInOldModelFiles() throws {
@@ -449,12 +471,15 @@ import TestSupport
 
   @Test func blockedPPOGradientsMatchTheWholeBatchWithTheCorrelationPenalty() throws {
     let t = try trainer(correlationPenalty: 3)
-    let b = t.rollout()
+    var b = t.rollout()
     let presence = t.model.layout.presenceMask(b.records)
+    b.correlationGradient = t.correlationGradients([b], presence: [presence])[0]
     let (loss, _, _) = t.ppoLoss(b, output: t.online(b.z), presence: presence)
     let whole = gradients(of: loss, withRespectTo: t.online.parameters).map(\.value)
     let without = try trainer(correlationPenalty: 0)
-    let (plainLoss, _, _) = without.ppoLoss(b, output: without.online(b.z), presence: presence)
+    var plainBatch = b
+    plainBatch.correlationGradient = nil
+    let (plainLoss, _, _) = without.ppoLoss(plainBatch, output: without.online(b.z), presence: presence)
     let plain = gradients(of: plainLoss, withRespectTo: without.online.parameters).map(\.value)
     #expect(zip(whole, plain).contains { !isClose($0, $1, absolute: 1e-4, relative: 1e-3) }, "the penalty moves the gradient")
     let blocked = t.ppoGradients(b, presence: presence, blocks: 3)

@@ -271,6 +271,9 @@ public final class RLSynTrainer: SynthesizerTrainer {
     /// The rollout's batches with their own policy outputs (only the first step, before any update, may use one),
     /// when it was drawn batch by batch (else empty).
     var minibatches: [RolloutBatch] = []
+    /// `n × m` gradient of the correlation penalty (times λc) with respect to the expected values of the
+    /// penalty's columns, from the rollout's policy (``correlationGradients(_:presence:)``); nil when it is off.
+    var correlationGradient: Matrix? = nil
   }
 
   /// `n × F` rewards of the records with factor f's columns taken from `redraw` (a second draw from the same
@@ -325,12 +328,15 @@ public final class RLSynTrainer: SynthesizerTrainer {
   func ppoEpochs(_ b: RolloutBatch, blocks: Int = 1) -> (loss: Float, entropy: Float) {
     let cfg = configuration
     let batches = b.records.rows / cfg.batchSize
-    let minibatches = !b.minibatches.isEmpty ? b.minibatches : batches <= 1 ? [b] : (0..<batches).map { m -> RolloutBatch in
+    var minibatches = !b.minibatches.isEmpty ? b.minibatches : batches <= 1 ? [b] : (0..<batches).map { m -> RolloutBatch in
       let r = (m * cfg.batchSize)..<((m + 1) * cfg.batchSize)
       return RolloutBatch(z: Variable(b.z.value.rows(r)), rollout: nil, records: b.records.rows(r), rewards: b.rewards.rows(r),
                           oldLogProbability: b.oldLogProbability.rows(r), advantages: b.advantages.rows(r), perFactor: b.perFactor)
     }
     let presence = minibatches.map { model.layout.presenceMask($0.records) }
+    if correlationPenaltyTarget != nil {
+      for (m, g) in correlationGradients(minibatches, presence: presence).enumerated() { minibatches[m].correlationGradient = g }
+    }
     var stats = (loss: Float(0), entropy: Float(0))
     for epoch in 0..<cfg.ppoEpochs {
       for (m, minibatch) in minibatches.enumerated() {
@@ -375,11 +381,10 @@ public final class RLSynTrainer: SynthesizerTrainer {
     let h = cfg.entropyEstimate == .closedForm ? policy.entropy(out, presence: presence).mean()
       : -policy.logProbability(of: b.records, under: out).mean()
     var loss = surrogate + valueLoss * cfg.valueCoefficient - h * cfg.entropyCoefficient
-    if cfg.meanPenalty > 0 || correlationPenaltyTarget != nil, let expected = expectedValues(out, presence: presence) {
+    if cfg.meanPenalty > 0 || b.correlationGradient != nil, let expected = expectedValues(out, presence: presence) {
       if cfg.meanPenalty > 0 { loss = loss + meanMatchingPenalty(expected: expected) * cfg.meanPenalty }
-      if let target = correlationPenaltyTarget {
-        loss = loss + correlationPenalty(standardized: standardized(expected), target: target) * cfg.correlationPenalty
-      }
+      // The penalty's first-order term at the rollout's policy: its gradient, without its GEMMs in every step.
+      if let g = b.correlationGradient { loss = loss + (expected * Variable(g)).sum() }
     }
     return (loss, surrogate.value.scalarValue, h.value.scalarValue)
   }
@@ -408,8 +413,7 @@ public final class RLSynTrainer: SynthesizerTrainer {
     let ranges = DataParallel.rowBlocks(rows: n, blocks: blocks)
     let trainer = UncheckedSendableBox(self)
     let presences = ranges.map { presence.rows($0) }
-    let correlation = correlationPenaltyTarget
-    let needsExpected = cfg.meanPenalty > 0 || correlation != nil
+    let needsExpected = cfg.meanPenalty > 0 || b.correlationGradient != nil
     let forward = DataParallel.map(ranges.count, threads: blocks) { i -> (out: RLSynPolicy.Output, expected: Variable?) in
       let out = policy(Variable(b.z.value.rows(ranges[i])))
       return (out, needsExpected ? trainer.value.expectedValues(out, presence: presences[i]) : nil)
@@ -423,26 +427,6 @@ public final class RLSynTrainer: SynthesizerTrainer {
       let deviation = sums * (1 / Float(n)) - target.means
       penaltyCoefficients = deviation * target.weights * (2 * target.scale * cfg.meanPenalty / Float(n))
     }
-    // P_c = s/m · Σ_jk M_jk (S_A − T)_jk (S_B − T)_jk over the batch's two halves  ⇒  each block adds
-    // ⟨C_A, ẼᵀẼ⟩ for its rows in A and ⟨C_B, ẼᵀẼ⟩ for those in B, with C_A = λc · s/m · M ⊙ (S_B − T) / |A| (and
-    // the other way round) held constant: the whole batch's gradient, 2ẼC per row.
-    let halves = Self.correlationHalves(rows: n)
-    var correlationCoefficients: (a: Matrix, b: Matrix)?
-    if let target = correlation {
-      var moments = [Matrix(rows: target.mask.rows, cols: target.mask.cols), Matrix(rows: target.mask.rows, cols: target.mask.cols)]
-      for (i, f) in forward.enumerated() {
-        guard let expected = f.expected else { continue }
-        let e = trainer.value.standardized(Variable(expected.value)).value
-        for (h, half) in [halves.a, halves.b].enumerated() {
-          let local = Self.localRows(of: half, in: ranges[i])
-          if !local.isEmpty { let part = e.rows(local); moments[h] += part.matmul(part, transposeSelf: true) }
-        }
-      }
-      let deviationA = (moments[0] * (1 / Float(halves.a.count)) - target.moments) * target.mask
-      let deviationB = (moments[1] * (1 / Float(halves.b.count)) - target.moments) * target.mask
-      let weight = target.scale * cfg.correlationPenalty
-      correlationCoefficients = (deviationB * (weight / Float(halves.a.count)), deviationA * (weight / Float(halves.b.count)))
-    }
     let parts = DataParallel.map(ranges.count, threads: blocks) { i -> (loss: Float, entropy: Float, gradients: [Matrix]) in
       let r = ranges[i], share = Float(r.count) / Float(n)
       let out = forward[i].out
@@ -454,15 +438,7 @@ public final class RLSynTrainer: SynthesizerTrainer {
       let h = (cfg.entropyEstimate == .closedForm ? policy.entropy(out, presence: presences[i]).mean() : -logProbability.mean()) * share
       var loss = surrogate + valueLoss * cfg.valueCoefficient - h * cfg.entropyCoefficient
       if let c = penaltyCoefficients, let expected = forward[i].expected { loss = loss + (expected * Variable(c)).sum() }
-      if let c = correlationCoefficients, let expected = forward[i].expected {
-        let e = trainer.value.standardized(expected)
-        for (half, coefficients) in [(halves.a, c.a), (halves.b, c.b)] {
-          let local = RLSynTrainer.localRows(of: half, in: r)
-          if local.isEmpty { continue }
-          let part = local.count == e.rows ? e : e.rows(local)
-          loss = loss + (part.matmul(Variable(coefficients)) * part).sum()
-        }
-      }
+      if let g = b.correlationGradient, let expected = forward[i].expected { loss = loss + (expected * Variable(g.rows(r))).sum() }
       let g = gradients(of: loss, withRespectTo: policy.parameters).map(\.value)
       return (surrogate.value.scalarValue, h.value.scalarValue, g)
     }
@@ -647,14 +623,36 @@ extension RLSynTrainer {
     return ((momentsA - t) * mask * (momentsB - t)).sum() * target.scale
   }
 
+  /// Each minibatch's rows of `λc · ∂P/∂e · minibatches`: the gradient of the correlation penalty with respect to
+  /// the expected values `e`, from the rollout's policy outputs (recomputed for minibatches without one), with the
+  /// penalty over the whole rollout and its halves the first and second half of the rollout's rows (with two
+  /// batches, one batch each). Each step adds `Σ e ⊙ g` to its loss: the penalty's first-order term, so its
+  /// products run once per iteration instead of in every step. Times the minibatch count, so that each step
+  /// pulls as hard as a penalty over its own minibatch would.
+  func correlationGradients(_ minibatches: [RolloutBatch], presence: [Matrix]) -> [Matrix] {
+    guard let target = correlationPenaltyTarget, !minibatches.isEmpty else { return [] }
+    let expected = zip(minibatches, presence).map { b, p in
+      expectedValues(b.rollout ?? online(b.z), presence: p)!.value
+    }
+    let e = standardized(Variable(Matrix.concatenateRows(expected))).value
+    let halves = Self.correlationHalves(rows: e.rows)
+    let a = e.rows(halves.a), b = e.rows(halves.b)
+    // P = s Σ M (S_A − T)(S_B − T), S_A = ẼᵀẼ_A / |A|  ⇒  ∂P/∂Ẽ_A = 2s/|A| · Ẽ_A (M ⊙ (S_B − T)) (M, S, T symmetric).
+    let deviationA = (a.matmul(a, transposeSelf: true) * (1 / Float(a.rows)) - target.moments) * target.mask
+    let deviationB = (b.matmul(b, transposeSelf: true) * (1 / Float(b.rows)) - target.moments) * target.mask
+    let weight = 2 * target.scale * configuration.correlationPenalty * Float(minibatches.count)
+    let gradient = Matrix.concatenateRows([a.matmul(deviationB) * (weight / Float(a.rows)), b.matmul(deviationA) * (weight / Float(b.rows))])
+      * target.inverseDeviations   // through ẽ = (e − x̄) / sd
+    var start = 0
+    return expected.map { part in
+      defer { start += part.rows }
+      return gradient.rows(start..<(start + part.rows))
+    }
+  }
+
   /// The batch's two halves for ``correlationPenalty(standardized:target:)``.
   static func correlationHalves(rows n: Int) -> (a: Range<Int>, b: Range<Int>) { (0..<(n / 2), (n / 2)..<n) }
 
-  /// The rows of `half` inside the block `block`, counted from the block's first row.
-  static func localRows(of half: Range<Int>, in block: Range<Int>) -> Range<Int> {
-    let lower = Swift.max(half.lowerBound, block.lowerBound), upper = Swift.min(half.upperBound, block.upperBound)
-    return lower < upper ? (lower - block.lowerBound)..<(upper - block.lowerBound) : 0..<0
-  }
 
   /// The columns of ``expectedValues(_:presence:)`` as record-column ranges.
   static func penaltyColumns(layout: RecordLayout, configuration: RLSynConfiguration) -> [Range<Int>] {
