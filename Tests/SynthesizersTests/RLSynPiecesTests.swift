@@ -347,8 +347,20 @@ import TestSupport
     #expect(isClose(Matrix.concatenateRows(split), byAutodiff * 2, absolute: 1e-6, relative: 1e-4))
   }
 
-  @Test func offByDefaultAndInOldModelFiles() throws {
-    #expect(RLSynConfiguration(preset: .paperSmall).correlationPenalty == 0)
+  @Test func offByDefaultWidthLimitAndOldModelFiles() throws {
+    for preset in [RLSynConfiguration.Preset.small, .large, .paperSmall, .paperLarge] {
+      #expect(RLSynConfiguration(preset: preset).correlationPenalty == 0, "an option, off by default")
+    }
+    var c = RLSynConfiguration(preset: .small)
+    c.correlationPenalty = 2
+    #expect(c.appliesCorrelationPenalty(width: 256) && !c.appliesCorrelationPenalty(width: 257))
+    c.correlationPenaltyMaxWidth = 0
+    #expect(c.appliesCorrelationPenalty(width: 1_460))
+    c.correlationPenaltyMaxWidth = 4
+    c.batchSize = 4; c.policyWidth = 4; c.discriminatorWidth = 4
+    #expect(try RLSynTrainer(configuration: c, layout: layout, data: data, seed: 3).correlationPenaltyTarget == nil, "5 columns > 4")
+    c.correlationPenaltyMaxWidth = -1
+    #expect(c.validationError() != nil)
     var negative = RLSynConfiguration(preset: .small)
     negative.correlationPenalty = -1
     #expect(negative.validationError() != nil)

@@ -123,7 +123,11 @@ public struct RLSynConfiguration: Codable, Sendable, Equatable {
   /// training records, both standardised by the training means and standard deviations. Given the noise the
   /// columns are drawn independently, so the batch mean of `ẽ_j ẽ_k` estimates the policy's second moment and the
   /// penalty has a gradient. Scaled like the mean penalty past ``meanPenaltyReferenceWidth`` columns; 0 turns it off.
+  /// Its cost grows with the square of the width, so it applies only up to ``correlationPenaltyMaxWidth`` columns.
   public var correlationPenalty: Float
+  /// Encoded columns (of the mean penalty's scope) up to which the correlation penalty applies; wider tables train
+  /// without it (0 = no limit). At 1,460 columns its products would add about as much as a whole iteration.
+  public var correlationPenaltyMaxWidth: Int
   /// Apply the R1 penalty on every `r1Interval`-th discriminator step, with weight `γ · r1Interval`
   /// ("lazy regularisation", Karras et al. 2020); 1 = every step, as in the paper.
   public var r1Interval: Int
@@ -180,7 +184,9 @@ public struct RLSynConfiguration: Codable, Sendable, Equatable {
     ppoEpochs = 3; clipEpsilon = 0.1; valueCoefficient = 0.5; entropyCoefficient = 1e-3; meanPenalty = 0.2
     meanPenaltyScope = .all
     meanPenaltyReferenceWidth = 128
+    // Off: lower detection AUC on NHEFS, but utility within noise and SUPPORT2's detection worse (docs/rlsyn.md).
     correlationPenalty = 0
+    correlationPenaltyMaxWidth = 256
     concurrentDiscriminator = true
     r1Interval = 3
     marginalInitialization = true
@@ -230,7 +236,7 @@ public struct RLSynConfiguration: Codable, Sendable, Equatable {
   }
 
   enum CodingKeys: String, CodingKey {
-    case preset, iterations, batchSize, noiseDimension, policyWidth, discriminatorWidth, policyLearningRate, discriminatorLearningRate, r1Gamma, discriminatorSteps, ppoEpochs, clipEpsilon, valueCoefficient, entropyCoefficient, meanPenalty, meanPenaltyScope, meanPenaltyReferenceWidth, correlationPenalty, r1Interval, concurrentDiscriminator, logStdRange, marginalInitialization, logEvery, reward, advantageEstimator, roundTripFakes, policyAverageDecay, logStd, entropyEstimate, reuseRolloutFakes, finalLearningRateFraction, policyWeightDecay, rolloutBatches
+    case preset, iterations, batchSize, noiseDimension, policyWidth, discriminatorWidth, policyLearningRate, discriminatorLearningRate, r1Gamma, discriminatorSteps, ppoEpochs, clipEpsilon, valueCoefficient, entropyCoefficient, meanPenalty, meanPenaltyScope, meanPenaltyReferenceWidth, correlationPenalty, correlationPenaltyMaxWidth, r1Interval, concurrentDiscriminator, logStdRange, marginalInitialization, logEvery, reward, advantageEstimator, roundTripFakes, policyAverageDecay, logStd, entropyEstimate, reuseRolloutFakes, finalLearningRateFraction, policyWeightDecay, rolloutBatches
   }
 
   /// Decodes a stored configuration; fields a model file does not have (written by an earlier
@@ -257,6 +263,7 @@ public struct RLSynConfiguration: Codable, Sendable, Equatable {
     meanPenaltyReferenceWidth = try c.decodeIfPresent(Int.self, forKey: .meanPenaltyReferenceWidth) ?? 0
     // Files written before the option existed trained without it.
     correlationPenalty = try c.decodeIfPresent(Float.self, forKey: .correlationPenalty) ?? 0
+    if let v = try c.decodeIfPresent(Int.self, forKey: .correlationPenaltyMaxWidth) { correlationPenaltyMaxWidth = v }
     if let v = try c.decodeIfPresent(Int.self, forKey: .r1Interval) { r1Interval = v }
     if let v = try c.decodeIfPresent(Bool.self, forKey: .concurrentDiscriminator) { concurrentDiscriminator = v }
     if let v = try c.decodeIfPresent(ClosedRange<Float>.self, forKey: .logStdRange) { logStdRange = v }
@@ -288,6 +295,11 @@ public struct RLSynConfiguration: Codable, Sendable, Equatable {
     rolloutBatches > 0 ? rolloutBatches : (width <= Self.automaticRolloutWidthLimit ? 2 : 1)
   }
 
+  /// Whether the correlation penalty applies to a table whose mean penalty covers `width` encoded columns.
+  public func appliesCorrelationPenalty(width: Int) -> Bool {
+    correlationPenalty > 0 && width > 0 && (correlationPenaltyMaxWidth == 0 || width <= correlationPenaltyMaxWidth)
+  }
+
   /// The automatic preset for a table of `rows` rows.
   public static func automatic(rows: Int) -> RLSynConfiguration { RLSynConfiguration(preset: .automatic(rows: rows)) }
 
@@ -300,6 +312,7 @@ public struct RLSynConfiguration: Codable, Sendable, Equatable {
     if discriminatorSteps < 0 || ppoEpochs < 1 { return "need at least one PPO epoch and a non-negative number of discriminator steps" }
     if !(clipEpsilon > 0 && clipEpsilon < 1) { return "clip ε must be in (0, 1)" }
     if r1Gamma < 0 || entropyCoefficient < 0 || meanPenalty < 0 || valueCoefficient < 0 || !(correlationPenalty >= 0) { return "penalty weights must be non-negative" }
+    if correlationPenaltyMaxWidth < 0 { return "the correlation penalty's width limit must be 0 (none) or positive" }
     if meanPenaltyReferenceWidth < 0 { return "the mean-penalty reference width must be 0 (plain sum) or positive" }
     if r1Interval < 1 { return "the R1 interval must be at least 1" }
     if !(policyAverageDecay >= 0 && policyAverageDecay < 1) { return "the policy average decay must be in [0, 1)" }

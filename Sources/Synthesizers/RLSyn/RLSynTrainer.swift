@@ -94,7 +94,7 @@ public final class RLSynTrainer: SynthesizerTrainer {
     inverseVariances = data.varianceOverRows().map { 1 / Swift.max($0, 1e-4) }
     meanPenaltyTarget = Self.penaltyTarget(layout: layout, configuration: configuration, columnMeans: columnMeans,
                                            inverseVariances: inverseVariances)
-    correlationPenaltyTarget = configuration.correlationPenalty > 0
+    correlationPenaltyTarget = configuration.appliesCorrelationPenalty(width: meanPenaltyTarget.means.cols)
       ? Self.correlationTarget(layout: layout, configuration: configuration, data: data, meanTarget: meanPenaltyTarget) : nil
   }
 
