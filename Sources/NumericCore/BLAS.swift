@@ -1,5 +1,5 @@
 //===----------------------------------------------------------------------===//
-// Run-time binding to OpenBLAS (or any CBLAS) with a pure-Swift fallback.
+// Run-time binding to BLIS or OpenBLAS (or any CBLAS) with a pure-Swift fallback.
 //===----------------------------------------------------------------------===//
 
 #if canImport(Glibc)
@@ -10,6 +10,10 @@ import Darwin
 import Foundation
 
 /// The BLAS library in use, loaded once on first use.
+///
+/// BLIS comes first when it is installed: on the 2-core AMD EPYC (Zen 1) we measure on, Debian's OpenBLAS 0.3.21
+/// runs `sgemm` at 9 GFLOP/s for 256³ and 15 for 384 × 128 × 128 on one thread, BLIS 0.9 at 36 (both about 35 at
+/// 1,024³), which made an MLP training step 2–3× faster (`docs/performance.md`).
 ///
 /// OpenBLAS picks its kernels in a library constructor, so the library is loaded
 /// with `dlopen` *after* `OPENBLAS_CORETYPE` has been chosen from the CPU's feature
@@ -31,21 +35,29 @@ public enum BLAS {
   typealias CStringFunction = @convention(c) () -> UnsafePointer<CChar>?
   typealias GetIntFunction = @convention(c) () -> Int32
   typealias SetIntFunction = @convention(c) (Int32) -> Void
+  typealias GetInt64Function = @convention(c) () -> Int64
+  typealias SetInt64Function = @convention(c) (Int64) -> Void
+  typealias ArchStringFunction = @convention(c) (Int32) -> UnsafePointer<CChar>?
+  typealias ArchQueryFunction = @convention(c) () -> Int32
 
   @usableFromInline
   struct Library: @unchecked Sendable {
     let path: String
     @usableFromInline let sgemm: SgemmFunction
-    let corename: CStringFunction?
+    /// The kernel set's name (OpenBLAS's core, or BLIS's architecture).
+    let corename: (() -> String?)?
     let config: CStringFunction?
-    let getThreads: GetIntFunction?
-    let setThreads: SetIntFunction?
+    /// The library's own thread count (OpenBLAS's or BLIS's runtime setting).
+    let getThreads: (() -> Int)?
+    let setThreads: ((Int) -> Void)?
     let chosenCoreType: String?
+    /// Whether the library is OpenBLAS (it reads `OPENBLAS_CORETYPE`).
+    let isOpenBLAS: Bool
   }
 
   /// Library names tried in order; `RLSYN_BLAS_LIBRARY` (a path) comes first when set,
   /// and `RLSYN_BLAS_LIBRARY=none` forces the Swift fallback.
-  static let candidateNames = ["libopenblas.so.0", "libopenblas.so", "libopenblasp.so.0", "libblis.so.4", "libblis.so", "libcblas.so.3", "libblas.so.3"]
+  static let candidateNames = ["libblis.so.4", "libblis.so", "libopenblas.so.0", "libopenblas.so", "libopenblasp.so.0", "libcblas.so.3", "libblas.so.3"]
 
   @usableFromInline
   static let library: Library? = load()
@@ -67,14 +79,27 @@ public enum BLAS {
       func fn<T>(_ symbol: String, _ type: T.Type) -> T? {
         dlsym(handle, symbol).map { unsafeBitCast($0, to: type) }
       }
+      let openBLASCore = fn("openblas_get_corename", CStringFunction.self)
+      let blisArch = fn("bli_arch_query_id", ArchQueryFunction.self), blisArchName = fn("bli_arch_string", ArchStringFunction.self)
+      var corename: (() -> String?)?
+      if let openBLASCore { corename = { openBLASCore().map { String(cString: $0) } } }
+      else if let blisArch, let blisArchName { corename = { blisArchName(blisArch()).map { String(cString: $0) } } }
+      var getThreads: (() -> Int)?, setThreads: ((Int) -> Void)?
+      if let get = fn("openblas_get_num_threads", GetIntFunction.self), let set = fn("openblas_set_num_threads", SetIntFunction.self) {
+        getThreads = { Int(get()) }; setThreads = { set(Int32($0)) }
+      } else if let get = fn("bli_thread_get_num_threads", GetInt64Function.self),
+                let set = fn("bli_thread_set_num_threads", SetInt64Function.self) {
+        getThreads = { Int(get()) }; setThreads = { set(Int64($0)) }
+      }
       return Library(
         path: name,
         sgemm: unsafeBitCast(sym, to: SgemmFunction.self),
-        corename: fn("openblas_get_corename", CStringFunction.self),
+        corename: corename,
         config: fn("openblas_get_config", CStringFunction.self),
-        getThreads: fn("openblas_get_num_threads", GetIntFunction.self),
-        setThreads: fn("openblas_set_num_threads", SetIntFunction.self),
-        chosenCoreType: chosen)
+        getThreads: getThreads,
+        setThreads: setThreads,
+        chosenCoreType: chosen,
+        isOpenBLAS: openBLASCore != nil)
     }
     return nil
   }
@@ -130,16 +155,19 @@ public enum BLAS {
     }
     var parts = ["library \(lib.path)"]
     if let core = coreName { parts.append("core \(core)") }
-    if let chosen = lib.chosenCoreType { parts.append("(OPENBLAS_CORETYPE=\(chosen) chosen from CPU flags)") }
+    if !lib.isOpenBLAS {
+      // OPENBLAS_CORETYPE does not concern other libraries.
+    } else if let chosen = lib.chosenCoreType { parts.append("(OPENBLAS_CORETYPE=\(chosen) chosen from CPU flags)") }
     else if let env = ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"] { parts.append("(OPENBLAS_CORETYPE=\(env) from the environment)") }
     else if leavesCoreTypeToOpenBLAS(environment: ProcessInfo.processInfo.environment) { parts.append("(chosen by OpenBLAS itself: RLSYN_BLAS_CORETYPE=auto)") }
     parts.append("threads \(threadCount)")
     return parts.joined(separator: ", ")
   }
 
-  /// OpenBLAS's kernel name (e.g. `Haswell`, `SkylakeX`), when the library reports one.
+  /// The kernel set in use: OpenBLAS's core (e.g. `Haswell`, `SkylakeX`) or BLIS's architecture (e.g. `zen`),
+  /// when the library reports one.
   public static var coreName: String? {
-    library?.corename?().map { String(cString: $0) }
+    library?.corename?() ?? nil
   }
 
   /// OpenBLAS's build configuration string, when available.
@@ -251,15 +279,15 @@ public enum BLAS {
     var current: Int
     var smallProductLimit: Int
     let openBLASThreading: Bool
-    let set: SetIntFunction?
+    let set: ((Int) -> Void)?
 
     init(library: Library?) {
       let env = ProcessInfo.processInfo.environment
       openBLASThreading = env["RLSYN_BLAS_THREADING"]?.lowercased() == "openblas"
       let cores = ProcessInfo.processInfo.activeProcessorCount
-      maximum = library == nil ? 1 : (openBLASThreading ? (library?.getThreads.map { Int($0()) } ?? cores) : cores)
+      maximum = library == nil ? 1 : (openBLASThreading ? (library?.getThreads.map { $0() } ?? cores) : cores)
       set = library?.setThreads
-      current = library?.getThreads.map { Int($0()) } ?? 1
+      current = library?.getThreads.map { $0() } ?? 1
       smallProductLimit = env["RLSYN_BLAS_SINGLE_THREAD_BELOW"].flatMap { Int($0) } ?? (1 << 22)
       // Our workers each call a single-threaded OpenBLAS.
       if !openBLASThreading { apply(1) }
@@ -268,7 +296,7 @@ public enum BLAS {
     /// Calls into OpenBLAS only when the count changes (caller holds the lock, or the initialiser).
     func apply(_ n: Int) {
       guard n != current, let set else { return }
-      set(Int32(n))
+      set(n)
       current = n
     }
   }

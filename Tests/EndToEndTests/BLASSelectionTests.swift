@@ -12,6 +12,15 @@ let openBLASInstalled: Bool = [
   "/usr/lib64/libopenblas.so.0", "/usr/lib/libopenblas.so.0", "/usr/local/lib/libopenblas.so.0",
 ].contains { FileManager.default.fileExists(atPath: $0) }
 
+/// Whether BLIS is installed where the loader will find it (the library preferred when present).
+let blisInstalled: Bool = [
+  "/usr/lib/x86_64-linux-gnu/libblis.so.4", "/usr/lib/aarch64-linux-gnu/libblis.so.4", "/usr/lib64/libblis.so.4",
+  "/usr/lib/libblis.so.4", "/usr/local/lib/libblis.so.4",
+].contains { FileManager.default.fileExists(atPath: $0) }
+
+/// The OpenBLAS tests name the library, since BLIS comes first when both are installed.
+let openBLAS = ["RLSYN_BLAS_LIBRARY": "libopenblas.so.0"]
+
 @Suite struct BLASSelectionTests {
   /// The verdict line `self-check` prints for its GEMM-against-Double check.
   func verdict(_ stdout: String) -> String? {
@@ -20,7 +29,7 @@ let openBLASInstalled: Bool = [
 
   @Test(.enabled(if: openBLASInstalled, "needs libopenblas.so.0"))
   func environmentCoreTypeIsRespected() throws {
-    let r = try CommandRunner.run(["self-check"], environment: ["OPENBLAS_CORETYPE": "Prescott"])
+    let r = try CommandRunner.run(["self-check"], environment: openBLAS.merging(["OPENBLAS_CORETYPE": "Prescott"]) { $1 })
     #expect(r.status == 0, "stderr: \(r.stderr)")
     #expect(r.stdout.contains("core Prescott"), "\(r.stdout)")
     #expect(r.stdout.contains("OPENBLAS_CORETYPE=Prescott from the environment"))
@@ -40,7 +49,7 @@ let openBLASInstalled: Bool = [
   @Test(.enabled(if: openBLASInstalled && ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"] == nil,
                  "needs libopenblas.so.0 and no OPENBLAS_CORETYPE in the test environment"))
   func autoLeavesTheChoiceToOpenBLAS() throws {
-    let r = try CommandRunner.run(["self-check"], environment: ["RLSYN_BLAS_CORETYPE": "auto"])
+    let r = try CommandRunner.run(["self-check"], environment: openBLAS.merging(["RLSYN_BLAS_CORETYPE": "auto"]) { $1 })
     #expect(r.status == 0, "stderr: \(r.stderr)")
     #expect(r.stdout.contains("chosen by OpenBLAS itself: RLSYN_BLAS_CORETYPE=auto"), "\(r.stdout)")
     #expect(!r.stdout.contains("chosen from CPU flags"))
@@ -50,15 +59,15 @@ let openBLASInstalled: Bool = [
   @Test(.enabled(if: openBLASInstalled, "needs libopenblas.so.0"))
   func unknownCoreTypeIsPassedThroughAndStillCorrect() throws {
     // An unknown name is still the user's choice; OpenBLAS falls back to a core it supports.
-    let r = try CommandRunner.run(["self-check"], environment: ["OPENBLAS_CORETYPE": "NoSuchCore"])
+    let r = try CommandRunner.run(["self-check"], environment: openBLAS.merging(["OPENBLAS_CORETYPE": "NoSuchCore"]) { $1 })
     #expect(r.status == 0, "stderr: \(r.stderr)")
     #expect(r.stdout.contains("OPENBLAS_CORETYPE=NoSuchCore from the environment"))
     #expect(verdict(r.stdout)?.hasSuffix("→ correct") == true, "\(r.stdout)")
   }
 
   @Test(.enabled(if: openBLASInstalled, "needs libopenblas.so.0"))
-  func defaultChoosesFastKernelsAndIsCorrect() throws {
-    let r = try CommandRunner.run(["self-check"])
+  func openBLASChoosesFastKernelsAndIsCorrect() throws {
+    let r = try CommandRunner.run(["self-check"], environment: openBLAS)
     #expect(r.status == 0, "stderr: \(r.stderr)")
     #expect(r.stdout.contains("libopenblas"))
     #expect(r.stdout.contains("core "))
@@ -74,5 +83,15 @@ let openBLASInstalled: Bool = [
         #expect(r.stdout.contains("core Haswell"))
       }
     }
+  }
+
+  @Test(.enabled(if: blisInstalled && ProcessInfo.processInfo.environment["RLSYN_BLAS_LIBRARY"] == nil, "needs libblis.so.4"))
+  func blisIsPreferredAndCorrect() throws {
+    let r = try CommandRunner.run(["self-check"])
+    #expect(r.status == 0, "stderr: \(r.stderr)")
+    #expect(r.stdout.contains("libblis"), "\(r.stdout)")
+    #expect(r.stdout.contains("core "), "BLIS reports its architecture: \(r.stdout)")
+    #expect(!r.stdout.contains("OPENBLAS_CORETYPE"), "OpenBLAS's variable does not concern BLIS")
+    #expect(verdict(r.stdout)?.hasSuffix("→ correct") == true, "\(r.stdout)")
   }
 }
