@@ -143,7 +143,7 @@ for r in $(seq 1 "$ROUNDS"); do
     "${TPY[@]}" "$TORCH_BENCH" training-step --threads "$t" --steps "$MLP_STEPS" > "$RAW/torch-mlp-T$t-r$r.txt" 2> "$RAW/torch-mlp-T$t-r$r.err"
 
     cap=(env); phases=()
-    if [ "$t" = 1 ]; then cap=(env RLSYN_BLAS_THREADING=openblas OPENBLAS_NUM_THREADS=1); phases=(--phases); fi
+    if [ "$t" = 1 ]; then cap=(env RLSYN_BLAS_THREADING=openblas OPENBLAS_NUM_THREADS=1 BLIS_NUM_THREADS=1); phases=(--phases); fi
     "${cap[@]}" "$BENCH" iteration "$TRAIN" "${SWIFT_SET[@]}" --threads "$t" \
       --warmup "$ITER_WARMUP" --repeats "$ITER_REPEATS" > "$RAW/swift-iteration-T$t-r$r.txt"
     if [ "$t" = 1 ] && ! grep -q 'threads 1$' "$RAW/swift-iteration-T$t-r$r.txt"; then

@@ -89,7 +89,8 @@ public enum BLAS {
         getThreads = { Int(get()) }; setThreads = { set(Int32($0)) }
       } else if let get = fn("bli_thread_get_num_threads", GetInt64Function.self),
                 let set = fn("bli_thread_set_num_threads", SetInt64Function.self) {
-        getThreads = { Int(get()) }; setThreads = { set(Int64($0)) }
+        // BLIS reports −1 when neither BLIS_NUM_THREADS nor OMP_NUM_THREADS is set: it then runs on one thread.
+        getThreads = { Swift.max(1, Int(get())) }; setThreads = { set(Int64($0)) }
       }
       return Library(
         path: name,
