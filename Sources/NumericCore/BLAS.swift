@@ -156,11 +156,12 @@ public enum BLAS {
     }
     var parts = ["library \(lib.path)"]
     if let core = coreName { parts.append("core \(core)") }
-    if !lib.isOpenBLAS {
-      // OPENBLAS_CORETYPE does not concern other libraries.
-    } else if let chosen = lib.chosenCoreType { parts.append("(OPENBLAS_CORETYPE=\(chosen) chosen from CPU flags)") }
-    else if let env = ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"] { parts.append("(OPENBLAS_CORETYPE=\(env) from the environment)") }
-    else if leavesCoreTypeToOpenBLAS(environment: ProcessInfo.processInfo.environment) { parts.append("(chosen by OpenBLAS itself: RLSYN_BLAS_CORETYPE=auto)") }
+    if lib.isOpenBLAS {   // OPENBLAS_CORETYPE concerns no other library
+      let env = ProcessInfo.processInfo.environment
+      if let chosen = lib.chosenCoreType { parts.append("(OPENBLAS_CORETYPE=\(chosen) chosen from CPU flags)") }
+      else if let given = env["OPENBLAS_CORETYPE"] { parts.append("(OPENBLAS_CORETYPE=\(given) from the environment)") }
+      else if leavesCoreTypeToOpenBLAS(environment: env) { parts.append("(chosen by OpenBLAS itself: RLSYN_BLAS_CORETYPE=auto)") }
+    }
     parts.append("threads \(threadCount)")
     return parts.joined(separator: ", ")
   }
@@ -290,11 +291,11 @@ public enum BLAS {
       set = library?.setThreads
       current = library?.getThreads.map { $0() } ?? 1
       smallProductLimit = env["RLSYN_BLAS_SINGLE_THREAD_BELOW"].flatMap { Int($0) } ?? (1 << 22)
-      // Our workers each call a single-threaded OpenBLAS.
+      // Our workers each call a single-threaded library (OpenBLAS or BLIS).
       if !openBLASThreading { apply(1) }
     }
 
-    /// Calls into OpenBLAS only when the count changes (caller holds the lock, or the initialiser).
+    /// Calls into the library only when the count changes (caller holds the lock, or the initialiser).
     func apply(_ n: Int) {
       guard n != current, let set else { return }
       set(n)

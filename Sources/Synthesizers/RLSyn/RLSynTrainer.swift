@@ -579,12 +579,7 @@ public final class RLSynTrainer: SynthesizerTrainer {
   /// and the factor `reference / width` past ``RLSynConfiguration/meanPenaltyReferenceWidth`` columns (else 1).
   static func penaltyTarget(layout: RecordLayout, configuration: RLSynConfiguration, columnMeans: Matrix,
                             inverseVariances: Matrix) -> (means: Matrix, weights: Matrix, scale: Float) {
-    var columns: [Range<Int>] = []
-    if layout.gaussian.count > 0 { columns.append(layout.gaussian) }
-    if configuration.meanPenaltyScope == .all {
-      if layout.bernoulli.count > 0 { columns.append(layout.bernoulli) }
-      if layout.categorical.count > 0 { columns.append(layout.categorical) }
-    }
+    let columns = penaltyColumns(layout: layout, configuration: configuration)
     let means = Matrix.concatenateColumns(columns.map { columnMeans.columns($0) })
     let weights = Matrix.concatenateColumns(columns.map { inverseVariances.columns($0) })
     let width = means.cols, reference = configuration.meanPenaltyReferenceWidth
@@ -652,7 +647,6 @@ extension RLSynTrainer {
 
   /// The batch's two halves for ``correlationPenalty(standardized:target:)``.
   static func correlationHalves(rows n: Int) -> (a: Range<Int>, b: Range<Int>) { (0..<(n / 2), (n / 2)..<n) }
-
 
   /// The columns of ``expectedValues(_:presence:)`` as record-column ranges.
   static func penaltyColumns(layout: RecordLayout, configuration: RLSynConfiguration) -> [Range<Int>] {
