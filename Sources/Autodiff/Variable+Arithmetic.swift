@@ -71,17 +71,25 @@ extension Variable {
 
   public static func - (s: Float, a: Variable) -> Variable { (-a) + s }
 
-  /// `op(self) · op(other)`, lowered to one sgemm; the backward pass is two more products
-  /// with the transpose flags chosen so that no transpose is materialised.
+  /// `op(self) · op(other)`, lowered to one sgemm; the backward pass is up to two more products
+  /// (none for an operand that requires no gradient), with the transpose flags chosen so that
+  /// no transpose is materialised.
   public func matmul(_ other: Variable, transposeSelf: Bool = false, transposeOther: Bool = false) -> Variable {
     let v = value.matmul(other.value, transposeSelf: transposeSelf, transposeOther: transposeOther)
+    // The flags are read here, not from the rule's inputs, which arrive detached when no graph is created.
+    let needsA = requiresGradient, needsB = other.requiresGradient
     return Variable(operationResult: v, inputs: [self, other]) { g, ins, _ in
       let a = ins[0], b = ins[1]
       switch (transposeSelf, transposeOther) {
-      case (false, false): return [g.matmul(b, transposeOther: true), a.matmul(g, transposeSelf: true)]
-      case (true, false): return [b.matmul(g, transposeOther: true), a.matmul(g)]
-      case (false, true): return [g.matmul(b), g.matmul(a, transposeSelf: true)]
-      case (true, true): return [b.matmul(g, transposeSelf: true, transposeOther: true), g.matmul(a, transposeSelf: true, transposeOther: true)]
+      case (false, false):
+        return [needsA ? g.matmul(b, transposeOther: true) : nil, needsB ? a.matmul(g, transposeSelf: true) : nil]
+      case (true, false):
+        return [needsA ? b.matmul(g, transposeOther: true) : nil, needsB ? a.matmul(g) : nil]
+      case (false, true):
+        return [needsA ? g.matmul(b) : nil, needsB ? g.matmul(a, transposeSelf: true) : nil]
+      case (true, true):
+        return [needsA ? b.matmul(g, transposeSelf: true, transposeOther: true) : nil,
+                needsB ? g.matmul(a, transposeSelf: true, transposeOther: true) : nil]
       }
     }
   }
@@ -92,8 +100,11 @@ extension Variable {
     precondition(bias.rows == 1 && bias.cols == weight.cols, "affine: bias must be 1×\(weight.cols)")
     var out = Matrix(repeatingRow: bias.value, count: x.rows)
     Matrix.gemm(x.value, weight.value, beta: 1, into: &out)
+    // An input without gradient (the noise, a data batch) skips its product: a third of the backward pass's work.
+    let needsX = x.requiresGradient, needsWeight = weight.requiresGradient, needsBias = bias.requiresGradient
     return Variable(operationResult: out, inputs: [x, weight, bias]) { g, ins, _ in
-      [g.matmul(ins[1], transposeOther: true), ins[0].matmul(g, transposeSelf: true), g.sum(toRows: 1, cols: g.cols)]
+      [needsX ? g.matmul(ins[1], transposeOther: true) : nil, needsWeight ? ins[0].matmul(g, transposeSelf: true) : nil,
+       needsBias ? g.sum(toRows: 1, cols: g.cols) : nil]
     }
   }
 
