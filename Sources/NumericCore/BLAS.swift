@@ -146,6 +146,9 @@ public enum BLAS {
   /// Whether a BLAS library was loaded (otherwise GEMM uses the Swift kernel).
   public static var isAvailable: Bool { library != nil }
 
+  /// Whether the loaded library is OpenBLAS (it reports a core type), rather than BLIS or a reference BLAS.
+  public static var isOpenBLAS: Bool { library?.isOpenBLAS ?? false }
+
   /// A one-line description: library, core type and threads, or the fallback.
   public static var summary: String {
     guard let lib = library else {
