@@ -82,7 +82,7 @@ def training_step(args):
 
 def make_trainer(args, torch):
     from encoding import encode
-    from rlsyn_torch import Config, RLSynTrainer, load_config
+    from rlsyn_torch import Config, RLSynTrainer, dequantize, load_config, swift_dequantization
     rows, layout = encode(args.csv, args.schema)
     data = torch.tensor(rows, dtype=torch.float32)
     overrides = {}
@@ -96,6 +96,8 @@ def make_trainer(args, torch):
         cfg, warnings = Config(**overrides), []
     for w in warnings:
         print("warning: " + w, file=sys.stderr)
+    if args.config:   # the Swift fit trains on dequantized scores of columns with few repeated levels
+        data = dequantize(data, swift_dequantization(args.config), torch.Generator().manual_seed(args.seed + 7))
     return RLSynTrainer(cfg, layout, data, seed=args.seed), layout, data
 
 

@@ -129,6 +129,43 @@ def read_swift_model(path: str):
     return meta, tensors
 
 
+def swift_dequantization(path: str) -> list:
+    """[(Gaussian column, indicator column or None, level boundaries)] of the columns a Swift model file's encoder
+    dequantizes (EncodingOptions.dequantizeLevels, NumericTransform.levelBoundaries); [] for other files."""
+    if open(path, "rb").read(8) != b"RLSYNPAR":
+        return []
+    encoder = read_swift_model(path)[0].get("encoder", {})
+    if not encoder.get("options", {}).get("dequantizeLevels", False):
+        return []
+    return [(c["gaussian"], c.get("indicator"), c["transform"]["levelBoundaries"]) for c in encoder.get("coders", [])
+            if "gaussian" in c and c.get("transform", {}).get("levelBoundaries")]
+
+
+@torch.no_grad()
+def dequantize(data: torch.Tensor, columns: list, generator: torch.Generator) -> torch.Tensor:
+    """TableEncoder.dequantize with torch's own random stream: each present score of a listed column becomes
+    Phi^-1(F_{k-1} + u (F_k - F_{k-1})), a draw from N(0, 1) restricted to its level's CDF step, kept inside the step.
+    Same distribution as the Swift training matrix, other draws."""
+    out = data.clone()
+    for column, indicator, boundaries in columns:
+        b = torch.tensor(boundaries, dtype=torch.float32)
+        z = out[:, column]
+        present = torch.ones_like(z, dtype=torch.bool) if indicator is None else out[:, indicator] < 0.5
+        k = torch.searchsorted(b, z.contiguous(), right=True)          # b[k-1] <= z < b[k]
+        bd = b.double()
+        padded = torch.cat([bd.new_tensor([-math.inf]), bd, bd.new_tensor([math.inf])])
+        below = torch.special.ndtr(padded[k])
+        above = torch.special.ndtr(padded[k + 1])
+        u = torch.rand(z.shape[0], generator=generator, dtype=torch.float64)
+        p = (below + u * (above - below)).clamp(1e-7, 1 - 1e-7)
+        score = torch.special.ndtri(p).float()
+        lower = padded[k].float()
+        upper = torch.nextafter(padded[k + 1].float(), torch.tensor(-math.inf))
+        score = torch.minimum(torch.maximum(score, lower), upper)
+        out[:, column] = torch.where(present, score, z)
+    return out
+
+
 def load_config(path: str, **overrides):
     """Config (and warnings) from a Swift model file or a JSON file holding its `configuration` object."""
     if open(path, "rb").read(8) == b"RLSYNPAR":
