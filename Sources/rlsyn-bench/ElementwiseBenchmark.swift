@@ -58,10 +58,11 @@ struct ElementwiseBenchmark: ParsableCommand {
     report("softplus()") { x.softplus() }
     report("exp()") { x.exp() }
     report("log(|x|)") { absX.log() }
-    report("map(FastMath.sigmoid) (opt-in)") { x.map(FastMath.sigmoid) }
-    report("map(FastMath.softplus) (opt-in)") { x.map(FastMath.softplus) }
-    report("map(FastMath.exp) (opt-in)") { x.map(FastMath.exp) }
-    report("map(FastMath.log) of |x| (opt-in)") { absX.map(FastMath.log) }
+    // The methods above use FastMath (the default); these are glibc's functions, for comparison.
+    report("glibc sigmoid 1 / (1 + expf(−x))") { x.map { 1 / (1 + Foundation.exp(-$0)) } }
+    report("glibc softplus max(x, 0) + log1pf(expf(−|x|))") { x.map { Swift.max($0, 0) + Foundation.log1p(Foundation.exp(-Swift.abs($0))) } }
+    report("glibc expf") { x.map { Foundation.exp($0) } }
+    report("glibc logf of |x|") { absX.map { Foundation.log($0) } }
     report("x + y (same shape)") { x + y }
     report("x + row vector (1×n)") { x + rowVector }
     report("x * column vector (m×1)") { x * columnVector }
