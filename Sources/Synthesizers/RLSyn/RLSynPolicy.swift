@@ -40,6 +40,8 @@ public final class RLSynPolicy: ParameterContainer {
     public let categoricalLogProbabilities: Variable
     /// `n × 1` value estimates.
     public let value: Variable
+    /// σ and softplus of `bernoulliLogits`, shared by the PPO step's terms (``RLSynPolicy/bernoulliCache(_:)``).
+    var bernoulliCache: BernoulliCache? = nil
   }
 
   /// A log-std per column shared by every record (the reference code's `log_sigma`), when the
@@ -80,13 +82,14 @@ public final class RLSynPolicy: ParameterContainer {
     let h = hidden2(hidden1(z).relu()).relu()
     let out = heads(h)
     let lo = logStdRange.lowerBound, span = logStdRange.upperBound - logStdRange.lowerBound
+    let bernoulliLogits = out.columns(bernoulliColumns)
     return Output(
       mean: out.columns(meanColumns),
       logStd: sharedLogStd.map { $0.clamped(lower: lo, upper: lo + span).broadcast(toRows: z.rows, cols: layout.gaussian.count) }
         ?? out.columns(logStdColumns).sigmoid() * span + lo,
-      bernoulliLogits: out.columns(bernoulliColumns),
+      bernoulliLogits: bernoulliLogits,
       categoricalLogProbabilities: out.columns(categoricalColumns).logSoftmax(groups: layout.localCategoricalGroups),
-      value: out.columns(valueColumn))
+      value: out.columns(valueColumn), bernoulliCache: BernoulliCache(logits: bernoulliLogits))
   }
 
   /// Sets the head biases so that, with small head weights, the initial policy reproduces
@@ -182,8 +185,7 @@ public final class RLSynPolicy: ParameterContainer {
       terms.append((standardized.squared() * -0.5 - output.logStd - 0.5 * Float(Foundation.log(2 * Double.pi))) * presence)
     }
     if layout.bernoulli.count > 0 {
-      let l = output.bernoulliLogits
-      terms.append(Variable(records.columns(layout.bernoulli)) * l - l.softplus())
+      terms.append(Self.bernoulliLogProbability(bernoulliCache(output), values: records.columns(layout.bernoulli)))
     }
     if layout.categorical.count > 0 {
       terms.append(Variable(records.columns(layout.categorical)) * output.categoricalLogProbabilities)
@@ -199,8 +201,7 @@ public final class RLSynPolicy: ParameterContainer {
       terms.append(((output.logStd + 0.5 * Float(Foundation.log(2 * Double.pi * M_E))) * Variable(presence)).sumOverColumns())
     }
     if layout.bernoulli.count > 0 {
-      let l = output.bernoulliLogits
-      terms.append((l.softplus() - l * l.sigmoid()).sumOverColumns())
+      terms.append(Self.bernoulliEntropy(bernoulliCache(output)).sumOverColumns())
     }
     if layout.categorical.count > 0 {
       let lp = output.categoricalLogProbabilities

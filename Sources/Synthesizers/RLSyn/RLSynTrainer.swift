@@ -570,7 +570,7 @@ public final class RLSynTrainer: SynthesizerTrainer {
     var expected: [Variable] = []
     if layout.gaussian.count > 0 { expected.append(out.mean * Variable(presence)) }
     if configuration.meanPenaltyScope == .all {
-      if layout.bernoulli.count > 0 { expected.append(out.bernoulliLogits.sigmoid()) }
+      if layout.bernoulli.count > 0 { expected.append(RLSynPolicy.bernoulliProbability(online.bernoulliCache(out))) }
       if layout.categorical.count > 0 { expected.append(out.categoricalLogProbabilities.exp()) }
     }
     return expected.isEmpty ? nil : Variable.concatenateColumns(expected)
