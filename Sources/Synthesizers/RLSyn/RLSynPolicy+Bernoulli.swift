@@ -17,21 +17,6 @@ final class BernoulliCache {
   init(logits: Variable) { self.logits = logits }
 }
 
-/// `out[j] = f(a[j], b[j], c[j])` over three same-shaped matrices (inlined per call site, so it vectorises).
-@inline(__always)
-private func elementwise(_ a: Matrix, _ b: Matrix, _ c: Matrix, _ f: (Float, Float, Float) -> Float) -> Matrix {
-  precondition(a.hasShape(of: b) && a.hasShape(of: c), "elementwise: shapes differ")
-  return a.withUnsafeBufferPointer { pa in
-    b.withUnsafeBufferPointer { pb in
-      c.withUnsafeBufferPointer { pc in
-        Matrix(rows: a.rows, cols: a.cols) { out in
-          for j in 0..<out.count { out[j] = f(pa[j], pb[j], pc[j]) }
-        }
-      }
-    }
-  }
-}
-
 extension RLSynPolicy {
   /// The shared σ / softplus of `output`'s Bernoulli logits (made here for outputs built without one).
   func bernoulliCache(_ output: Output) -> BernoulliCache {
@@ -42,18 +27,18 @@ extension RLSynPolicy {
   /// never differentiated twice).
   static func bernoulliLogProbability(_ cache: BernoulliCache, values x: Matrix) -> Variable {
     let l = cache.logits
-    let value = elementwise(x, l.value, cache.softplus) { x, l, sp in x * l - sp }
+    let value = Matrix.combine(x, l.value, cache.softplus) { x, l, sp in x * l - sp }
     return Variable(operationResult: value, inputs: [l]) { g, _, _ in
-      [Variable(elementwise(g.value, x, cache.probabilities) { g, x, s in g * (x - s) })]
+      [Variable(Matrix.combine(g.value, x, cache.probabilities) { g, x, s in g * (x - s) })]
     }
   }
 
   /// The entropy `softplus(l) − l σ(l)` per cell; gradient `−l σ(l)(1 − σ(l))`. First-order only.
   static func bernoulliEntropy(_ cache: BernoulliCache) -> Variable {
     let l = cache.logits
-    let value = elementwise(cache.softplus, l.value, cache.probabilities) { sp, l, s in sp - l * s }
+    let value = Matrix.combine(cache.softplus, l.value, cache.probabilities) { sp, l, s in sp - l * s }
     return Variable(operationResult: value, inputs: [l]) { g, ins, _ in
-      [Variable(elementwise(g.value, ins[0].value, cache.probabilities) { g, l, s in -g * l * s * (1 - s) })]
+      [Variable(Matrix.combine(g.value, ins[0].value, cache.probabilities) { g, l, s in -g * l * s * (1 - s) })]
     }
   }
 
