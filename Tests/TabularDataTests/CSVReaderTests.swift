@@ -151,6 +151,35 @@ import NumericCore
     #expect(try CSVReader.parse(text) == table)
   }
 
+  /// Several chunks (rendered two at a time) and a partial last chunk: the text equals a line-by-line
+  /// rendering, with quoting, missing cells and empty fields in every chunk.
+  @Test func multiChunkOutputEqualsLineByLineRendering() throws {
+    let rows = 2 * CSVWriter.rowsPerChunk + 37
+    var rng = RandomSource(seed: 9)
+    let pool = ["0", "1", "12.5", "a,b", "say \"x\"", "multi\nline", "Ünï", "-3e-7"]
+    var columns: [[String?]] = []
+    for c in 0..<5 {
+      columns.append((0..<rows).map { _ in
+        if rng.uniform() < 0.1 { return nil }
+        // Columns 0 and 1 never need quotes; 2–4 sometimes do.
+        return pool[Int(rng.next() % UInt64(c < 2 ? 3 : pool.count))]
+      })
+    }
+    let names = ["id", "flag", "text, quoted", "b", "c"]
+    let table = try DataTable(columnNames: names, columns: columns)
+    func field(_ s: String) -> String {
+      s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })
+        ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
+    }
+    var expected = names.map(field).joined(separator: ",") + "\n"
+    for r in 0..<rows { expected += columns.map { $0[r].map(field) ?? "" }.joined(separator: ",") + "\n" }
+    let text = try CSVWriter.string(table)
+    #expect(text == expected)
+    #expect(try CSVReader.parse(text).column("b") == columns[3].map { $0 == "" ? nil : $0 })
+    // A table without rows is its header line.
+    #expect(try CSVWriter.string(try DataTable(columnNames: ["a", "b"], columns: [[], []])) == "a,b\n")
+  }
+
   @Test func failedWriteLeavesNothingAndKeepsExistingFile() throws {
     let dir = try CommandRunner.temporaryDirectory()
     defer { try? FileManager.default.removeItem(at: dir) }
