@@ -138,7 +138,9 @@ private struct Parser {
     lines.reserveCapacity(estimatedRows)
     // ~16K fields per chunk: the boundaries (256 KB) and the chunk's bytes stay in L2 while the
     // column workers of pass 2 read them at a stride (a 1M-field chunk made pass 2 miss on every cell).
-    let chunkRows = Swift.max(1, Swift.min(estimatedRows + 1, (1 << 14) / columns))
+    // At least 64 rows, so that a wide table's pass 2 is not dominated by per-chunk work (at 1,460
+    // columns, 11-row chunks spent more time dispatching and allocating than copying).
+    let chunkRows = Swift.max(1, Swift.min(estimatedRows + 1, Swift.max(64, (1 << 14) / columns)))
     // Field k of the chunk spans bytes bounds[2k] ..< bounds[2k + 1] (quotes included).
     var bounds = [Int](repeating: 0, count: 2 * chunkRows * columns)
     var rows = 0
@@ -243,8 +245,13 @@ private struct Parser {
           failure.record(row: firstRow, column: c, error)
         }
       }
+      // A worker copies a tile of adjacent columns, whose boundaries (rows × tile × 16 bytes, about
+      // 16 KB) stay in L1 from one column to the next.
+      let tile = Swift.max(1, (1 << 10) / Swift.max(1, rows))
+      let tiles = (columns + tile - 1) / tile
+      let tileWork = { @Sendable (t: Int) in for c in (t * tile)..<Swift.min(columns, (t + 1) * tile) { work(c) } }
       if rows * columns < 2048 { for c in 0..<columns { work(c) } }
-      else { DispatchQueue.concurrentPerform(iterations: columns, execute: work) }
+      else { DispatchQueue.concurrentPerform(iterations: tiles, execute: tileWork) }
     }
     try failure.rethrow()
   }
@@ -258,8 +265,6 @@ private struct Parser {
     var total = 0
     for r in 0..<rows { let k = 2 * (r * columns + c); total += bounds[k + 1] - bounds[k] }
     let quote = UInt8(ascii: "\"")
-    var ends = [UInt32](repeating: 0, count: rows)
-    var missing = [Bool](repeating: false, count: rows)
     let base = column.bytes.count
     guard base + total <= maximumColumnBytes else {
       // Offsets are 32-bit (CellColumn); name the row where the column passes the limit.
@@ -267,38 +272,47 @@ private struct Parser {
       while row < rows - 1 { let k = 2 * (row * columns + c); running += bounds[k + 1] - bounds[k]; if running > maximumColumnBytes { break }; row += 1 }
       throw CellError(code: .columnTooLarge, row: row, message: "the column holds more than 4 GiB of text, the most one column can hold")
     }
-    // Grow once per chunk and write through a pointer; the exact length is set at the end.
+    // Grow once per chunk and write through pointers; the exact length of the text is set at the end.
     column.bytes.append(contentsOf: repeatElement(0, count: total))
+    let firstCell = column.ends.count
+    column.ends.append(contentsOf: repeatElement(0, count: rows))
+    column.missing.append(contentsOf: repeatElement(false, count: rows))
     var used = base
     try column.bytes.withUnsafeMutableBufferPointer { dest in
-      for r in 0..<rows {
-        let k = 2 * (r * columns + c)
-        var start = bounds[k], end = bounds[k + 1]
-        let cellStart = used
-        if end > start && src[start] == quote {
-          start += 1; end -= 1                         // drop the enclosing quotes, undo doubled ones
-          var j = start
-          while j < end {
-            dest[used] = src[j]; used += 1
-            j += (src[j] == quote) ? 2 : 1
+      try column.ends.withUnsafeMutableBufferPointer { allEnds in
+        try column.missing.withUnsafeMutableBufferPointer { allMissing in
+          let ends = allEnds.baseAddress! + firstCell, missing = allMissing.baseAddress! + firstCell
+          for r in 0..<rows {
+            let k = 2 * (r * columns + c)
+            var start = bounds[k], end = bounds[k + 1]
+            let cellStart = used
+            if end > start && src[start] == quote {
+              start += 1; end -= 1                         // drop the enclosing quotes, undo doubled ones
+              var j = start
+              while j < end {
+                dest[used] = src[j]; used += 1
+                j += (src[j] == quote) ? 2 : 1
+              }
+            } else if end - start > 16 {
+              (dest.baseAddress! + used).update(from: src + start, count: end - start)
+              used += end - start
+            } else {
+              // Most cells are a few bytes: a loop beats a memmove call.
+              for j in start..<end { dest[used] = src[j]; used += 1 }
+            }
+            let length = used - cellStart
+            if length == 0 || (length <= longestToken && isMissingToken(UnsafeBufferPointer(start: dest.baseAddress! + cellStart, count: length))) {
+              used = cellStart
+              missing[r] = true
+            } else if hasNonASCII, let bad = invalidUTF8Offset(UnsafeBufferPointer(start: dest.baseAddress! + cellStart, count: length)) {
+              throw CellError(row: r, message: "the cell is not valid UTF-8 (byte 0x\(String(dest[cellStart + bad], radix: 16, uppercase: true)) at offset \(bad))")
+            }
+            ends[r] = UInt32(truncatingIfNeeded: used)   // used ≤ base + total, checked above
           }
-        } else if end > start {
-          (dest.baseAddress! + used).update(from: src + start, count: end - start)
-          used += end - start
         }
-        let length = used - cellStart
-        if length == 0 || (length <= longestToken && isMissingToken(UnsafeBufferPointer(start: dest.baseAddress! + cellStart, count: length))) {
-          used = cellStart
-          missing[r] = true
-        } else if hasNonASCII, let bad = invalidUTF8Offset(UnsafeBufferPointer(start: dest.baseAddress! + cellStart, count: length)) {
-          throw CellError(row: r, message: "the cell is not valid UTF-8 (byte 0x\(String(dest[cellStart + bad], radix: 16, uppercase: true)) at offset \(bad))")
-        }
-        ends[r] = UInt32(truncatingIfNeeded: used)   // used ≤ base + total, checked above
       }
     }
     column.bytes.removeLast(column.bytes.count - used)
-    column.ends.append(contentsOf: ends)
-    column.missing.append(contentsOf: missing)
   }
 
   func isMissingToken(_ cell: UnsafeBufferPointer<UInt8>) -> Bool {
