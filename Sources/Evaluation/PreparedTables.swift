@@ -105,36 +105,30 @@ public struct PreparedTables: Sendable {
     var codes: [[[Int]]] = [[], [], []]
     // Column positions by name in each table (the names may come in different orders).
     let positions = tables.map { t in Dictionary(t.columnNames.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first }) }
-    for name in tables[0].columnNames {
-      let kind = kinds[name] ?? .categorical
-      if kind == .ignored { continue }
-      let cols = (0..<3).map { tables[$0].columns[positions[$0][name]!] }
-      // The parsed values below replace these cells; dropping the tables' references lets them go.
-      for t in 0..<3 { tables[t].columns[positions[t][name]!] = [] }
-      switch kind {
-      case .numeric:
-        let values = cols.map { col in col.map { cell -> Double in cell.flatMap(numericValue) ?? .nan } }
-        let present = values[0].filter { !$0.isNaN }.sorted()
-        let lo = present.first ?? 0, hi = present.last ?? 0
-        infos.append(ColumnInfo(
-          name: name, kind: .numeric, levels: [], trainingLevelCount: 0, minimum: lo, maximum: hi,
-          median: present.isEmpty ? 0 : Statistics.quantile(sorted: present, 0.5),
-          quintileEdges: present.isEmpty ? [0, 0, 0, 0] : [0.2, 0.4, 0.6, 0.8].map { Statistics.quantile(sorted: present, $0) },
-          hasMissing: present.count < values[0].count))
-        for t in 0..<3 { numbers[t].append(values[t]); codes[t].append([]) }
-      case .categorical, .ignored:
-        let numericLevels = cols[0].allSatisfy { $0 == nil || numericValue($0!) != nil }
-        let levelsPerTable = cols.map { col in col.map { canonicalLevel($0, numericColumn: numericLevels) } }
-        let trainLevels = Self.sortedLevels(Set(levelsPerTable[0]), numeric: numericLevels)
-        var levels = trainLevels
-        var index = Dictionary(uniqueKeysWithValues: levels.enumerated().map { ($1, $0) })
-        for t in 1..<3 {
-          let extra = Self.sortedLevels(Set(levelsPerTable[t]).subtracting(index.keys), numeric: numericLevels)
-          for l in extra { index[l] = levels.count; levels.append(l) }
+    let parsedNames = tables[0].columnNames.filter { (kinds[$0] ?? .categorical) != .ignored }
+    // Blocks of columns parsed in parallel; each block's cells are dropped from the tables first, so
+    // only one block's cells are held twice.
+    let blockSize = 64
+    for blockStart in stride(from: 0, to: parsedNames.count, by: blockSize) {
+      let names = Array(parsedNames[blockStart..<Swift.min(parsedNames.count, blockStart + blockSize)])
+      var cells: [[[String?]]] = []
+      for name in names {
+        cells.append((0..<3).map { tables[$0].columns[positions[$0][name]!] })
+        // The parsed values below replace these cells; dropping the tables' references lets them go.
+        for t in 0..<3 { tables[t].columns[positions[t][name]!] = [] }
+      }
+      let kindsOfBlock = names.map { kinds[$0] ?? .categorical }
+      var parsed = [ParsedColumn?](repeating: nil, count: names.count)
+      parsed.withUnsafeMutableBufferPointer { slots in
+        let out = ParsedColumnSlots(base: slots.baseAddress!)
+        DispatchQueue.concurrentPerform(iterations: names.count) { [cells] k in
+          out.base[k] = Self.parseColumn(named: names[k], kind: kindsOfBlock[k], cells: cells[k])
         }
-        infos.append(ColumnInfo(name: name, kind: .categorical, levels: levels, trainingLevelCount: trainLevels.count,
-                                minimum: 0, maximum: 0, median: 0, quintileEdges: [], hasMissing: false))
-        for t in 0..<3 { codes[t].append(levelsPerTable[t].map { index[$0]! }); numbers[t].append([]) }
+      }
+      for column in parsed {
+        let column = column!
+        infos.append(column.info)
+        for t in 0..<3 { numbers[t].append(column.numbers[t]); codes[t].append(column.codes[t]) }
       }
     }
     columns = infos
@@ -160,6 +154,59 @@ public struct PreparedTables: Sendable {
     for t in 0..<3 { for c in tables[t].columns.indices where !tables[t].columns[c].isEmpty { tables[t].columns[c] = [] } }
   }
 
+  /// One column parsed in all three tables.
+  struct ParsedColumn {
+    var info: ColumnInfo
+    var numbers: [[Double]]
+    var codes: [[Int]]
+  }
+
+  /// Parses one column's cells in train, holdout and synthetic (in that order). Categorical cells are
+  /// canonicalised once per distinct text, not once per cell (a wide code table has two texts per column).
+  static func parseColumn(named name: String, kind: EvaluationColumnKind, cells cols: [[String?]]) -> ParsedColumn {
+    switch kind {
+    case .numeric:
+      let values = cols.map { col in col.map { cell -> Double in cell.flatMap(numericValue) ?? .nan } }
+      let present = values[0].filter { !$0.isNaN }.sorted()
+      let lo = present.first ?? 0, hi = present.last ?? 0
+      let info = ColumnInfo(
+        name: name, kind: .numeric, levels: [], trainingLevelCount: 0, minimum: lo, maximum: hi,
+        median: present.isEmpty ? 0 : Statistics.quantile(sorted: present, 0.5),
+        quintileEdges: present.isEmpty ? [0, 0, 0, 0] : [0.2, 0.4, 0.6, 0.8].map { Statistics.quantile(sorted: present, $0) },
+        hasMissing: present.count < values[0].count)
+      return ParsedColumn(info: info, numbers: values, codes: [[], [], []])
+    case .categorical, .ignored:
+      // Each table's distinct texts (nil = missing) in first-seen order, and each cell's index among them.
+      var distinct: [[String?]] = [], local: [[Int]] = []
+      for col in cols {
+        var seen: [String?: Int] = [:]
+        var texts: [String?] = []
+        local.append(col.map { cell in
+          if let k = seen[cell] { return k }
+          seen[cell] = texts.count; texts.append(cell)
+          return texts.count - 1
+        })
+        distinct.append(texts)
+      }
+      let numericLevels = distinct[0].allSatisfy { $0 == nil || numericValue($0!) != nil }
+      let canonical = distinct.map { texts in texts.map { canonicalLevel($0, numericColumn: numericLevels) } }
+      let trainLevels = sortedLevels(Set(canonical[0]), numeric: numericLevels)
+      var levels = trainLevels
+      var index = Dictionary(uniqueKeysWithValues: levels.enumerated().map { ($1, $0) })
+      for t in 1..<3 {
+        let extra = sortedLevels(Set(canonical[t]).subtracting(index.keys), numeric: numericLevels)
+        for l in extra { index[l] = levels.count; levels.append(l) }
+      }
+      let info = ColumnInfo(name: name, kind: .categorical, levels: levels, trainingLevelCount: trainLevels.count,
+                            minimum: 0, maximum: 0, median: 0, quintileEdges: [], hasMissing: false)
+      let codes = (0..<3).map { t in
+        let code = canonical[t].map { index[$0]! }
+        return local[t].map { code[$0] }
+      }
+      return ParsedColumn(info: info, numbers: [[], [], []], codes: codes)
+    }
+  }
+
   /// Levels sorted numerically when they are numbers, else lexicographically; missing last.
   static func sortedLevels(_ levels: Set<String>, numeric: Bool) -> [String] {
     let present = levels.filter { $0 != missingLevel }
@@ -182,3 +229,6 @@ public struct PreparedTables: Sendable {
   /// The three tables in order train, holdout, synthetic.
   public var all: [ParsedTable] { [train, holdout, synthetic] }
 }
+
+/// Result slots of a block of columns parsed in parallel; each worker writes only its own slot.
+private struct ParsedColumnSlots: @unchecked Sendable { let base: UnsafeMutablePointer<PreparedTables.ParsedColumn?> }
