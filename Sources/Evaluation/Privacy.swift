@@ -148,18 +148,9 @@ public struct AttributeInference: Sendable {
     poolKnown.withUnsafeMutableBufferPointer { p in for r in 0..<np { knownRow(pool, r, into: p.baseAddress! + r * kq) } }
     let buckets = KnownValueBuckets(poolKnown, columns: kq, order: order, isNumeric: isNumeric)
 
-    // Per hidden column: predictions for every target.
-    var predictedCodes = [[Int]](repeating: [], count: cols.count)
-    var predictedValues = [[Double]](repeating: [], count: cols.count)
-    for c in hidden {
-      if cols[c].kind == .numeric { predictedValues[c] = [Double](repeating: .nan, count: nt) }
-      else { predictedCodes[c] = [Int](repeating: 0, count: nt) }
-    }
     var dist = [Double](repeating: 0, count: np)
     var target = [Double](repeating: 0, count: kq)
     var neighbours: [Int] = []
-    var counts: [Int] = []
-    var values: [Double] = []
     // Every target's neighbours, flat: target r's are neighbourRows[neighbourEnds[r]..<neighbourEnds[r + 1]].
     var neighbourRows: [Int] = [], neighbourEnds = [0]
     for r in 0..<nt {
@@ -191,78 +182,25 @@ public struct AttributeInference: Sendable {
       neighbourEnds.append(neighbourRows.count)
     }
     // Column by column over the stored neighbour lists: one column's codes stay in cache for every target.
-    neighbourRows.withUnsafeBufferPointer { rows in
-      for c in hidden {
-        if cols[c].kind == .numeric {
-          pool.numbers[c].withUnsafeBufferPointer { column in
-            for r in 0..<nt {
-              values.removeAll(keepingCapacity: true)
-              for j in rows[neighbourEnds[r]..<neighbourEnds[r + 1]] { let v = column[j]; if !v.isNaN { values.append(v) } }
-              predictedValues[c][r] = values.isEmpty ? .nan : Statistics.median(values)
-            }
-          }
-        } else {
-          let levels = cols[c].levels.count
-          if counts.count < levels { counts = [Int](repeating: 0, count: levels) }
-          predictedCodes[c].withUnsafeMutableBufferPointer { predicted in
-            pool.codes[c].withUnsafeBufferPointer { codes in
-              for r in 0..<nt {
-                for l in 0..<levels { counts[l] = 0 }
-                for j in rows[neighbourEnds[r]..<neighbourEnds[r + 1]] { counts[codes[j]] += 1 }
-                var best = 0
-                for l in 1..<levels where counts[l] > counts[best] { best = l }
-                predicted[r] = best
-              }
-            }
-          }
+    // Columns are independent, so the workers share them out (a wide table has 1,456 hidden columns).
+    let ends = neighbourEnds
+    let flat = UnsafeSendableValue(neighbourRows)
+    var results = [(score: Double, weight: Double)](repeating: (0, 0), count: hidden.count)
+    results.withUnsafeMutableBufferPointer { slots in
+      let out = ColumnScoreSlots(base: slots.baseAddress!)
+      DispatchQueue.concurrentPerform(iterations: hidden.count) { h in
+        out.base[h] = flat.value.withUnsafeBufferPointer { rows in
+          Self.scoreHiddenColumn(hidden[h], prepared: prepared, targets: targets, pool: pool, neighbours: rows, ends: ends)
         }
       }
     }
-
-    // Scores and entropy weights.
+    // Scores and entropy weights, summed in column order.
     var perColumn: [String: Double] = [:]
     var weighted = 0.0, totalWeight = 0.0
-    for c in hidden {
-      let info = cols[c]
-      let score: Double
-      let weight: Double
-      if info.kind == .numeric {
-        var ok = 0, n = 0
-        for r in 0..<nt {
-          let truth = targets.numbers[c][r]
-          if truth.isNaN { continue }
-          n += 1
-          let p = predictedValues[c][r]
-          if !p.isNaN && abs(p - truth) <= 0.1 * abs(truth) { ok += 1 }
-        }
-        score = n == 0 ? 0 : Double(ok) / Double(n)
-        let disc = FidelityMetrics.discretize(prepared, prepared.train, column: c)
-        var cnt = [Int](repeating: 0, count: disc.levels)
-        for v in disc.codes { cnt[v] += 1 }
-        weight = Statistics.entropy(counts: cnt)
-      } else {
-        var cnt = [Int](repeating: 0, count: info.levels.count)
-        for v in prepared.train.codes[c] { cnt[v] += 1 }
-        weight = Statistics.entropy(counts: cnt)
-        let truth = targets.codes[c], pred = predictedCodes[c]
-        let trainLevels = (0..<info.trainingLevelCount).filter { cnt[$0] > 0 }
-        if trainLevels.count == 2 {
-          let positive = cnt[trainLevels[0]] <= cnt[trainLevels[1]] ? trainLevels[0] : trainLevels[1]
-          var tp = 0, fp = 0, fn = 0
-          for r in 0..<nt {
-            let t = truth[r] == positive, p = pred[r] == positive
-            if t && p { tp += 1 } else if p { fp += 1 } else if t { fn += 1 }
-          }
-          score = tp == 0 ? 0 : Double(tp) / (Double(tp) + Double(fp + fn) / 2)
-        } else {
-          var ok = 0
-          for r in 0..<nt where truth[r] == pred[r] { ok += 1 }
-          score = Double(ok) / Double(nt)
-        }
-      }
-      perColumn[info.name] = score
-      weighted += weight * score
-      totalWeight += weight
+    for (h, c) in hidden.enumerated() {
+      perColumn[cols[c].name] = results[h].score
+      weighted += results[h].weight * results[h].score
+      totalWeight += results[h].weight
     }
     return AttributeInferenceScore(risk: totalWeight > 0 ? weighted / totalWeight : 0, perColumn: perColumn)
   }
@@ -368,3 +306,66 @@ extension AttributeInference {
     }
   }
 }
+
+/// A value the workers only read.
+private struct UnsafeSendableValue<T>: @unchecked Sendable { let value: T; init(_ value: T) { self.value = value } }
+
+extension AttributeInference {
+  /// One hidden column's score and entropy weight: each target's prediction from its neighbours (the most
+  /// frequent level, or the median), then F1, accuracy or the share within ±10 %, as ``run(_:targets:pool:)`` documents.
+  static func scoreHiddenColumn(_ c: Int, prepared: PreparedTables, targets: ParsedTable, pool: ParsedTable,
+                                neighbours rows: UnsafeBufferPointer<Int>, ends: [Int]) -> (score: Double, weight: Double) {
+    let info = prepared.columns[c], nt = targets.rowCount
+    if info.kind == .numeric {
+      var values: [Double] = []
+      var ok = 0, n = 0
+      pool.numbers[c].withUnsafeBufferPointer { column in
+        for r in 0..<nt {
+          let truth = targets.numbers[c][r]
+          if truth.isNaN { continue }
+          n += 1
+          values.removeAll(keepingCapacity: true)
+          for j in rows[ends[r]..<ends[r + 1]] { let v = column[j]; if !v.isNaN { values.append(v) } }
+          let p = values.isEmpty ? Double.nan : Statistics.median(values)
+          if !p.isNaN && abs(p - truth) <= 0.1 * abs(truth) { ok += 1 }
+        }
+      }
+      let disc = FidelityMetrics.discretize(prepared, prepared.train, column: c)
+      var cnt = [Int](repeating: 0, count: disc.levels)
+      for v in disc.codes { cnt[v] += 1 }
+      return (n == 0 ? 0 : Double(ok) / Double(n), Statistics.entropy(counts: cnt))
+    }
+    let levels = info.levels.count
+    var counts = [Int](repeating: 0, count: levels)
+    var predicted = [Int](repeating: 0, count: nt)
+    pool.codes[c].withUnsafeBufferPointer { codes in
+      for r in 0..<nt {
+        for l in 0..<levels { counts[l] = 0 }
+        for j in rows[ends[r]..<ends[r + 1]] { counts[codes[j]] += 1 }
+        var best = 0
+        for l in 1..<levels where counts[l] > counts[best] { best = l }
+        predicted[r] = best
+      }
+    }
+    var cnt = [Int](repeating: 0, count: levels)
+    for v in prepared.train.codes[c] { cnt[v] += 1 }
+    let weight = Statistics.entropy(counts: cnt)
+    let truth = targets.codes[c]
+    let trainLevels = (0..<info.trainingLevelCount).filter { cnt[$0] > 0 }
+    if trainLevels.count == 2 {
+      let positive = cnt[trainLevels[0]] <= cnt[trainLevels[1]] ? trainLevels[0] : trainLevels[1]
+      var tp = 0, fp = 0, fn = 0
+      for r in 0..<nt {
+        let t = truth[r] == positive, p = predicted[r] == positive
+        if t && p { tp += 1 } else if p { fp += 1 } else if t { fn += 1 }
+      }
+      return (tp == 0 ? 0 : Double(tp) / (Double(tp) + Double(fp + fn) / 2), weight)
+    }
+    var ok = 0
+    for r in 0..<nt where truth[r] == predicted[r] { ok += 1 }
+    return (Double(ok) / Double(nt), weight)
+  }
+}
+
+/// Per-column score slots of the attribute-inference attack; each worker writes only its columns' slots.
+private struct ColumnScoreSlots: @unchecked Sendable { let base: UnsafeMutablePointer<(score: Double, weight: Double)> }
