@@ -139,7 +139,9 @@ public final class RLSynPolicy: ParameterContainer {
     let dg = layout.gaussian.count, db = layout.bernoulli.count, dc = layout.categorical.count
     let g0 = layout.gaussian.lowerBound, b0 = layout.bernoulli.lowerBound, c0 = layout.categorical.lowerBound
     let mean = output.mean.value, logStd = output.logStd.value
-    let logits = output.bernoulliLogits.value, catLog = output.categoricalLogProbabilities.value
+    // σ of every logit in one vectorised pass, shared with the log-probabilities of the same output.
+    let probabilities = db > 0 ? bernoulliCache(output).probabilities : Matrix(rows: 0, cols: 0)
+    let catLog = output.categoricalLogProbabilities.value
     let groups = layout.localCategoricalGroups
     records.withUnsafeMutableBufferPointer { r in
       for i in 0..<n {
@@ -147,8 +149,9 @@ public final class RLSynPolicy: ParameterContainer {
         for j in 0..<dg {
           row[g0 + j] = mean.storage[i * dg + j] + FastMath.exp(logStd.storage[i * dg + j]) * rng.normal()
         }
-        for j in 0..<db {
-          row[b0 + j] = rng.uniform() < Matrix.sigmoid(logits.storage[i * db + j]) ? 1 : 0
+        probabilities.storage.withUnsafeBufferPointer { p in
+          let probability = p.baseAddress! + i * db
+          for j in 0..<db { row[b0 + j] = rng.uniform() < probability[j] ? 1 : 0 }
         }
         for g in groups {
           // Inverse CDF within the group.
