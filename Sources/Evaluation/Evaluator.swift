@@ -36,6 +36,8 @@ public struct EvaluationOptions: Sendable {
   /// Rows per table before the caller sampled them (wide tables, see ``EvaluationSampling``); `nil` when
   /// the tables passed in are the whole inputs.
   public var inputRows: [String: Int]? = nil
+  /// Called as each stage of the evaluation finishes, with its name and wall seconds (progress on long runs).
+  public var progress: (@Sendable (_ stage: String, _ seconds: Double) -> Void)? = nil
   /// The defaults described in docs/evaluation.md.
   public init() {}
 }
@@ -92,7 +94,7 @@ public enum Evaluator {
   /// nothing is freed. On return the tables have no rows.
   public static func evaluate(releasing tables: inout [EvaluationTable], outcome: String,
                               options: EvaluationOptions = .init(), typing: ColumnTyping? = nil) throws -> Evaluation {
-    var clock = StageClock()
+    var clock = StageClock(progress: options.progress)
     let prepared = try PreparedTables(releasing: &tables, outcome: outcome, typing: typing)
     clock.lap("parse")
     var options = options
@@ -368,11 +370,14 @@ struct StageClock {
   var mark: UInt64
   /// Seconds per stage, keyed by the names given to ``lap(_:)``.
   var stages: [String: Double] = [:]
+  /// Told about each finished stage.
+  let progress: (@Sendable (String, Double) -> Void)?
 
   /// A clock started now.
-  init() {
+  init(progress: (@Sendable (String, Double) -> Void)? = nil) {
     start = DispatchTime.now().uptimeNanoseconds
     mark = start
+    self.progress = progress
   }
 
   /// Records the time since the previous lap (or the start) as stage `name`.
@@ -380,6 +385,7 @@ struct StageClock {
     let now = DispatchTime.now().uptimeNanoseconds
     stages[name] = Double(now - mark) / 1e9
     mark = now
+    progress?(name, stages[name]!)
   }
 
   /// Seconds since the clock started.

@@ -55,18 +55,29 @@ struct EvaluateCommand: ParsableCommand {
         inputRows[role] = table.rowCount
         return EvaluationSampling.evaluationTable(table, role: role, label: label, rowCap: cap, seed: seed)
       }
+      let progress = evaluationProgress()
       func load(_ path: String) throws -> DataTable {
         try TabularInput.load(data: URL(fileURLWithPath: path), dataName: path, metadata: metadata.map { URL(fileURLWithPath: $0) },
                               metadataName: metadata, outcome: outcome).table
       }
+      var started = DispatchTime.now().uptimeNanoseconds
+      func readDone(_ path: String) {
+        let now = DispatchTime.now().uptimeNanoseconds
+        progress?("read \(path)", Double(now - started) / 1e9)
+        started = now
+      }
       let tr = view(try load(train), role: "train", label: train)
+      readDone(train)
       let ho = view(try load(holdout), role: "holdout", label: holdout)
+      readDone(holdout)
       let sy = view(try CSVReader.read(URL(fileURLWithPath: synthetic), options: CSVReadOptions(displayName: synthetic)),
                     role: "synthetic", label: synthetic)
+      readDone(synthetic)
       var options = EvaluationOptions()
       options.seed = seed
       options.rowCap = cap
       options.inputRows = inputRows
+      options.progress = progress
       if let k = knownColumns {
         options.knownColumns = k.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
       }
@@ -88,6 +99,15 @@ struct EvaluateCommand: ParsableCommand {
       print(String(format: "evaluated in %.1f s", result.summary.seconds)
             + (json.map { "; JSON: \($0)" } ?? "") + (report.map { "; report: \($0)" } ?? ""))
     }
+  }
+}
+
+/// Progress lines (`  stage: 12.3 s`) for an interactive terminal; `nil` when stderr is piped, so that a failing
+/// run's stderr stays its one error line.
+func evaluationProgress() -> (@Sendable (String, Double) -> Void)? {
+  guard isatty(STDERR_FILENO) != 0 else { return nil }
+  return { stage, seconds in
+    FileHandle.standardError.write(Data("  \(stage): \(String(format: "%.1f", seconds)) s\n".utf8))
   }
 }
 
