@@ -80,17 +80,13 @@ public struct CSVWriter {
     table.storage.withUnsafeBufferPointer { columns in
       cursor.withUnsafeMutableBufferPointer { length in
         for c in 0..<columnCount {
-          columns[c].ends.withUnsafeBufferPointer { ends in
-            columns[c].missing.withUnsafeBufferPointer { missing in
-              columns[c].bytes.withUnsafeBufferPointer { bytes in
-                for i in 0..<n {
-                  let r = first + i
-                  let start = r == 0 ? 0 : Int(ends[r - 1]), end = Int(ends[r])
-                  if missing[r] { length[i] += missingText.count }
-                  else if quoting[c] { length[i] += quotedLength(UnsafeBufferPointer(rebasing: bytes[start..<end]), delimiter: delimiter) }
-                  else { length[i] += end - start }
-                }
-              }
+          columns[c].withBuffers { ends, missing, bytes in
+            for i in 0..<n {
+              let r = first + i
+              let start = r == 0 ? 0 : Int(ends[r - 1]), end = Int(ends[r])
+              if missing[r] { length[i] += missingText.count }
+              else if quoting[c] { length[i] += quotedLength(UnsafeBufferPointer(rebasing: bytes[start..<end]), delimiter: delimiter) }
+              else { length[i] += end - start }
             }
           }
         }
@@ -103,24 +99,20 @@ public struct CSVWriter {
       table.storage.withUnsafeBufferPointer { columns in
         cursor.withUnsafeMutableBufferPointer { at in
           for c in 0..<columnCount {
-            columns[c].ends.withUnsafeBufferPointer { ends in
-              columns[c].missing.withUnsafeBufferPointer { missing in
-                columns[c].bytes.withUnsafeBufferPointer { bytes in
-                  for i in 0..<n {
-                    let r = first + i
-                    var p = base + at[i]
-                    if c > 0 { p.pointee = delimiter; p += 1 }
-                    let start = r == 0 ? 0 : Int(ends[r - 1]), end = Int(ends[r])
-                    if missing[r] {
-                      for b in missingText { p.pointee = b; p += 1 }
-                    } else if quoting[c] {
-                      p = writeQuoted(UnsafeBufferPointer(rebasing: bytes[start..<end]), delimiter: delimiter, at: p)
-                    } else {
-                      for k in start..<end { p.pointee = bytes[k]; p += 1 }
-                    }
-                    at[i] = p - base
-                  }
+            columns[c].withBuffers { ends, missing, bytes in
+              for i in 0..<n {
+                let r = first + i
+                var p = base + at[i]
+                if c > 0 { p.pointee = delimiter; p += 1 }
+                let start = r == 0 ? 0 : Int(ends[r - 1]), end = Int(ends[r])
+                if missing[r] {
+                  for b in missingText { p.pointee = b; p += 1 }
+                } else if quoting[c] {
+                  p = writeQuoted(UnsafeBufferPointer(rebasing: bytes[start..<end]), delimiter: delimiter, at: p)
+                } else {
+                  for k in start..<end { p.pointee = bytes[k]; p += 1 }
                 }
+                at[i] = p - base
               }
             }
           }

@@ -56,6 +56,12 @@ struct CellColumn: Sendable {
     ends.append(currentEnd); missing.append(false)
   }
 
+  /// Calls `body` with the column's end offsets, missing flags and text, borrowed once.
+  @inline(__always)
+  func withBuffers<R>(_ body: (UnsafeBufferPointer<UInt32>, UnsafeBufferPointer<Bool>, UnsafeBufferPointer<UInt8>) -> R) -> R {
+    ends.withUnsafeBufferPointer { e in missing.withUnsafeBufferPointer { m in bytes.withUnsafeBufferPointer { b in body(e, m, b) } } }
+  }
+
   func string(_ i: Int) -> String? {
     if missing[i] { return nil }
     return bytes.withUnsafeBufferPointer { p in
