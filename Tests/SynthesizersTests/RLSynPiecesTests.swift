@@ -142,6 +142,24 @@ import TestSupport
       + Loss.binaryCrossEntropy(logits: d(Variable(fake)), label: 0).value.scalarValue
     #expect(isClose(bce, separate, absolute: 1e-5))
   }
+
+  @Test(arguments: [RLSynConfiguration.RewardForm.probability, .logProbability, .logit])
+  func variantRewardsEqualScoringTheStackedVariants(form: RLSynConfiguration.RewardForm) {
+    var rng = RandomSource(seed: 5)
+    let d = Discriminator(inputs: 7, width: 5, rng: &rng)
+    let records = rng.normalMatrix(rows: 4, cols: 7), replacement = rng.normalMatrix(rows: 4, cols: 7)
+    // One- and two-column changes, a record changed twice, and a change to the value it already has.
+    var unchanged = replacement
+    unchanged[2, 6] = records[2, 6]
+    let variants: [(row: Int, columns: [Int])] = [(0, [0]), (0, [3, 4]), (3, [6]), (1, [2]), (2, [6]), (2, [5, 6])]
+    let fast = d.rewards(ofVariants: variants, of: records, replacement: unchanged, form: form)
+    var stacked = Matrix(rows: variants.count, cols: 7)
+    for (v, variant) in variants.enumerated() {
+      for c in 0..<7 { stacked[v, c] = variant.columns.contains(c) ? unchanged[variant.row, c] : records[variant.row, c] }
+    }
+    #expect(fast.rows == variants.count && fast.cols == 1)
+    #expect(isClose(fast, d.rewards(stacked, form: form), absolute: 1e-5, relative: 1e-5))
+  }
 }
 
 /// Stored configurations keep meaning what they meant when they were written.

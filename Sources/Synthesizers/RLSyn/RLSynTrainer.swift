@@ -57,8 +57,9 @@ public final class RLSynTrainer: SynthesizerTrainer {
   /// The correlation penalty's fixed parts (``correlationTarget(layout:configuration:data:meanTarget:)``), nil when it is off.
   let correlationPenaltyTarget: CorrelationTarget?
   var discriminatorStepCount = 0
-  /// ``RecordLayout/factorMembership()`` of the layout (per-column terms → per-factor sums).
-  let factorMembership: Matrix
+  /// ``RecordLayout/factorMembership()`` of the layout (per-column terms → per-factor sums); nil when every factor is
+  /// the record column of its own index, where the sums are the terms themselves (wide tables of binary codes).
+  let factorMembership: Matrix?
   /// A copy of ``online``'s weights taken before each concurrent iteration: the discriminator's core draws its
   /// fakes from it while the PPO epochs update ``online`` on the other core.
   let fakeSource: RLSynPolicy
@@ -87,7 +88,7 @@ public final class RLSynTrainer: SynthesizerTrainer {
                            weightDecay: configuration.policyWeightDecay,
                            decaying: online.parameters.map { $0.name?.hasSuffix(".weight") ?? false })
     discriminatorOptimizer = Adam(parameters: discriminator.parameters, learningRate: configuration.discriminatorLearningRate)
-    factorMembership = layout.factorMembership()
+    factorMembership = layout.factors.enumerated().allSatisfy { $1 == [$0] } ? nil : layout.factorMembership()
     var unusedWeights = RandomSource(seed: 0)
     fakeSource = RLSynPolicy(configuration: configuration, layout: layout, rng: &unusedWeights)
     columnMeans = data.meanOverRows()
@@ -193,7 +194,7 @@ public final class RLSynTrainer: SynthesizerTrainer {
       let redraw = policy.sample(out, rng: &rng)
       let advantages = rewards - counterfactualRewards(records: records, rewards: rewards, redraw: redraw)
       return RolloutBatch(z: z, rollout: out, records: records, rewards: rewards,
-                          oldLogProbability: policy.logProbabilityPerColumn(of: records, under: out).value.matmul(factorMembership),
+                          oldLogProbability: perFactor(policy.logProbabilityPerColumn(of: records, under: out)).value,
                           advantages: PPO.scaledAdvantages(advantages), perFactor: true)
     }
   }
@@ -276,6 +277,11 @@ public final class RLSynTrainer: SynthesizerTrainer {
     var correlationGradient: Matrix? = nil
   }
 
+  /// Per-column terms summed per factor.
+  func perFactor(_ perColumn: Variable) -> Variable {
+    factorMembership.map { perColumn.matmul(Variable($0)) } ?? perColumn
+  }
+
   /// `n × F` rewards of the records with factor f's columns taken from `redraw` (a second draw from the same
   /// policy outputs), for every factor f. Only the (record, factor) pairs whose redraw differs are scored: a
   /// discrete factor is often drawn the same twice, and then its counterfactual reward is the record's own.
@@ -298,19 +304,26 @@ public final class RLSynTrainer: SynthesizerTrainer {
       for i in 0..<n { for k in 0..<f { o[i * f + k] = rewards.storage[i] } }
     }
     guard !pairs.isEmpty else { return out }
-    var stacked = Matrix(rows: pairs.count, cols: w)
-    stacked.withUnsafeMutableBufferPointer { s in
-      records.withUnsafeBufferPointer { x in
-        redraw.withUnsafeBufferPointer { y in
-          for (p, pair) in pairs.enumerated() {
-            let row = s.baseAddress! + p * w
-            row.update(from: x.baseAddress! + pair.row * w, count: w)
-            for c in factors[pair.factor] { row[c] = y[pair.row * w + c] }
+    let r: Matrix
+    if configuration.roundTripFakes {
+      // The discriminator sees rounded records, which are not linear in the changed columns: score each variant whole.
+      var stacked = Matrix(rows: pairs.count, cols: w)
+      stacked.withUnsafeMutableBufferPointer { s in
+        records.withUnsafeBufferPointer { x in
+          redraw.withUnsafeBufferPointer { y in
+            for (p, pair) in pairs.enumerated() {
+              let row = s.baseAddress! + p * w
+              row.update(from: x.baseAddress! + pair.row * w, count: w)
+              for c in factors[pair.factor] { row[c] = y[pair.row * w + c] }
+            }
           }
         }
       }
+      r = discriminator.rewards(discriminatorView(stacked), form: configuration.reward)
+    } else {
+      r = discriminator.rewards(ofVariants: pairs.map { ($0.row, factors[$0.factor]) }, of: records, replacement: redraw,
+                                form: configuration.reward)
     }
-    let r = discriminator.rewards(discriminatorView(stacked), form: configuration.reward)
     out.withUnsafeMutableBufferPointer { o in
       for (p, pair) in pairs.enumerated() { o[pair.row * f + pair.factor] = r.storage[p] }
     }
@@ -368,7 +381,7 @@ public final class RLSynTrainer: SynthesizerTrainer {
     let surrogate: Variable
     if b.perFactor {
       // Mean over records of the sum over factors, like the whole-record log-probability sums its columns.
-      let logProbability = policy.logProbabilityPerColumn(of: b.records, under: out).matmul(Variable(factorMembership))
+      let logProbability = perFactor(policy.logProbabilityPerColumn(of: b.records, under: out))
       surrogate = PPO.clippedSurrogateLoss(logProbability: logProbability, oldLogProbability: b.oldLogProbability,
                                            advantages: advantages, epsilon: cfg.clipEpsilon) * Float(advantages.cols)
     } else {
