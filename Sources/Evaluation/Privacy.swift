@@ -339,12 +339,25 @@ extension AttributeInference {
     var counts = [Int](repeating: 0, count: levels)
     var predicted = [Int](repeating: 0, count: nt)
     pool.codes[c].withUnsafeBufferPointer { codes in
-      for r in 0..<nt {
-        for l in 0..<levels { counts[l] = 0 }
-        for j in rows[ends[r]..<ends[r + 1]] { counts[codes[j]] += 1 }
-        var best = 0
-        for l in 1..<levels where counts[l] > counts[best] { best = l }
-        predicted[r] = best
+      predicted.withUnsafeMutableBufferPointer { predicted in
+        if levels == 2 {
+          // Most binary columns of a wide table: level 1 wins only with more votes than level 0 (ties go to 0, as below).
+          for r in 0..<nt {
+            var ones = 0
+            for j in rows[ends[r]..<ends[r + 1]] { ones &+= codes[j] }
+            predicted[r] = 2 * ones > ends[r + 1] - ends[r] ? 1 : 0
+          }
+          return
+        }
+        counts.withUnsafeMutableBufferPointer { counts in
+          for r in 0..<nt {
+            for l in 0..<levels { counts[l] = 0 }
+            for j in rows[ends[r]..<ends[r + 1]] { counts[codes[j]] += 1 }
+            var best = 0
+            for l in 1..<levels where counts[l] > counts[best] { best = l }
+            predicted[r] = best
+          }
+        }
       }
     }
     var cnt = [Int](repeating: 0, count: levels)

@@ -119,6 +119,15 @@ func toyTable(rows n: Int, seed: UInt64, label: String = "toy") -> EvaluationTab
     // F1 of the rarer one (a tie: the first, "1"): tp 2, fp 1 (row 3), fn 0 → 2 / 2.5.
     #expect(r.perColumn["x"] == 0.8)
   }
+
+  @Test func aTiedVoteGoesToTheFirstLevel() throws {
+    // Target 'k' = a has two neighbours, x = 1 and x = 2: a tie, predicted "1" (level 0) for both a rows; b → 2.
+    // Truth 1, 2, 2, 2; the rarer level "1": tp 1, fp 1, fn 0 → 1 / 1.5. A tie given to "2" would score 0.
+    let pool = EvaluationTable(label: "pool", columnNames: ["k", "x", "y"], columns: [["a", "a", "b", "b"], ["1", "2", "2", "2"], ["0", "1", "0", "1"]])
+    let p = try PreparedTables(train: pool, holdout: pool, synthetic: pool, outcome: "y")
+    let r = try AttributeInference(knownColumns: ["k"]).run(p, targets: p.train, pool: p.synthetic)
+    #expect(isClose(r.perColumn["x"]!, 2.0 / 3.0, absolute: 1e-12))
+  }
 }
 
 @Suite struct EvaluatorTests {
