@@ -11,9 +11,10 @@ import Foundation
 
 /// The BLAS library in use, loaded once on first use.
 ///
-/// BLIS comes first when it is installed: on the 2-core AMD EPYC (Zen 1) we measure on, Debian's OpenBLAS 0.3.21
-/// runs `sgemm` at 9 GFLOP/s for 256³ and 15 for 384 × 128 × 128 on one thread, BLIS 0.9 at 36 (both about 35 at
-/// 1,024³), which made an MLP training step 2–3× faster (`docs/performance.md`).
+/// BLIS comes first when it is installed, except on CPUs with AVX-512 (``candidateNames(cpuFlags:)``): on the 2-core
+/// AMD EPYC (Zen 1) we measure on, Debian's OpenBLAS 0.3.21 runs `sgemm` at 9 GFLOP/s for 256³ and 15 for
+/// 384 × 128 × 128 on one thread, BLIS 0.9 at 36 (both about 35 at 1,024³), which made an MLP training step 2–3×
+/// faster (`docs/performance.md`).
 ///
 /// OpenBLAS picks its kernels in a library constructor, so the library is loaded
 /// with `dlopen` *after* `OPENBLAS_CORETYPE` has been chosen from the CPU's feature
@@ -55,16 +56,27 @@ public enum BLAS {
     let isOpenBLAS: Bool
   }
 
-  /// Library names tried in order; `RLSYN_BLAS_LIBRARY` (a path) comes first when set,
-  /// and `RLSYN_BLAS_LIBRARY=none` forces the Swift fallback.
-  static let candidateNames = ["libblis.so.4", "libblis.so", "libopenblas.so.0", "libopenblas.so", "libopenblasp.so.0", "libcblas.so.3", "libblas.so.3"]
+  static let blisNames = ["libblis.so.4", "libblis.so"]
+  static let openBLASNames = ["libopenblas.so.0", "libopenblas.so", "libopenblasp.so.0"]
+
+  /// Library names tried in order for a CPU with these feature flags; `RLSYN_BLAS_LIBRARY` (a path) comes first
+  /// when set, and `RLSYN_BLAS_LIBRARY=none` forces the Swift fallback.
+  ///
+  /// OpenBLAS comes first where it has AVX-512 kernels (``preferredCoreType(cpuFlags:)`` is `SkylakeX`): on a
+  /// 2-core Xeon with AVX-512, Debian's BLIS 0.9 runs its `haswell` kernels at 81 GFLOP/s for 256³ on one thread and
+  /// OpenBLAS's `SkylakeX` at 147, and an NHEFS iteration takes 13.4 instead of 10.7 ms. Elsewhere BLIS comes first
+  /// (the Zen 1 figures above).
+  public static func candidateNames(cpuFlags flags: Set<String>) -> [String] {
+    let preferred = preferredCoreType(cpuFlags: flags) == "SkylakeX" ? openBLASNames + blisNames : blisNames + openBLASNames
+    return preferred + ["libcblas.so.3", "libblas.so.3"]
+  }
 
   @usableFromInline
   static let library: Library? = load()
 
   static func load() -> Library? {
     let env = ProcessInfo.processInfo.environment
-    var names = candidateNames
+    var names = candidateNames(cpuFlags: cpuFlags())
     if let forced = env["RLSYN_BLAS_LIBRARY"] {
       if forced.lowercased() == "none" { return nil }
       names.insert(forced, at: 0)

@@ -50,6 +50,16 @@ import Testing
     #expect(BLAS.preferredCoreType(cpuFlags: ["fma", "avx"]) == nil, "FMA without AVX2")
   }
 
+  @Test func openBLASComesFirstOnlyWithAVX512Kernels() {
+    let avx512 = BLAS.candidateNames(cpuFlags: Self.avx512Flags), zen = BLAS.candidateNames(cpuFlags: Self.zen3Flags)
+    #expect(avx512.first == "libopenblas.so.0")
+    #expect(avx512.firstIndex(of: "libopenblas.so.0")! < avx512.firstIndex(of: "libblis.so.4")!)
+    #expect(zen.first == "libblis.so.4")
+    #expect(BLAS.candidateNames(cpuFlags: []).first == "libblis.so.4")
+    // The same libraries in both orders, reference BLAS last.
+    #expect(Set(avx512) == Set(zen) && avx512.last == "libblas.so.3" && zen.last == "libblas.so.3")
+  }
+
   #if os(Linux) && arch(x86_64)
   @Test func cpuFlagsAreReadOnLinux() {
     let flags = BLAS.cpuFlags()
