@@ -17,7 +17,9 @@ struct RLSynOptions: ParsableArguments {
   @Option(help: "Mean-matching penalty weight λm (its columns: --mean-penalty-scope).") var meanPenalty: Float?
   @Option(help: "Columns of the mean-matching penalty: continuous (paper) or all.") var meanPenaltyScope: RLSynConfiguration.MeanPenaltyScope?
   @Option(help: "Correlation-matching penalty weight λc over the mean penalty's columns (0 = off).") var correlationPenalty: Float?
-  @Option(help: "Encoded columns up to which the correlation penalty applies (0 = no limit).") var correlationPenaltyMaxWidth: Int?
+  @Option(help: "Encoded columns up to which the correlation penalty applies (0 = no limit); wider tables use its anchored form.") var correlationPenaltyMaxWidth: Int?
+  @Option(help: "Weight of the correlation penalty's anchored form past --correlation-penalty-max-width columns: anchor columns against every column (0 = off).") var anchoredCorrelationPenalty: Float?
+  @Option(help: "Anchor columns of the anchored correlation penalty: Gaussian columns first, then the discrete columns of largest variance.") var correlationPenaltyAnchors: Int?
   @Option(help: "Encoded columns past which the mean-matching penalty's sum is scaled to this many columns' worth (0 = plain sum).") var meanPenaltyReferenceWidth: Int?
   @Option(help: "Apply the R1 penalty every N discriminator steps (weight γ·N).") var r1Interval: Int?
   @Option(help: "Reward from the discriminator's logit D(x): probability (σ(D), the paper), log-probability (log σ(D)) or logit (D).") var reward: RLSynConfiguration.RewardForm?
@@ -56,6 +58,8 @@ struct RLSynOptions: ParsableArguments {
     if let v = meanPenaltyReferenceWidth { c.meanPenaltyReferenceWidth = v }
     if let v = correlationPenalty { c.correlationPenalty = v }
     if let v = correlationPenaltyMaxWidth { c.correlationPenaltyMaxWidth = v }
+    if let v = anchoredCorrelationPenalty { c.anchoredCorrelationPenalty = v }
+    if let v = correlationPenaltyAnchors { c.correlationPenaltyAnchors = v }
     if let v = r1Interval { c.r1Interval = v }
     if let v = reward { c.reward = v }
     if let v = advantage { c.advantageEstimator = v }

@@ -389,6 +389,85 @@ import TestSupport
   }
 }
 
+/// The correlation penalty's anchored form (wide tables): anchor columns against every column.
+@Suite struct RLSynAnchoredCorrelationPenaltyTests {
+  // Columns: a Gaussian value (0), three binary codes (1–3; code 3 is constant) and a two-level categorical (4–5).
+  let layout = RecordLayout(gaussian: 0..<1, bernoulli: 1..<4, categoricalGroups: [4..<6], missingIndicatorForGaussian: [nil])
+  let data = Matrix([[0.5, 1, 0, 0, 1, 0], [-1, 1, 0, 0, 0, 1], [1.5, 0, 1, 0, 1, 0], [0.2, 1, 0, 0, 0, 1],
+                     [-0.7, 0, 0, 0, 1, 0], [0.9, 1, 1, 0, 0, 1]])
+
+  func trainer(anchors: Int) throws -> RLSynTrainer {
+    var configuration = RLSynConfiguration(preset: .small)
+    configuration.anchoredCorrelationPenalty = 1.5
+    configuration.correlationPenaltyAnchors = anchors
+    configuration.correlationPenaltyMaxWidth = 4   // 6 columns: the anchored form
+    configuration.rolloutBatches = 1
+    configuration.batchSize = 4; configuration.policyWidth = 4; configuration.discriminatorWidth = 4
+    return try RLSynTrainer(configuration: configuration, layout: layout, data: data, seed: 5)
+  }
+
+  @Test func anchorsAreTheGaussianColumnsThenTheMostVariableAndNeverAConstant() throws {
+    // Variances: code 1 4/6·2/6 = 0.222, code 2 0.222, categorical levels 3/6 · 3/6 = 0.25 each; code 3 constant.
+    let two = try #require(try trainer(anchors: 2).correlationPenaltyTarget)
+    #expect(two.selection == Matrix([[1, 0], [0, 0], [0, 0], [0, 0], [0, 1], [0, 0]]), "Gaussian, then the first 0.25 level")
+    let all = try #require(try trainer(anchors: 10).correlationPenaltyTarget)
+    #expect(all.selection!.cols == 5, "the constant code never anchors")
+    #expect(all.selection![3, 0] == 0 && all.selection![3, 1] == 0 && all.selection![3, 2] == 0 && all.selection![3, 3] == 0 && all.selection![3, 4] == 0)
+    #expect(isClose(all.scale, 1 / 5, relative: 1e-6))
+    #expect(all.weight == 1.5)
+  }
+
+  @Test func anchoredTargetIsTheFullTargetsAnchorRows() throws {
+    let anchored = try #require(try trainer(anchors: 2).correlationPenaltyTarget)
+    var configuration = RLSynConfiguration(preset: .small)
+    configuration.correlationPenalty = 1; configuration.correlationPenaltyMaxWidth = 0
+    configuration.batchSize = 4; configuration.policyWidth = 4; configuration.discriminatorWidth = 4
+    let full = try #require(try RLSynTrainer(configuration: configuration, layout: layout, data: data, seed: 5).correlationPenaltyTarget)
+    #expect(full.selection == nil)
+    for (row, anchor) in [0, 4].enumerated() {
+      for k in 0..<6 {
+        #expect(isClose(anchored.moments[row, k], full.moments[anchor, k], absolute: 1e-5))
+        #expect(anchored.mask[row, k] == full.mask[anchor, k])
+      }
+    }
+    #expect(anchored.mask[1, 5] == 0 && anchored.mask[1, 4] == 0, "a level and its own group")
+  }
+
+  @Test func rolloutGradientIsTheAnchoredPenaltysGradient() throws {
+    let t = try trainer(anchors: 2)
+    let target = try #require(t.correlationPenaltyTarget)
+    var b = t.rollout()
+    let presence = t.model.layout.presenceMask(b.records)
+    let out = t.online(b.z)
+    b = RLSynTrainer.RolloutBatch(z: b.z, rollout: out, records: b.records, rewards: b.rewards, oldLogProbability: b.oldLogProbability,
+                                  advantages: b.advantages, perFactor: false)
+    let expected = Variable(try #require(t.expectedValues(out, presence: presence)).value, requiresGradient: true)
+    let penalty = t.correlationPenalty(standardized: t.standardized(expected), target: target) * target.weight
+    #expect(penalty.value.scalarValue != 0)
+    let byAutodiff = gradients(of: penalty, withRespectTo: [expected])[0].value
+    #expect(isClose(t.correlationGradients([b], presence: [presence])[0], byAutodiff, absolute: 1e-6, relative: 1e-4))
+  }
+
+  @Test func narrowTablesAndOldFilesAreUnchanged() throws {
+    for preset in [RLSynConfiguration.Preset.small, .large, .paperSmall, .paperLarge] {
+      let c = RLSynConfiguration(preset: preset)
+      #expect(!c.appliesAnchoredCorrelationPenalty(width: 256), "never at or below the full form's width limit")
+    }
+    var c = RLSynConfiguration(preset: .small)
+    c.anchoredCorrelationPenalty = 1
+    #expect(!c.appliesAnchoredCorrelationPenalty(width: 256) && c.appliesAnchoredCorrelationPenalty(width: 257))
+    c.correlationPenaltyAnchors = 0
+    #expect(!c.appliesAnchoredCorrelationPenalty(width: 1_460))
+    c.correlationPenaltyAnchors = -1
+    #expect(c.validationError() != nil)
+    var object = try #require(try JSONSerialization.jsonObject(with: JSONEncoder().encode(c)) as? [String: Any])
+    object["anchoredCorrelationPenalty"] = nil
+    object["correlationPenaltyAnchors"] = nil
+    let old = try JSONDecoder().decode(RLSynConfiguration.self, from: JSONSerialization.data(withJSONObject: object))
+    #expect(old.anchoredCorrelationPenalty == 0 && old.correlationPenaltyAnchors == 32)
+  }
+}
+
 /// Rollouts of several batches: PPO minibatches over them, and their records reused as discriminator fakes.
 @Suite struct RLSynRolloutBatchesTests {
   func trainer(rolloutBatches: Int, steps: Int = 3, seed: UInt64 = 1) throws -> RLSynTrainer {

@@ -126,8 +126,17 @@ public struct RLSynConfiguration: Codable, Sendable, Equatable {
   /// Its cost grows with the square of the width, so it applies only up to ``correlationPenaltyMaxWidth`` columns.
   public var correlationPenalty: Float
   /// Encoded columns (of the mean penalty's scope) up to which the correlation penalty applies; wider tables train
-  /// without it (0 = no limit). At 1,460 columns its products would add about as much as a whole iteration.
+  /// with its anchored form instead (``anchoredCorrelationPenalty``; 0 = no limit). At 1,460 columns the full
+  /// form's products would add about as much as a whole iteration.
   public var correlationPenaltyMaxWidth: Int
+  /// Weight of the correlation penalty's anchored form, used past ``correlationPenaltyMaxWidth`` columns: the same
+  /// penalty over the pairs of each of ``correlationPenaltyAnchors`` anchor columns (the Gaussian columns first,
+  /// then the discrete columns of largest training variance) with every column, so its products grow with the
+  /// width, not its square. On a wide table of sparse codes these are the pairs a linear model's fit rests on:
+  /// the outcome and the dense columns against every code. 0 turns it off.
+  public var anchoredCorrelationPenalty: Float
+  /// The anchored form's anchor columns (at most; columns of zero variance never anchor).
+  public var correlationPenaltyAnchors: Int
   /// Apply the R1 penalty on every `r1Interval`-th discriminator step, with weight `γ · r1Interval`
   /// ("lazy regularisation", Karras et al. 2020); 1 = every step, as in the paper.
   public var r1Interval: Int
@@ -187,6 +196,8 @@ public struct RLSynConfiguration: Codable, Sendable, Equatable {
     // Off: lower detection AUC on NHEFS, but utility within noise and SUPPORT2's detection worse (docs/rlsyn.md).
     correlationPenalty = 0
     correlationPenaltyMaxWidth = 256
+    anchoredCorrelationPenalty = 0
+    correlationPenaltyAnchors = 32
     concurrentDiscriminator = true
     r1Interval = 3
     marginalInitialization = true
@@ -236,7 +247,7 @@ public struct RLSynConfiguration: Codable, Sendable, Equatable {
   }
 
   enum CodingKeys: String, CodingKey {
-    case preset, iterations, batchSize, noiseDimension, policyWidth, discriminatorWidth, policyLearningRate, discriminatorLearningRate, r1Gamma, discriminatorSteps, ppoEpochs, clipEpsilon, valueCoefficient, entropyCoefficient, meanPenalty, meanPenaltyScope, meanPenaltyReferenceWidth, correlationPenalty, correlationPenaltyMaxWidth, r1Interval, concurrentDiscriminator, logStdRange, marginalInitialization, logEvery, reward, advantageEstimator, roundTripFakes, policyAverageDecay, logStd, entropyEstimate, reuseRolloutFakes, finalLearningRateFraction, policyWeightDecay, rolloutBatches
+    case preset, iterations, batchSize, noiseDimension, policyWidth, discriminatorWidth, policyLearningRate, discriminatorLearningRate, r1Gamma, discriminatorSteps, ppoEpochs, clipEpsilon, valueCoefficient, entropyCoefficient, meanPenalty, meanPenaltyScope, meanPenaltyReferenceWidth, correlationPenalty, correlationPenaltyMaxWidth, anchoredCorrelationPenalty, correlationPenaltyAnchors, r1Interval, concurrentDiscriminator, logStdRange, marginalInitialization, logEvery, reward, advantageEstimator, roundTripFakes, policyAverageDecay, logStd, entropyEstimate, reuseRolloutFakes, finalLearningRateFraction, policyWeightDecay, rolloutBatches
   }
 
   /// Decodes a stored configuration; fields a model file does not have (written by an earlier
@@ -264,6 +275,9 @@ public struct RLSynConfiguration: Codable, Sendable, Equatable {
     // Files written before the option existed trained without it.
     correlationPenalty = try c.decodeIfPresent(Float.self, forKey: .correlationPenalty) ?? 0
     if let v = try c.decodeIfPresent(Int.self, forKey: .correlationPenaltyMaxWidth) { correlationPenaltyMaxWidth = v }
+    // Files written before the anchored form existed trained without it.
+    anchoredCorrelationPenalty = try c.decodeIfPresent(Float.self, forKey: .anchoredCorrelationPenalty) ?? 0
+    if let v = try c.decodeIfPresent(Int.self, forKey: .correlationPenaltyAnchors) { correlationPenaltyAnchors = v }
     if let v = try c.decodeIfPresent(Int.self, forKey: .r1Interval) { r1Interval = v }
     if let v = try c.decodeIfPresent(Bool.self, forKey: .concurrentDiscriminator) { concurrentDiscriminator = v }
     if let v = try c.decodeIfPresent(ClosedRange<Float>.self, forKey: .logStdRange) { logStdRange = v }
@@ -295,9 +309,14 @@ public struct RLSynConfiguration: Codable, Sendable, Equatable {
     rolloutBatches > 0 ? rolloutBatches : (width <= Self.automaticRolloutWidthLimit ? 2 : 1)
   }
 
-  /// Whether the correlation penalty applies to a table whose mean penalty covers `width` encoded columns.
+  /// Whether the correlation penalty (its full form) applies to a table whose mean penalty covers `width` encoded columns.
   public func appliesCorrelationPenalty(width: Int) -> Bool {
     correlationPenalty > 0 && width > 0 && (correlationPenaltyMaxWidth == 0 || width <= correlationPenaltyMaxWidth)
+  }
+
+  /// Whether the anchored form applies instead: past ``correlationPenaltyMaxWidth`` columns, with a weight and anchors.
+  public func appliesAnchoredCorrelationPenalty(width: Int) -> Bool {
+    anchoredCorrelationPenalty > 0 && correlationPenaltyAnchors > 0 && correlationPenaltyMaxWidth > 0 && width > correlationPenaltyMaxWidth
   }
 
   /// The automatic preset for a table of `rows` rows.
@@ -311,8 +330,9 @@ public struct RLSynConfiguration: Codable, Sendable, Equatable {
     if !(policyLearningRate > 0) || !(discriminatorLearningRate > 0) { return "learning rates must be positive" }
     if discriminatorSteps < 0 || ppoEpochs < 1 { return "need at least one PPO epoch and a non-negative number of discriminator steps" }
     if !(clipEpsilon > 0 && clipEpsilon < 1) { return "clip ε must be in (0, 1)" }
-    if r1Gamma < 0 || entropyCoefficient < 0 || meanPenalty < 0 || valueCoefficient < 0 || !(correlationPenalty >= 0) { return "penalty weights must be non-negative" }
+    if r1Gamma < 0 || entropyCoefficient < 0 || meanPenalty < 0 || valueCoefficient < 0 || !(correlationPenalty >= 0) || !(anchoredCorrelationPenalty >= 0) { return "penalty weights must be non-negative" }
     if correlationPenaltyMaxWidth < 0 { return "the correlation penalty's width limit must be 0 (none) or positive" }
+    if correlationPenaltyAnchors < 0 { return "the correlation penalty's anchor count must be 0 or positive" }
     if meanPenaltyReferenceWidth < 0 { return "the mean-penalty reference width must be 0 (plain sum) or positive" }
     if r1Interval < 1 { return "the R1 interval must be at least 1" }
     if !(policyAverageDecay >= 0 && policyAverageDecay < 1) { return "the policy average decay must be in [0, 1)" }

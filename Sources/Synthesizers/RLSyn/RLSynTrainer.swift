@@ -95,8 +95,15 @@ public final class RLSynTrainer: SynthesizerTrainer {
     inverseVariances = data.varianceOverRows().map { 1 / Swift.max($0, 1e-4) }
     meanPenaltyTarget = Self.penaltyTarget(layout: layout, configuration: configuration, columnMeans: columnMeans,
                                            inverseVariances: inverseVariances)
-    correlationPenaltyTarget = configuration.appliesCorrelationPenalty(width: meanPenaltyTarget.means.cols)
-      ? Self.correlationTarget(layout: layout, configuration: configuration, data: data, meanTarget: meanPenaltyTarget) : nil
+    let penaltyWidth = meanPenaltyTarget.means.cols
+    if configuration.appliesCorrelationPenalty(width: penaltyWidth) {
+      correlationPenaltyTarget = Self.correlationTarget(layout: layout, configuration: configuration, data: data, meanTarget: meanPenaltyTarget)
+    } else if configuration.appliesAnchoredCorrelationPenalty(width: penaltyWidth) {
+      correlationPenaltyTarget = Self.anchoredCorrelationTarget(layout: layout, configuration: configuration, data: data,
+                                                                meanTarget: meanPenaltyTarget)
+    } else {
+      correlationPenaltyTarget = nil
+    }
   }
 
   public var configuration: RLSynConfiguration { model.configuration }
@@ -606,11 +613,18 @@ extension RLSynTrainer {
   /// second moments `T = X̃ᵀX̃ / N`, the mask `M` (1 for pairs from different source columns, 0 within one:
   /// a one-hot group's or a value's own indicator, whose products the expected values do not estimate), the
   /// standardising factors `1/sd`, and the factor `s / m` (`s` the mean penalty's width scale).
+  ///
+  /// In the anchored form (wide tables) `selection` is the `m × a` one-hot matrix that picks the `a` anchor columns,
+  /// and `moments` and `mask` are the anchors' rows only (`a × m`): the penalty covers each anchor against every column.
   struct CorrelationTarget {
     var moments: Matrix
     var mask: Matrix
     var inverseDeviations: Matrix
     var scale: Float
+    /// λc of the form in use (``RLSynConfiguration/correlationPenalty`` or ``RLSynConfiguration/anchoredCorrelationPenalty``).
+    var weight: Float
+    /// Picks the anchor columns (`m × a`); nil for the full form, whose moments are square and symmetric.
+    var selection: Matrix? = nil
   }
 
   /// `(e − x̄) / sd` for expected values (or records) over the mean penalty's columns.
@@ -626,8 +640,10 @@ extension RLSynTrainer {
   func correlationPenalty(standardized e: Variable, target: CorrelationTarget) -> Variable {
     let halves = Self.correlationHalves(rows: e.rows)
     let a = e.rows(halves.a), b = e.rows(halves.b)
-    let momentsA = a.matmul(a, transposeSelf: true) * (1 / Float(halves.a.count))
-    let momentsB = b.matmul(b, transposeSelf: true) * (1 / Float(halves.b.count))
+    let selection = target.selection.map { Variable($0) }
+    func left(_ x: Variable) -> Variable { selection.map { x.matmul($0) } ?? x }
+    let momentsA = left(a).matmul(a, transposeSelf: true) * (1 / Float(halves.a.count))
+    let momentsB = left(b).matmul(b, transposeSelf: true) * (1 / Float(halves.b.count))
     let mask = Variable(target.mask), t = Variable(target.moments)
     return ((momentsA - t) * mask * (momentsB - t)).sum() * target.scale
   }
@@ -646,12 +662,25 @@ extension RLSynTrainer {
     let e = standardized(Variable(Matrix.concatenateRows(expected))).value
     let halves = Self.correlationHalves(rows: e.rows)
     let a = e.rows(halves.a), b = e.rows(halves.b)
-    // P = s Σ M (S_A − T)(S_B − T), S_A = ẼᵀẼ_A / |A|  ⇒  ∂P/∂Ẽ_A = 2s/|A| · Ẽ_A (M ⊙ (S_B − T)) (M, S, T symmetric).
-    let deviationA = (a.matmul(a, transposeSelf: true) * (1 / Float(a.rows)) - target.moments) * target.mask
-    let deviationB = (b.matmul(b, transposeSelf: true) * (1 / Float(b.rows)) - target.moments) * target.mask
-    let weight = 2 * target.scale * configuration.correlationPenalty * Float(minibatches.count)
-    let gradient = Matrix.concatenateRows([a.matmul(deviationB) * (weight / Float(a.rows)), b.matmul(deviationA) * (weight / Float(b.rows))])
-      * target.inverseDeviations   // through ẽ = (e − x̄) / sd
+    let gradient: Matrix
+    if let selection = target.selection {
+      // Anchored: S_A = (Ẽ_A P)ᵀ Ẽ_A / |A| (a × m)  ⇒  ∂P/∂Ẽ_A = s/|A| · (Ẽ_A P D_B + Ẽ_A D_Bᵀ Pᵀ), D_B = M ⊙ (S_B − T).
+      let anchorsA = a.matmul(selection), anchorsB = b.matmul(selection)
+      let deviationA = (anchorsA.matmul(a, transposeSelf: true) * (1 / Float(a.rows)) - target.moments) * target.mask
+      let deviationB = (anchorsB.matmul(b, transposeSelf: true) * (1 / Float(b.rows)) - target.moments) * target.mask
+      let weight = target.scale * target.weight * Float(minibatches.count)
+      func part(_ x: Matrix, _ anchors: Matrix, _ d: Matrix) -> Matrix {
+        (anchors.matmul(d) + x.matmul(d, transposeOther: true).matmul(selection, transposeOther: true)) * (weight / Float(x.rows))
+      }
+      gradient = Matrix.concatenateRows([part(a, anchorsA, deviationB), part(b, anchorsB, deviationA)]) * target.inverseDeviations
+    } else {
+      // P = s Σ M (S_A − T)(S_B − T), S_A = ẼᵀẼ_A / |A|  ⇒  ∂P/∂Ẽ_A = 2s/|A| · Ẽ_A (M ⊙ (S_B − T)) (M, S, T symmetric).
+      let deviationA = (a.matmul(a, transposeSelf: true) * (1 / Float(a.rows)) - target.moments) * target.mask
+      let deviationB = (b.matmul(b, transposeSelf: true) * (1 / Float(b.rows)) - target.moments) * target.mask
+      let weight = 2 * target.scale * target.weight * Float(minibatches.count)
+      gradient = Matrix.concatenateRows([a.matmul(deviationB) * (weight / Float(a.rows)), b.matmul(deviationA) * (weight / Float(b.rows))])
+        * target.inverseDeviations   // through ẽ = (e − x̄) / sd
+    }
     var start = 0
     return expected.map { part in
       defer { start += part.rows }
@@ -687,7 +716,50 @@ extension RLSynTrainer {
     var mask = Matrix(rows: m, cols: m)
     for j in 0..<m { for k in 0..<m where factorOf[columns[j]] != factorOf[columns[k]] { mask[j, k] = 1 } }
     return CorrelationTarget(moments: moments * mask, mask: mask, inverseDeviations: inverseDeviations,
-                             scale: meanTarget.scale / Float(Swift.max(m, 1)))
+                             scale: meanTarget.scale / Float(Swift.max(m, 1)), weight: configuration.correlationPenalty)
+  }
+
+  /// The penalty columns (indices into ``expectedValues(_:presence:)``'s columns) that anchor the anchored form: the
+  /// Gaussian columns first, then the discrete columns of largest training variance (`1 / inverseVariances`; never
+  /// one at the variance floor, a constant column), ``RLSynConfiguration/correlationPenaltyAnchors`` in all, in order.
+  static func correlationAnchors(layout: RecordLayout, configuration: RLSynConfiguration, inverseVariances: Matrix) -> [Int] {
+    let count = configuration.correlationPenaltyAnchors, m = inverseVariances.count
+    let gaussian = Array(0..<Swift.min(layout.gaussian.count, m, count))
+    let variable = (gaussian.count..<m).filter { inverseVariances[0, $0] < 1e4 }
+      .sorted { inverseVariances[0, $0] < inverseVariances[0, $1] || (inverseVariances[0, $0] == inverseVariances[0, $1] && $0 < $1) }
+    return (gaussian + variable.prefix(Swift.max(count - gaussian.count, 0))).sorted()
+  }
+
+  /// ``CorrelationTarget`` in the anchored form: each anchor (``correlationAnchors(layout:configuration:inverseVariances:)``)
+  /// against every penalty column, with the moments accumulated over blocks of training rows (a wide table's
+  /// standardised copy would be as large as the table). Scaled by `s / a`, so that each anchor's row weighs what a
+  /// row of the full form weighs.
+  static func anchoredCorrelationTarget(layout: RecordLayout, configuration: RLSynConfiguration, data: Matrix,
+                                        meanTarget: (means: Matrix, weights: Matrix, scale: Float)) -> CorrelationTarget {
+    let ranges = penaltyColumns(layout: layout, configuration: configuration)
+    let columns = ranges.flatMap { Array($0) }
+    let m = columns.count
+    let anchors = correlationAnchors(layout: layout, configuration: configuration, inverseVariances: meanTarget.weights)
+    let a = anchors.count
+    var selection = Matrix(rows: m, cols: a)
+    for (i, j) in anchors.enumerated() { selection[j, i] = 1 }
+    let inverseDeviations = meanTarget.weights.map { $0.squareRoot() }
+    var moments = Matrix(rows: a, cols: m)
+    let blockRows = 8_192
+    for start in stride(from: 0, to: data.rows, by: blockRows) {
+      let block = data.rows(start..<Swift.min(start + blockRows, data.rows))
+      let x = (Matrix.concatenateColumns(ranges.map { block.columns($0) }) - meanTarget.means.broadcast(toRows: block.rows, cols: m))
+        * inverseDeviations.broadcast(toRows: block.rows, cols: m)
+      moments += x.matmul(selection).matmul(x, transposeSelf: true)
+    }
+    moments = moments * (1 / Float(Swift.max(data.rows, 1)))
+    var factorOf = [Int](repeating: -1, count: layout.width)
+    for (k, f) in layout.factors.enumerated() { for c in f { factorOf[c] = k } }
+    var mask = Matrix(rows: a, cols: m)
+    for (i, j) in anchors.enumerated() { for k in 0..<m where factorOf[columns[j]] != factorOf[columns[k]] { mask[i, k] = 1 } }
+    return CorrelationTarget(moments: moments * mask, mask: mask, inverseDeviations: inverseDeviations,
+                             scale: meanTarget.scale / Float(Swift.max(a, 1)), weight: configuration.anchoredCorrelationPenalty,
+                             selection: selection)
   }
 }
 
