@@ -376,6 +376,9 @@ import TestSupport
     #expect(c.appliesCorrelationPenalty(width: 1_460))
     c.correlationPenaltyMaxWidth = 4
     c.batchSize = 4; c.policyWidth = 4; c.discriminatorWidth = 4
+    // 5 columns > 4: the anchored form by default, none without it.
+    #expect(try RLSynTrainer(configuration: c, layout: layout, data: data, seed: 3).correlationPenaltyTarget?.selection != nil)
+    c.anchoredCorrelationPenalty = 0
     #expect(try RLSynTrainer(configuration: c, layout: layout, data: data, seed: 3).correlationPenaltyTarget == nil, "5 columns > 4")
     c.correlationPenaltyMaxWidth = -1
     #expect(c.validationError() != nil)
@@ -452,6 +455,8 @@ import TestSupport
     for preset in [RLSynConfiguration.Preset.small, .large, .paperSmall, .paperLarge] {
       let c = RLSynConfiguration(preset: preset)
       #expect(!c.appliesAnchoredCorrelationPenalty(width: 256), "never at or below the full form's width limit")
+      let paper = preset == .paperSmall || preset == .paperLarge
+      #expect(c.appliesAnchoredCorrelationPenalty(width: 1_460) == !paper, "our presets on wide tables, never the paper's")
     }
     var c = RLSynConfiguration(preset: .small)
     c.anchoredCorrelationPenalty = 1
