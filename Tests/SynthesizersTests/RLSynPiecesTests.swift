@@ -420,6 +420,14 @@ import TestSupport
     #expect(all.weight == 1.5)
   }
 
+  @Test func aTableOfConstantsHasNoAnchorsAndNoPenalty() throws {
+    var configuration = RLSynConfiguration(preset: .small)
+    configuration.correlationPenaltyMaxWidth = 4
+    configuration.batchSize = 4; configuration.policyWidth = 4; configuration.discriminatorWidth = 4
+    let constant = Matrix([[0.5, 1, 0, 0, 1, 0], [0.5, 1, 0, 0, 1, 0], [0.5, 1, 0, 0, 1, 0]])
+    #expect(try RLSynTrainer(configuration: configuration, layout: layout, data: constant, seed: 5).correlationPenaltyTarget == nil)
+  }
+
   @Test func anchoredTargetIsTheFullTargetsAnchorRows() throws {
     let anchored = try #require(try trainer(anchors: 2).correlationPenaltyTarget)
     var configuration = RLSynConfiguration(preset: .small)

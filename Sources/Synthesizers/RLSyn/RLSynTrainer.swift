@@ -724,8 +724,9 @@ extension RLSynTrainer {
   /// one at the variance floor, a constant column), ``RLSynConfiguration/correlationPenaltyAnchors`` in all, in order.
   static func correlationAnchors(layout: RecordLayout, configuration: RLSynConfiguration, inverseVariances: Matrix) -> [Int] {
     let count = configuration.correlationPenaltyAnchors, m = inverseVariances.count
-    let gaussian = Array(0..<Swift.min(layout.gaussian.count, m, count))
-    let variable = (gaussian.count..<m).filter { inverseVariances[0, $0] < 1e4 }
+    let gaussianCount = Swift.min(layout.gaussian.count, m)
+    let gaussian = Array((0..<gaussianCount).filter { inverseVariances[0, $0] < 1e4 }.prefix(count))
+    let variable = (gaussianCount..<m).filter { inverseVariances[0, $0] < 1e4 }
       .sorted { inverseVariances[0, $0] < inverseVariances[0, $1] || (inverseVariances[0, $0] == inverseVariances[0, $1] && $0 < $1) }
     return (gaussian + variable.prefix(Swift.max(count - gaussian.count, 0))).sorted()
   }
@@ -734,13 +735,15 @@ extension RLSynTrainer {
   /// against every penalty column, with the moments accumulated over blocks of training rows (a wide table's
   /// standardised copy would be as large as the table). Scaled by `s / a`, so that each anchor's row weighs what a
   /// row of the full form weighs.
+  /// Nil when no column can anchor (every one constant).
   static func anchoredCorrelationTarget(layout: RecordLayout, configuration: RLSynConfiguration, data: Matrix,
-                                        meanTarget: (means: Matrix, weights: Matrix, scale: Float)) -> CorrelationTarget {
+                                        meanTarget: (means: Matrix, weights: Matrix, scale: Float)) -> CorrelationTarget? {
     let ranges = penaltyColumns(layout: layout, configuration: configuration)
     let columns = ranges.flatMap { Array($0) }
     let m = columns.count
     let anchors = correlationAnchors(layout: layout, configuration: configuration, inverseVariances: meanTarget.weights)
     let a = anchors.count
+    guard a > 0 else { return nil }
     var selection = Matrix(rows: m, cols: a)
     for (i, j) in anchors.enumerated() { selection[j, i] = 1 }
     let inverseDeviations = meanTarget.weights.map { $0.squareRoot() }
