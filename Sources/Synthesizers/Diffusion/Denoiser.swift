@@ -9,7 +9,10 @@ import NeuralNetworks
 
 /// `ε_θ(x_t, t)`, TabDDPM's `MLPDiffusion`:
 /// `h = Linear(x_t) + Linear(SiLU(Linear(sinusoidal(t))))`, then `depth` × (Linear → ReLU), then a
-/// Linear back to the record width.
+/// Linear back to the record width. With `columnSkip`, each column's prediction also gets a time-dependent
+/// multiple of its own input, `g(t) ⊙ x_t` with `g = Linear(SiLU(time))`: on a wide table most columns are
+/// nearly constant, their noise is a per-column linear function of `x_t`, and without this path all of it
+/// would have to pass through the `width`-dimensional hidden layers.
 public final class Denoiser: ParameterContainer {
   public let width: Int
   public let timeEmbeddingDimension: Int
@@ -18,8 +21,11 @@ public final class Denoiser: ParameterContainer {
   let time2: Linear
   let hidden: [Linear]
   let output: Linear
+  /// The per-column gains of the input skip (nil without it).
+  let columnGain: Linear?
 
-  public init(recordWidth: Int, width: Int, depth: Int, timeEmbeddingDimension: Int, rng: inout RandomSource) {
+  public init(recordWidth: Int, width: Int, depth: Int, timeEmbeddingDimension: Int, columnSkip: Bool = false,
+              rng: inout RandomSource) {
     self.width = width
     self.timeEmbeddingDimension = timeEmbeddingDimension
     inputProjection = Linear(recordWidth, width, rng: &rng, name: "denoiser.input")
@@ -27,10 +33,12 @@ public final class Denoiser: ParameterContainer {
     time2 = Linear(width, width, rng: &rng, name: "denoiser.time2")
     hidden = (0..<depth).map { Linear(width, width, rng: &rng, name: "denoiser.hidden\($0)") }
     output = Linear(width, recordWidth, rng: &rng, name: "denoiser.output")
+    columnGain = columnSkip ? Linear(width, recordWidth, rng: &rng, name: "denoiser.columnGain") : nil
   }
 
   public var parameters: [Variable] {
     inputProjection.parameters + time1.parameters + time2.parameters + hidden.flatMap(\.parameters) + output.parameters
+      + (columnGain?.parameters ?? [])
   }
 
   /// The sinusoidal embedding of integer timesteps (`rows = t.count`, `cols = dimension`):
@@ -53,8 +61,10 @@ public final class Denoiser: ParameterContainer {
   /// Predicted noise for records `x` (`n × recordWidth`) at timesteps `t` (one per row).
   public func callAsFunction(_ x: Variable, timesteps t: [Int]) -> Variable {
     let e = time1(Variable(Denoiser.timeEmbedding(t, dimension: timeEmbeddingDimension)))
-    var h = inputProjection(x) + time2(e * e.sigmoid())
+    let activated = e * e.sigmoid()
+    var h = inputProjection(x) + time2(activated)
     for layer in hidden { h = layer(h).relu() }
-    return output(h)
+    guard let columnGain else { return output(h) }
+    return output(h) + columnGain(activated) * x
   }
 }

@@ -37,6 +37,12 @@ public struct DiffusionConfiguration: Codable, Sendable, Equatable {
   public var clipDenoised: Float
   /// Training steps between progress reports.
   public var logEvery: Int
+  /// The denoiser gets its per-column input skip (``Denoiser``) when the encoded record is wider than this
+  /// (default 256, so narrow tables train as before; 0: always). Model files from before it read as never.
+  public var columnSkipMinWidth: Int
+
+  /// Whether a record of `width` encoded columns gets the per-column input skip.
+  public func appliesColumnSkip(width: Int) -> Bool { width > columnSkipMinWidth }
 
   /// Tables with at most this many training rows get the small-data budget (the same limit as RLSyn's presets).
   public static let smallRowLimit = 5_000
@@ -57,6 +63,7 @@ public struct DiffusionConfiguration: Codable, Sendable, Equatable {
     emaDecay = 0.995
     clipDenoised = 6
     logEvery = 100
+    columnSkipMinWidth = 256
   }
 
   /// Checks ranges; returns a description of the first invalid value.
@@ -71,6 +78,33 @@ public struct DiffusionConfiguration: Codable, Sendable, Equatable {
     if !(weightDecay >= 0) { return "weight decay must be non-negative" }
     if !(emaDecay >= 0 && emaDecay < 1) { return "the EMA decay must be in [0, 1)" }
     if !(clipDenoised >= 0) { return "the clip bound must be non-negative" }
+    if columnSkipMinWidth < 0 { return "the column-skip width must be non-negative" }
     return nil
+  }
+}
+
+extension DiffusionConfiguration {
+  enum CodingKeys: String, CodingKey {
+    case iterations, batchSize, timesteps, schedule, samplingSteps, width, depth, timeEmbeddingDimension, learningRate,
+         weightDecay, emaDecay, clipDenoised, logEvery, columnSkipMinWidth
+  }
+
+  public init(from decoder: any Decoder) throws {
+    let c = try decoder.container(keyedBy: CodingKeys.self)
+    iterations = try c.decode(Int.self, forKey: .iterations)
+    batchSize = try c.decode(Int.self, forKey: .batchSize)
+    timesteps = try c.decode(Int.self, forKey: .timesteps)
+    schedule = try c.decode(NoiseSchedule.Kind.self, forKey: .schedule)
+    samplingSteps = try c.decode(Int.self, forKey: .samplingSteps)
+    width = try c.decode(Int.self, forKey: .width)
+    depth = try c.decode(Int.self, forKey: .depth)
+    timeEmbeddingDimension = try c.decode(Int.self, forKey: .timeEmbeddingDimension)
+    learningRate = try c.decode(Float.self, forKey: .learningRate)
+    weightDecay = try c.decode(Float.self, forKey: .weightDecay)
+    emaDecay = try c.decode(Float.self, forKey: .emaDecay)
+    clipDenoised = try c.decode(Float.self, forKey: .clipDenoised)
+    logEvery = try c.decode(Int.self, forKey: .logEvery)
+    // Older model files have no skip: they were trained without it whatever their width.
+    columnSkipMinWidth = try c.decodeIfPresent(Int.self, forKey: .columnSkipMinWidth) ?? .max
   }
 }

@@ -49,7 +49,8 @@ public final class DiffusionModel: RecordGenerator {
     self.layout = layout
     var rng = RandomSource(seed: seed)
     denoiser = Denoiser(recordWidth: layout.width, width: configuration.width, depth: configuration.depth,
-                        timeEmbeddingDimension: configuration.timeEmbeddingDimension, rng: &rng)
+                        timeEmbeddingDimension: configuration.timeEmbeddingDimension,
+                        columnSkip: configuration.appliesColumnSkip(width: layout.width), rng: &rng)
     schedule = NoiseSchedule(kind: configuration.schedule, timesteps: configuration.timesteps)
   }
 

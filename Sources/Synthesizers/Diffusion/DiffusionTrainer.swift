@@ -34,7 +34,8 @@ public final class DiffusionTrainer: SynthesizerTrainer {
     model = DiffusionModel(configuration: configuration, layout: layout, seed: initSeed)
     var orng = RandomSource(seed: initSeed)
     online = Denoiser(recordWidth: layout.width, width: configuration.width, depth: configuration.depth,
-                      timeEmbeddingDimension: configuration.timeEmbeddingDimension, rng: &orng)
+                      timeEmbeddingDimension: configuration.timeEmbeddingDimension,
+                        columnSkip: configuration.appliesColumnSkip(width: layout.width), rng: &orng)
     rng = root.split()
     batches = BatchCycler(data: model.toDiffusionSpace(data))
     optimizer = Adam(parameters: online.parameters, learningRate: configuration.learningRate, weightDecay: configuration.weightDecay)
