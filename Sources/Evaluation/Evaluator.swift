@@ -15,8 +15,11 @@ public struct EvaluationOptions: Sendable {
   public var gradientBoosting = GradientBoostedTrees.Options()
   /// Squared-distance thresholds of the F1 membership risk.
   public var membershipThetas: [Double] = [5, 10, 20]
-  /// θ grid (Euclidean distance) of the paper's grid membership AUC.
-  public var membershipGrid: [Double] = PrivacyMetrics.paperGrid
+  /// θ grid (Euclidean distance) of the paper's grid membership AUC; `nil` = the paper's grid for the table's kind:
+  /// ``PrivacyMetrics/paperLargeGrid`` (MIMIC-IV) past ``EvaluationSampling/defaultWideColumnThreshold`` columns,
+  /// else ``PrivacyMetrics/paperGrid`` (AI-READI). On a wide table nearest-record distances exceed the small grid's
+  /// 4.7, and its AUC would be 0 whatever the synthetic data.
+  public var membershipGrid: [Double]? = nil
   /// Columns the attribute-inference attacker knows; `nil` = ``AttributeInference/defaultKnownColumns(_:)``.
   public var knownColumns: [String]? = nil
   /// Neighbours used by the attribute-inference attack.
@@ -119,6 +122,7 @@ public enum Evaluator {
     }
     let sampling = EvaluationSampling(inputRows: options.inputRows ?? rows, rows: rows, distanceRows: kept.mapValues(\.count),
                                       rowCap: options.rowCap)
+    if options.membershipGrid == nil { options.membershipGrid = PrivacyMetrics.paperGrid(columns: prepared.columns.count) }
     var privacy = evaluatePrivacy(features.selectingRows(kept), trainReference: features.train, options: options)
     clock.lap("distances")
     let inference = try evaluateAttributeInference(prepared.selectingRows(kept), options: options)
@@ -326,7 +330,7 @@ public enum Evaluator {
     let dsy = Array(toTrain.distances[0..<features.synthetic.rows]), dho = Array(toTrain.distances[features.synthetic.rows...])
     let scores = PrivacySummary(
       mia: PrivacyMetrics.membershipAUC(memberDistances: dm, nonMemberDistances: dn),
-      miaGrid: PrivacyMetrics.membershipGridAUC(memberDistances: dm, nonMemberDistances: dn, grid: options.membershipGrid),
+      miaGrid: PrivacyMetrics.membershipGridAUC(memberDistances: dm, nonMemberDistances: dn, grid: options.membershipGrid ?? PrivacyMetrics.paperGrid),
       f1: f1, f1ClaimAll: PrivacyMetrics.membershipF1(memberDistances: dm, nonMemberDistances: dn, theta: .infinity),
       dcr5: PrivacyMetrics.closeRecordShare(syntheticToTrain: dsy, holdoutToTrain: dho),
       exact: PrivacyMetrics.exactCopyRate(syntheticToTrain: dsy))

@@ -31,6 +31,15 @@ public enum PrivacyMetrics {
   /// The paper's AI-READI grid: θ = linspace(0.05, 4.7, 94) (Euclidean distance, normalised space).
   public static let paperGrid: [Double] = (0..<94).map { 0.05 + Double($0) * (4.7 - 0.05) / 93 }
 
+  /// The paper's MIMIC-IV grid: θ = linspace(0.05, 10.5, 210).
+  public static let paperLargeGrid: [Double] = (0..<210).map { 0.05 + Double($0) * (10.5 - 0.05) / 209 }
+
+  /// The paper's grid for a table of `columns` columns: ``paperLargeGrid`` past
+  /// ``EvaluationSampling/defaultWideColumnThreshold`` columns (a MIMIC-like table), else ``paperGrid``.
+  public static func paperGrid(columns: Int) -> [Double] {
+    columns > EvaluationSampling.defaultWideColumnThreshold ? paperLargeGrid : paperGrid
+  }
+
   /// The membership risk of Yan et al.: an attacker claims "member" for every record whose
   /// **squared** Euclidean distance to the closest synthetic record is ≤ θ; the risk is the F1
   /// score of these claims, `tp / (tp + (fp + fn) / 2)`. On 0/1 data the squared distance counts

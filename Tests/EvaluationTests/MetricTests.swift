@@ -334,6 +334,18 @@ import TestSupport
     #expect(isClose(v, 0.875))
     #expect(PrivacyMetrics.paperGrid.count == 94)
     #expect(isClose(PrivacyMetrics.paperGrid.last!, 4.7))
+    #expect(PrivacyMetrics.paperLargeGrid.count == 210)
+    #expect(isClose(PrivacyMetrics.paperLargeGrid[1], 0.1) && isClose(PrivacyMetrics.paperLargeGrid.last!, 10.5))
+  }
+
+  @Test func wideTablesGetTheMIMICGrid() {
+    #expect(PrivacyMetrics.paperGrid(columns: 49) == PrivacyMetrics.paperGrid)
+    #expect(PrivacyMetrics.paperGrid(columns: 1_460) == PrivacyMetrics.paperLargeGrid)
+    // Distances of a wide table (past 4.7), members closer: the small grid sees no point, the large one the curve.
+    let members = (0..<50).map { 5 + Double($0) * 0.05 }, nonMembers = (0..<50).map { 6 + Double($0) * 0.05 }
+    #expect(PrivacyMetrics.membershipGridAUC(memberDistances: members, nonMemberDistances: nonMembers, grid: PrivacyMetrics.paperGrid) == 0)
+    #expect(PrivacyMetrics.membershipGridAUC(memberDistances: members, nonMemberDistances: nonMembers,
+                                             grid: PrivacyMetrics.paperGrid(columns: 1_460)) > 0.8)
   }
 
   @Test func f1RiskHandComputed() {
