@@ -346,15 +346,8 @@ import TestSupport
 
   @Test func rolloutGradientIsThePenaltysGradientThroughTheExpectedValues() throws {
     let t = try trainer()
-    let target = try #require(t.correlationPenaltyTarget)
-    var b = t.rollout()
-    let presence = t.model.layout.presenceMask(b.records)
-    let out = t.online(b.z)
-    b = RLSynTrainer.RolloutBatch(z: b.z, rollout: out, records: b.records, rewards: b.rewards, oldLogProbability: b.oldLogProbability,
-                                  advantages: b.advantages, perFactor: false)
-    let expected = Variable(try #require(t.expectedValues(out, presence: presence)).value, requiresGradient: true)
-    let penalty = t.correlationPenalty(standardized: t.standardized(expected), target: target) * t.configuration.correlationPenalty
-    let byAutodiff = gradients(of: penalty, withRespectTo: [expected])[0].value
+    let (b, presence, penalty, byAutodiff) = try correlationPenaltyByAutodiff(t)
+    #expect(penalty != 0)
     #expect(isClose(t.correlationGradients([b], presence: [presence])[0], byAutodiff, absolute: 1e-6, relative: 1e-4))
     // Two minibatches: each gets its rows of the whole rollout's gradient, twice over (one step per minibatch).
     let halves = [0..<2, 2..<4].map { r in
@@ -446,16 +439,8 @@ import TestSupport
 
   @Test func rolloutGradientIsTheAnchoredPenaltysGradient() throws {
     let t = try trainer(anchors: 2)
-    let target = try #require(t.correlationPenaltyTarget)
-    var b = t.rollout()
-    let presence = t.model.layout.presenceMask(b.records)
-    let out = t.online(b.z)
-    b = RLSynTrainer.RolloutBatch(z: b.z, rollout: out, records: b.records, rewards: b.rewards, oldLogProbability: b.oldLogProbability,
-                                  advantages: b.advantages, perFactor: false)
-    let expected = Variable(try #require(t.expectedValues(out, presence: presence)).value, requiresGradient: true)
-    let penalty = t.correlationPenalty(standardized: t.standardized(expected), target: target) * target.weight
-    #expect(penalty.value.scalarValue != 0)
-    let byAutodiff = gradients(of: penalty, withRespectTo: [expected])[0].value
+    let (b, presence, penalty, byAutodiff) = try correlationPenaltyByAutodiff(t)
+    #expect(penalty != 0)
     #expect(isClose(t.correlationGradients([b], presence: [presence])[0], byAutodiff, absolute: 1e-6, relative: 1e-4))
   }
 
@@ -637,4 +622,18 @@ import TestSupport
     }
     #expect(try fitted() == fitted())
   }
+}
+
+/// A rollout of `t` carrying its policy output, its presence mask, and the correlation penalty (times its weight) with
+/// its gradient with respect to the expected values, by autodiff.
+func correlationPenaltyByAutodiff(_ t: RLSynTrainer) throws -> (batch: RLSynTrainer.RolloutBatch, presence: Matrix, penalty: Float, gradient: Matrix) {
+  let target = try #require(t.correlationPenaltyTarget)
+  let b = t.rollout()
+  let presence = t.model.layout.presenceMask(b.records)
+  let out = t.online(b.z)
+  let batch = RLSynTrainer.RolloutBatch(z: b.z, rollout: out, records: b.records, rewards: b.rewards, oldLogProbability: b.oldLogProbability,
+                                        advantages: b.advantages, perFactor: false)
+  let expected = Variable(try #require(t.expectedValues(out, presence: presence)).value, requiresGradient: true)
+  let penalty = t.correlationPenalty(standardized: t.standardized(expected), target: target) * target.weight
+  return (batch, presence, penalty.value.scalarValue, gradients(of: penalty, withRespectTo: [expected])[0].value)
 }

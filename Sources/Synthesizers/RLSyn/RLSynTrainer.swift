@@ -702,6 +702,23 @@ extension RLSynTrainer {
     return columns
   }
 
+  /// Records' penalty columns (`ranges`, in order), standardised by the training `means` and `inverseDeviations`.
+  static func standardizedPenaltyColumns(_ records: Matrix, ranges: [Range<Int>], means: Matrix, inverseDeviations: Matrix) -> Matrix {
+    let m = means.cols
+    return (Matrix.concatenateColumns(ranges.map { records.columns($0) }) - means.broadcast(toRows: records.rows, cols: m))
+      * inverseDeviations.broadcast(toRows: records.rows, cols: m)
+  }
+
+  /// The penalty's mask for the penalty columns `rows` (indices into `columns`) against every penalty column: 1 for
+  /// pairs from different source columns, 0 within one.
+  static func penaltyMask(layout: RecordLayout, columns: [Int], rows: [Int]) -> Matrix {
+    var factorOf = [Int](repeating: -1, count: layout.width)
+    for (k, f) in layout.factors.enumerated() { for c in f { factorOf[c] = k } }
+    var mask = Matrix(rows: rows.count, cols: columns.count)
+    for (i, j) in rows.enumerated() { for k in columns.indices where factorOf[columns[j]] != factorOf[columns[k]] { mask[i, k] = 1 } }
+    return mask
+  }
+
   /// ``CorrelationTarget`` for the training records `data`.
   static func correlationTarget(layout: RecordLayout, configuration: RLSynConfiguration, data: Matrix,
                                 meanTarget: (means: Matrix, weights: Matrix, scale: Float)) -> CorrelationTarget {
@@ -709,12 +726,9 @@ extension RLSynTrainer {
     let columns = ranges.flatMap { Array($0) }
     let m = columns.count
     let inverseDeviations = meanTarget.weights.map { $0.squareRoot() }
-    let x = (Matrix.concatenateColumns(ranges.map { data.columns($0) }) - meanTarget.means.broadcast(toRows: data.rows, cols: m)) * inverseDeviations.broadcast(toRows: data.rows, cols: m)
+    let x = standardizedPenaltyColumns(data, ranges: ranges, means: meanTarget.means, inverseDeviations: inverseDeviations)
     let moments = x.matmul(x, transposeSelf: true) * (1 / Float(Swift.max(data.rows, 1)))
-    var factorOf = [Int](repeating: -1, count: layout.width)
-    for (k, f) in layout.factors.enumerated() { for c in f { factorOf[c] = k } }
-    var mask = Matrix(rows: m, cols: m)
-    for j in 0..<m { for k in 0..<m where factorOf[columns[j]] != factorOf[columns[k]] { mask[j, k] = 1 } }
+    let mask = penaltyMask(layout: layout, columns: columns, rows: Array(0..<m))
     return CorrelationTarget(moments: moments * mask, mask: mask, inverseDeviations: inverseDeviations,
                              scale: meanTarget.scale / Float(Swift.max(m, 1)), weight: configuration.correlationPenalty)
   }
@@ -750,16 +764,12 @@ extension RLSynTrainer {
     var moments = Matrix(rows: a, cols: m)
     let blockRows = 8_192
     for start in stride(from: 0, to: data.rows, by: blockRows) {
-      let block = data.rows(start..<Swift.min(start + blockRows, data.rows))
-      let x = (Matrix.concatenateColumns(ranges.map { block.columns($0) }) - meanTarget.means.broadcast(toRows: block.rows, cols: m))
-        * inverseDeviations.broadcast(toRows: block.rows, cols: m)
+      let x = standardizedPenaltyColumns(data.rows(start..<Swift.min(start + blockRows, data.rows)), ranges: ranges,
+                                         means: meanTarget.means, inverseDeviations: inverseDeviations)
       moments += x.matmul(selection).matmul(x, transposeSelf: true)
     }
     moments = moments * (1 / Float(Swift.max(data.rows, 1)))
-    var factorOf = [Int](repeating: -1, count: layout.width)
-    for (k, f) in layout.factors.enumerated() { for c in f { factorOf[c] = k } }
-    var mask = Matrix(rows: a, cols: m)
-    for (i, j) in anchors.enumerated() { for k in 0..<m where factorOf[columns[j]] != factorOf[columns[k]] { mask[i, k] = 1 } }
+    let mask = penaltyMask(layout: layout, columns: columns, rows: anchors)
     return CorrelationTarget(moments: moments * mask, mask: mask, inverseDeviations: inverseDeviations,
                              scale: meanTarget.scale / Float(Swift.max(a, 1)), weight: configuration.anchoredCorrelationPenalty,
                              selection: selection)
