@@ -33,11 +33,13 @@ public enum DataParallel {
     }
   }
 
-  /// `body(0) … body(count − 1)`, run on up to `threads` workers with one BLAS thread each, in index order.
+  /// `body(0) … body(count − 1)`, run on up to `threads` workers with one BLAS thread each, in index order. The
+  /// workers treat subnormals as the calling thread does (``FloatingPointMode``).
   public static func map<T>(_ count: Int, threads: Int, _ body: @escaping (Int) -> T) -> [T] {
     let slots = Slots<T>(count: count)
+    let flush = FloatingPointMode.flushesSubnormals
     let work: @Sendable (Int) -> Void = { [body = UnsafeSendable(body)] i in
-      BLAS.withThreadLimit(1) { slots.store(i, body.value(i)) }
+      BLAS.withThreadLimit(1) { FloatingPointMode.withSubnormalsFlushed(flush) { slots.store(i, body.value(i)) } }
     }
     if threads > 1 && count > 1 { DispatchQueue.concurrentPerform(iterations: count, execute: work) }
     else { for i in 0..<count { work(i) } }

@@ -271,9 +271,12 @@ public enum BLAS {
     let operands = ProductOperands(a: a, b: b, c: c)
     let byRows = m >= n
     let extent = byRows ? m : n
+    // The workers treat subnormals as the calling thread does, so a split product equals the unsplit one.
+    let flush = FloatingPointMode.flushesSubnormals
     DispatchQueue.concurrentPerform(iterations: blocks) { block in
       let lo = extent * block / blocks, hi = extent * (block + 1) / blocks
       guard hi > lo else { return }
+      FloatingPointMode.withSubnormalsFlushed(flush) {
       if byRows {
         // Rows lo..<hi of op(A): rows of A, or columns of A when it is transposed.
         let aBlock = operands.a + (transposeA ? lo : lo * lda)
@@ -284,6 +287,7 @@ public enum BLAS {
         let bBlock = operands.b + (transposeB ? lo * ldb : lo)
         lib.sgemm(101, ta, tb, Int32(m), Int32(hi - lo), Int32(k), alpha, operands.a, Int32(lda), bBlock, Int32(ldb),
                   beta, operands.c + lo, Int32(ldc))
+      }
       }
     }
   }

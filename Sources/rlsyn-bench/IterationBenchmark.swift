@@ -32,11 +32,13 @@ struct IterationBenchmark: ParsableCommand {
     print("\(csv): \(data.rows) rows, \(data.cols) encoded columns; preset \(config.preset.rawValue), batch \(config.batchSize), "
           + "K = \(config.discriminatorSteps), PPO epochs \(config.ppoEpochs), R1 every \(config.r1Interval), "
           + "\(config.concurrentDiscriminator ? "concurrent" : "sequential") discriminator; \(BLAS.summary)")
-    for i in 0..<warmup { _ = trainer.step(TrainingContext(iteration: i + 1, threads: 1)) }
+    // Subnormals flushed, as a fit's training loop does.
+    for i in 0..<warmup { _ = FloatingPointMode.withSubnormalsFlushed { trainer.step(TrainingContext(iteration: i + 1, threads: 1)) } }
     func median(_ v: [Double]) -> Double { let s = v.sorted(); return s[s.count / 2] }
     print("phase (one thread, median of \(repeats))".padding(toLength: 52, withPad: " ", startingAt: 0) + "ms")
     var medians: [String: Double] = [:]
-    for (phase, seconds) in BLAS.withThreadLimit(1, { trainer.timePhases(repeats: repeats) }) {
+    let phases = FloatingPointMode.withSubnormalsFlushed { BLAS.withThreadLimit(1) { trainer.timePhases(repeats: repeats) } }
+    for (phase, seconds) in phases {
       medians[phase] = median(seconds)
       print("  " + phase.padding(toLength: 50, withPad: " ", startingAt: 0) + String(format: "%7.2f", median(seconds) * 1e3))
     }
@@ -49,10 +51,16 @@ struct IterationBenchmark: ParsableCommand {
     print(String(format: "  sum: one iteration on one thread ≈ %.2f ms (R1 on 1 step in %d)", estimate * 1e3, config.r1Interval))
     for t in Set([1, threads]).sorted() {
       var times: [Double] = []
+      trainer.stepTimings = []
       for i in 0..<repeats {
         let start = DispatchTime.now().uptimeNanoseconds
-        _ = BLAS.withThreadLimit(t) { trainer.step(TrainingContext(iteration: warmup + i + 1, threads: t)) }
+        _ = FloatingPointMode.withSubnormalsFlushed { BLAS.withThreadLimit(t) { trainer.step(TrainingContext(iteration: warmup + i + 1, threads: t)) } }
         times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+      }
+      if t > 1, let parts = trainer.stepTimings, !parts.isEmpty {
+        func ms(_ key: KeyPath<RLSynTrainer.StepTimings, Double>) -> String { String(format: "%.2f", median(parts.map { $0[keyPath: key] }) * 1e3) }
+        print("  \(t) threads, medians of the parts as they ran: rollout \(ms(\.rollout)) ms, then side by side PPO "
+              + "\(ms(\.policy)) ms and discriminator \(ms(\.discriminator)) ms; whole step \(ms(\.total)) ms")
       }
       // The mean is what a fit's wall time follows; a long tail (thread wake-ups, page faults) shows as mean > median.
       print(String(format: "whole iteration, %d thread%@: median %.2f ms, mean %.2f ms", t, t == 1 ? "" : "s", median(times) * 1e3,

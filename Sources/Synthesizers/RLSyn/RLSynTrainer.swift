@@ -63,6 +63,13 @@ public final class RLSynTrainer: SynthesizerTrainer {
   /// A copy of ``online``'s weights taken before each concurrent iteration: the discriminator's core draws its
   /// fakes from it while the PPO epochs update ``online`` on the other core.
   let fakeSource: RLSynPolicy
+  /// When non-nil, ``step(_:)`` appends the wall-clock seconds of its parts here (`rlsyn-bench iteration`).
+  @_spi(Benchmark) public var stepTimings: [StepTimings]? = nil
+
+  /// Wall-clock seconds of one iteration's parts as ``step(_:)`` ran them (the two tasks side by side when concurrent).
+  @_spi(Benchmark) public struct StepTimings: Sendable {
+    public var rollout = 0.0, policy = 0.0, discriminator = 0.0, total = 0.0
+  }
 
   /// - Parameters:
   ///   - data: encoded training records laid out as `layout` describes.
@@ -127,8 +134,12 @@ public final class RLSynTrainer: SynthesizerTrainer {
     let scale = learningRateScale(iteration: context.iteration)
     policyOptimizer.learningRate = cfg.policyLearningRate * scale
     discriminatorOptimizer.learningRate = cfg.discriminatorLearningRate * scale
+    @Sendable func now() -> Double { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
+    let start = now()
+    var timings = StepTimings()
     // 1. Rollout with the current policy and discriminator.
     let batchData = rollout(threads: context.threads)
+    timings.rollout = now() - start
     let rewards = batchData.rewards
 
     var policyStats = (loss: Float(0), entropy: Float(0))
@@ -142,19 +153,23 @@ public final class RLSynTrainer: SynthesizerTrainer {
       let rolloutBatch = UncheckedSendableBox(batchData)
       let box = UncheckedSendableBox(self)
       let results = UncheckedSendableBox(ParallelResults())
+      let flush = FloatingPointMode.flushesSubnormals
       let work: @Sendable (Int) -> Void = { task in
-        BLAS.withThreadLimit(1) {
+        let taskStart = now()
+        BLAS.withThreadLimit(1) { FloatingPointMode.withSubnormalsFlushed(flush) {
           if task == 0 { results.value.policy = box.value.ppoEpochs(rolloutBatch.value) }
           else {
             let inputs = box.value.drawFakes(pending.value, from: box.value.fakeSource)
             results.value.discriminator = box.value.discriminatorSteps(inputs)
           }
-        }
+        } }
+        if task == 0 { results.value.policySeconds = now() - taskStart } else { results.value.discriminatorSeconds = now() - taskStart }
       }
       // The two tasks touch disjoint state, so running them one after the other gives the same numbers.
       if context.threads > 1 { DispatchQueue.concurrentPerform(iterations: 2, execute: work) } else { work(0); work(1) }
       policyStats = results.value.policy
       discriminatorStats = results.value.discriminator
+      (timings.policy, timings.discriminator) = (results.value.policySeconds, results.value.discriminatorSeconds)
     } else {
       // The paper's order: PPO epochs, then K D steps on fresh fakes from the updated policy. On several cores each
       // step's batch is split into row blocks, one per core (DataParallel), instead of splitting its products.
@@ -163,6 +178,10 @@ public final class RLSynTrainer: SynthesizerTrainer {
       if cfg.discriminatorSteps > 0 {
         discriminatorStats = discriminatorSteps(discriminatorInputs(policy: policy, blocks: blocks), blocks: blocks)
       }
+    }
+    if stepTimings != nil {
+      timings.total = now() - start
+      stepTimings?.append(timings)
     }
     return RLSynStepMetrics(meanReward: rewards.mean(), discriminatorLoss: discriminatorStats.bce, r1Penalty: discriminatorStats.r1,
                             policyLoss: policyStats.loss, entropy: policyStats.entropy)
@@ -340,6 +359,8 @@ public final class RLSynTrainer: SynthesizerTrainer {
   final class ParallelResults {
     var policy = (loss: Float(0), entropy: Float(0))
     var discriminator = (bce: Float(0), r1: Float(0))
+    /// Wall-clock seconds of each task (separate fields: the two workers write one each).
+    var policySeconds = 0.0, discriminatorSeconds = 0.0
   }
 
   /// `ppoEpochs` passes over the rollout, one Adam step on the PPO objective per batch of
