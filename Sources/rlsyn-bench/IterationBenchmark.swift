@@ -59,7 +59,8 @@ struct IterationBenchmark: ParsableCommand {
       }
       if t > 1, let parts = trainer.stepTimings, !parts.isEmpty {
         func ms(_ key: KeyPath<RLSynTrainer.StepTimings, Double>) -> String { String(format: "%.2f", median(parts.map { $0[keyPath: key] }) * 1e3) }
-        print("  \(t) threads, medians of the parts as they ran: rollout \(ms(\.rollout)) ms, then side by side PPO "
+        let order = config.concurrentDiscriminator && config.discriminatorSteps > 0 ? "side by side" : "one after the other"
+        print("  \(t) threads, medians of the parts as they ran: rollout \(ms(\.rollout)) ms, then \(order) PPO "
               + "\(ms(\.policy)) ms and discriminator \(ms(\.discriminator)) ms; whole step \(ms(\.total)) ms")
       }
       // The mean is what a fit's wall time follows; a long tail (thread wake-ups, page faults) shows as mean > median.

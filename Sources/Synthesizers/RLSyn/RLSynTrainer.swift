@@ -66,7 +66,8 @@ public final class RLSynTrainer: SynthesizerTrainer {
   /// When non-nil, ``step(_:)`` appends the wall-clock seconds of its parts here (`rlsyn-bench iteration`).
   @_spi(Benchmark) public var stepTimings: [StepTimings]? = nil
 
-  /// Wall-clock seconds of one iteration's parts as ``step(_:)`` ran them (the two tasks side by side when concurrent).
+  /// Wall-clock seconds of one iteration's parts as ``step(_:)`` ran them: the rollout, then the PPO epochs and the
+  /// discriminator's task (fakes and K steps), side by side when concurrent and one after the other when sequential.
   @_spi(Benchmark) public struct StepTimings: Sendable {
     public var rollout = 0.0, policy = 0.0, discriminator = 0.0, total = 0.0
   }
@@ -174,10 +175,14 @@ public final class RLSynTrainer: SynthesizerTrainer {
       // The paper's order: PPO epochs, then K D steps on fresh fakes from the updated policy. On several cores each
       // step's batch is split into row blocks, one per core (DataParallel), instead of splitting its products.
       let blocks = Self.rowBlocks(batch: cfg.batchSize, threads: context.threads)
+      var partStart = now()
       policyStats = ppoEpochs(batchData, blocks: blocks)
+      timings.policy = now() - partStart
+      partStart = now()
       if cfg.discriminatorSteps > 0 {
         discriminatorStats = discriminatorSteps(discriminatorInputs(policy: policy, blocks: blocks), blocks: blocks)
       }
+      timings.discriminator = now() - partStart
     }
     if stepTimings != nil {
       timings.total = now() - start
