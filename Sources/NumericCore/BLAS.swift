@@ -277,17 +277,17 @@ public enum BLAS {
       let lo = extent * block / blocks, hi = extent * (block + 1) / blocks
       guard hi > lo else { return }
       FloatingPointMode.withSubnormalsFlushed(flush) {
-      if byRows {
-        // Rows lo..<hi of op(A): rows of A, or columns of A when it is transposed.
-        let aBlock = operands.a + (transposeA ? lo : lo * lda)
-        lib.sgemm(101, ta, tb, Int32(hi - lo), Int32(n), Int32(k), alpha, aBlock, Int32(lda), operands.b, Int32(ldb),
-                  beta, operands.c + lo * ldc, Int32(ldc))
-      } else {
-        // Columns lo..<hi of op(B): columns of B, or rows of B when it is transposed.
-        let bBlock = operands.b + (transposeB ? lo * ldb : lo)
-        lib.sgemm(101, ta, tb, Int32(m), Int32(hi - lo), Int32(k), alpha, operands.a, Int32(lda), bBlock, Int32(ldb),
-                  beta, operands.c + lo, Int32(ldc))
-      }
+        if byRows {
+          // Rows lo..<hi of op(A): rows of A, or columns of A when it is transposed.
+          let aBlock = operands.a + (transposeA ? lo : lo * lda)
+          lib.sgemm(101, ta, tb, Int32(hi - lo), Int32(n), Int32(k), alpha, aBlock, Int32(lda), operands.b, Int32(ldb),
+                    beta, operands.c + lo * ldc, Int32(ldc))
+        } else {
+          // Columns lo..<hi of op(B): columns of B, or rows of B when it is transposed.
+          let bBlock = operands.b + (transposeB ? lo * ldb : lo)
+          lib.sgemm(101, ta, tb, Int32(m), Int32(hi - lo), Int32(k), alpha, operands.a, Int32(lda), bBlock, Int32(ldb),
+                    beta, operands.c + lo, Int32(ldc))
+        }
       }
     }
   }

@@ -10,8 +10,8 @@ import Darwin
 
 /// Flush-to-zero for subnormal `Float`s on the calling thread.
 ///
-/// Training drives some values towards zero (Adam's second moments of tiny gradients, `exp` of very negative
-/// logits in a confident softmax). Once they fall below `Float.leastNormalMagnitude` (≈ 1.2e-38) x86 processors
+/// Training drives some values towards zero (likely sources, not traced: Adam's second moments of tiny gradients,
+/// `exp` of very negative logits in a confident softmax). Once they fall below `Float.leastNormalMagnitude` (≈ 1.2e-38) x86 processors
 /// take a microcode assist on every operation that touches them, tens of times slower than a normal one. With the
 /// SSE control bits FTZ (results) and DAZ (inputs) set, such values count as zero: a relative change below 1e-38 of
 /// anything they are added to, and the same seed still gives the same numbers for a given thread setting.

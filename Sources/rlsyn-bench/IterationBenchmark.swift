@@ -22,6 +22,11 @@ struct IterationBenchmark: ParsableCommand {
 
   func run() throws {
     AllocatorTuning.keepFreedMemory()
+    // Subnormals flushed for every measurement, as a fit's training loop does.
+    try FloatingPointMode.withSubnormalsFlushed { try measure() }
+  }
+
+  func measure() throws {
     let table = try CSVReader.read(URL(fileURLWithPath: csv))
     let encoder = try TableEncoder(fitting: table, schema: Schema.infer(from: table))
     let data = try encoder.encode(table)
@@ -32,13 +37,11 @@ struct IterationBenchmark: ParsableCommand {
     print("\(csv): \(data.rows) rows, \(data.cols) encoded columns; preset \(config.preset.rawValue), batch \(config.batchSize), "
           + "K = \(config.discriminatorSteps), PPO epochs \(config.ppoEpochs), R1 every \(config.r1Interval), "
           + "\(config.concurrentDiscriminator ? "concurrent" : "sequential") discriminator; \(BLAS.summary)")
-    // Subnormals flushed, as a fit's training loop does.
-    for i in 0..<warmup { _ = FloatingPointMode.withSubnormalsFlushed { trainer.step(TrainingContext(iteration: i + 1, threads: 1)) } }
+    for i in 0..<warmup { _ = trainer.step(TrainingContext(iteration: i + 1, threads: 1)) }
     func median(_ v: [Double]) -> Double { let s = v.sorted(); return s[s.count / 2] }
     print("phase (one thread, median of \(repeats))".padding(toLength: 52, withPad: " ", startingAt: 0) + "ms")
     var medians: [String: Double] = [:]
-    let phases = FloatingPointMode.withSubnormalsFlushed { BLAS.withThreadLimit(1) { trainer.timePhases(repeats: repeats) } }
-    for (phase, seconds) in phases {
+    for (phase, seconds) in BLAS.withThreadLimit(1, { trainer.timePhases(repeats: repeats) }) {
       medians[phase] = median(seconds)
       print("  " + phase.padding(toLength: 50, withPad: " ", startingAt: 0) + String(format: "%7.2f", median(seconds) * 1e3))
     }
@@ -54,7 +57,7 @@ struct IterationBenchmark: ParsableCommand {
       trainer.stepTimings = []
       for i in 0..<repeats {
         let start = DispatchTime.now().uptimeNanoseconds
-        _ = FloatingPointMode.withSubnormalsFlushed { BLAS.withThreadLimit(t) { trainer.step(TrainingContext(iteration: warmup + i + 1, threads: t)) } }
+        _ = BLAS.withThreadLimit(t) { trainer.step(TrainingContext(iteration: warmup + i + 1, threads: t)) }
         times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
       }
       if t > 1, let parts = trainer.stepTimings, !parts.isEmpty {

@@ -35,7 +35,7 @@ public final class DiffusionTrainer: SynthesizerTrainer {
     var orng = RandomSource(seed: initSeed)
     online = Denoiser(recordWidth: layout.width, width: configuration.width, depth: configuration.depth,
                       timeEmbeddingDimension: configuration.timeEmbeddingDimension,
-                        columnSkip: configuration.appliesColumnSkip(width: layout.width), rng: &orng)
+                      columnSkip: configuration.appliesColumnSkip(width: layout.width), rng: &orng)
     rng = root.split()
     batches = BatchCycler(data: model.toDiffusionSpace(data))
     optimizer = Adam(parameters: online.parameters, learningRate: configuration.learningRate, weightDecay: configuration.weightDecay)

@@ -191,8 +191,8 @@ public struct RLSynConfiguration: Codable, Sendable, Equatable {
     self.preset = preset
     // Choices shared by our presets (docs/rlsyn.md gives the measured reason for each).
     iterations = 2_000; batchSize = 384; noiseDimension = 32; policyWidth = 128; discriminatorWidth = 128
-    // K = 4: the discriminator's core finishes its steps while the PPO epochs still run, so the fourth step costs
-    // about a tenth of the fit time; NHEFS LR ratio 0.967 → 0.985, SUPPORT2 GB ratio 0.964 → 0.981 (docs/rlsyn.md).
+    // K = 4: the discriminator's core mostly finishes its steps while the PPO epochs still run (paired 2-thread fits:
+    // NHEFS +2 %, SUPPORT2 +6 %); NHEFS LR ratio 0.967 → 0.985, SUPPORT2 GB ratio 0.964 → 0.981 (docs/rlsyn.md).
     policyLearningRate = 1e-3; discriminatorLearningRate = 3e-3; r1Gamma = 5; discriminatorSteps = 4
     ppoEpochs = 3; clipEpsilon = 0.1; valueCoefficient = 0.5; entropyCoefficient = 1e-3; meanPenalty = 0.2
     meanPenaltyScope = .all

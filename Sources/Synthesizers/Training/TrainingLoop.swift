@@ -43,8 +43,8 @@ public final class TrainingLoop<Trainer: SynthesizerTrainer> {
   public func run(progress: (TrainingProgress) -> Void = { _ in }) throws {
     let start = DispatchTime.now().uptimeNanoseconds
     let blasThreads = trainer.blasThreads(available: threads)
-    // Subnormals flushed to zero: late in a fit they appear in Adam's moments and in confident softmaxes, and each
-    // one costs a microcode assist (RLSyn's PPO epochs on NHEFS: 9.1 ms at iteration 20, 12.4 ms at 1,500 without).
+    // Subnormals flushed to zero: late in a fit they appear, and each one costs a microcode assist (RLSyn's PPO
+    // epochs on NHEFS: 9.1 ms at iteration 20, 12.4 ms at 1,500 without, 9.2 ms with).
     try FloatingPointMode.withSubnormalsFlushed { try BLAS.withThreadLimit(blasThreads) {
       var snapshot = snapshotted.map(\.value)
       var snapshotIteration = completedIterations
