@@ -97,12 +97,39 @@ extension Variable {
   /// `x · W + b` in one pass (`W`: inputs × outputs, `b`: 1 × outputs): the bias is written
   /// into the output first and sgemm accumulates onto it (β = 1).
   public static func affine(_ x: Variable, _ weight: Variable, _ bias: Variable) -> Variable {
+    let out = affineValue(x, weight, bias)
+    let adjoints = affineAdjoints(x, weight, bias)
+    return Variable(operationResult: out, inputs: [x, weight, bias]) { g, ins, _ in adjoints(g, ins) }
+  }
+
+  /// `leakyRelu(x · W + b, slope)` in one pass over the output: the activation is applied in place, so the
+  /// pre-activation is never stored. The backward rule masks the upstream gradient by the sign of the *output*,
+  /// which for `slope ≥ 0` is the sign of the pre-activation, then takes the affine adjoints; the mask's own
+  /// derivative is zero almost everywhere, so double backprop through it is exact, as for the unfused pair.
+  public static func affine(_ x: Variable, _ weight: Variable, _ bias: Variable, leakyReluSlope slope: Float) -> Variable {
+    precondition(slope >= 0, "affine(leakyReluSlope:): the fused rule needs a slope ≥ 0, got \(slope)")
+    var out = affineValue(x, weight, bias)
+    out.applyLeakyRelu(slope: slope)
+    let adjoints = affineAdjoints(x, weight, bias)
+    return Variable(operationResult: out, inputs: [x, weight, bias]) { g, ins, y in
+      adjoints(g.scaleBySign(of: y, positive: 1, negative: slope), ins)
+    }
+  }
+
+  /// `x · W + b`: the bias is written into the output first and sgemm accumulates onto it (β = 1).
+  static func affineValue(_ x: Variable, _ weight: Variable, _ bias: Variable) -> Matrix {
     precondition(bias.rows == 1 && bias.cols == weight.cols, "affine: bias must be 1×\(weight.cols)")
     var out = Matrix(repeatingRow: bias.value, count: x.rows)
     Matrix.gemm(x.value, weight.value, beta: 1, into: &out)
+    return out
+  }
+
+  /// The gradients of `x · W + b` for an upstream gradient `g` of its output.
+  static func affineAdjoints(_ x: Variable, _ weight: Variable, _ bias: Variable) -> (Variable, [Variable]) -> [Variable?] {
     // An input without gradient (the noise, a data batch) skips its product: a third of the backward pass's work.
+    // The flags are read here, not from the rule's inputs, which arrive detached when no graph is created.
     let needsX = x.requiresGradient, needsWeight = weight.requiresGradient, needsBias = bias.requiresGradient
-    return Variable(operationResult: out, inputs: [x, weight, bias]) { g, ins, _ in
+    return { g, ins in
       [needsX ? g.matmul(ins[1], transposeOther: true) : nil, needsWeight ? ins[0].matmul(g, transposeSelf: true) : nil,
        needsBias ? g.sum(toRows: 1, cols: g.cols) : nil]
     }

@@ -15,11 +15,16 @@ import Autodiff
 /// number of blocks but not on how many cores ran them. A worker that finds no free core runs later: on a busy
 /// machine the step costs about its one-core time, never a spinning wait.
 public enum DataParallel {
-  /// The largest batch that a training step splits into row blocks by default. Measured on a 2-core Zen 1 with
-  /// `rlsyn-bench training-step`: with OpenBLAS two blocks beat split products by 37 % at batch 256 and lost by
-  /// 22 % at 1,024, so larger batches keep the split products; with BLIS (or the Swift GEMM, which does not split)
-  /// two blocks win at every batch (−17 % at 1,024, −8 to −15 % at 2,048 and 4,096; docs/performance.md).
-  public static var largestBlockedBatch: Int { BLAS.isOpenBLAS ? 512 : .max }
+  /// The largest batch that a training step splits into row blocks by default (docs/performance.md), from
+  /// `rlsyn-bench training-step` on 2 cores:
+  /// - OpenBLAS with AVX2 kernels (Zen 1, `Haswell`): two blocks beat split products by 37 % at batch 256 and lost
+  ///   by 22 % at 1,024, so larger batches keep the split products;
+  /// - OpenBLAS with AVX-512 kernels (Xeon, `SkylakeX`): two blocks win at every batch (−25 % at 1,024 to 4,096);
+  /// - BLIS, or the Swift GEMM, which does not split: two blocks win at every batch (−17 % at 1,024, −8 to −15 % at
+  ///   2,048 and 4,096).
+  public static var largestBlockedBatch: Int {
+    BLAS.isOpenBLAS && !BLAS.usesAVX512Kernels ? 512 : .max
+  }
 
   /// The row ranges of `blocks` nearly equal blocks of `rows` rows (the first ones one row longer when it does not divide).
   public static func rowBlocks(rows: Int, blocks: Int) -> [Range<Int>] {

@@ -43,6 +43,16 @@ public final class Linear: Layer {
   public var parameters: [Variable] { [weight, bias] }
 
   public func callAsFunction(_ input: Variable) -> Variable { Variable.affine(input, weight, bias) }
+
+  /// `activation(x · W + b)`, fused into one pass over the output for ReLU and leaky ReLU with a slope ≥ 0
+  /// (``Autodiff/Variable/affine(_:_:_:leakyReluSlope:)``), else the layer followed by the activation.
+  public func callAsFunction(_ input: Variable, activation: Activation) -> Variable {
+    switch activation {
+    case .relu: Variable.affine(input, weight, bias, leakyReluSlope: 0)
+    case .leakyRelu(let slope) where slope >= 0: Variable.affine(input, weight, bias, leakyReluSlope: slope)
+    default: activation(self(input))
+    }
+  }
 }
 
 /// Element-wise non-linearities for ``MLP``.
@@ -89,8 +99,7 @@ public final class MLP: Layer {
   public func callAsFunction(_ input: Variable) -> Variable {
     var h = input
     for (i, layer) in layers.enumerated() {
-      h = layer(h)
-      h = i == layers.count - 1 ? outputActivation(h) : activation(h)
+      h = layer(h, activation: i == layers.count - 1 ? outputActivation : activation)
     }
     return h
   }

@@ -187,6 +187,12 @@ public enum BLAS {
     library?.corename?() ?? nil
   }
 
+  /// Whether the library runs OpenBLAS's AVX-512 kernels (core `SkylakeX`, `Cooperlake` or `SapphireRapids`).
+  public static var usesAVX512Kernels: Bool {
+    guard isOpenBLAS, let core = coreName?.lowercased() else { return false }
+    return ["skylakex", "cooperlake", "sapphirerapids"].contains(core)
+  }
+
   /// OpenBLAS's build configuration string, when available.
   public static var configuration: String? {
     library?.config?().map { String(cString: $0) }

@@ -164,6 +164,8 @@ extension Matrix {
   @inlinable public func relu() -> Matrix { map { $0 > 0 ? $0 : 0 } }
   /// `x` for `x > 0`, `slope · x` otherwise.
   @inlinable public func leakyRelu(slope: Float) -> Matrix { map { $0 > 0 ? $0 : slope * $0 } }
+  /// ``leakyRelu(slope:)`` in place (no new storage when the matrix is uniquely referenced).
+  @inlinable public mutating func applyLeakyRelu(slope: Float) { apply { $0 > 0 ? $0 : slope * $0 } }
   /// `eˣ` (``FastMath/exp(_:)``: ≤ 1.2 ulp, vectorised; `+inf` above 88.72, gradual underflow below −87.3).
   @inlinable public func exp() -> Matrix { map(FastMath.exp) }
   /// Natural logarithm (``FastMath/log(_:)``: ≤ 2 ulp, vectorised); `log(0) = -inf`, negative → NaN.

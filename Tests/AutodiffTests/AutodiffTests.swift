@@ -176,6 +176,29 @@ struct SecondOrderTests {
     #expect(analytic[4].abs().sum() > 1e-3)
   }
 
+  @Test(arguments: [Float(0), 0.2])
+  func fusedAffineActivationMatchesTheUnfusedPair(slope: Float) {
+    // Value, parameter gradients and the R1-style double backprop of the fused op equal those of affine + leakyRelu.
+    let x = random(5, 4, seed: 50), w = random(4, 6, seed: 51), b = random(1, 6, seed: 52)
+    let head = random(6, 1, seed: 53)
+    func r1Gradients(fused: Bool) -> (value: Matrix, first: [Matrix], second: [Matrix]) {
+      let xv = Variable(x, requiresGradient: true), wv = Variable(w, requiresGradient: true), bv = Variable(b, requiresGradient: true)
+      let h = fused ? Variable.affine(xv, wv, bv, leakyReluSlope: slope) : Variable.affine(xv, wv, bv).leakyRelu(slope: slope)
+      let d = h.matmul(Variable(head)).sum()
+      let first = gradients(of: d, withRespectTo: [xv, wv, bv], createGraph: true)
+      let penalty = first[0].squared().sum()
+      let second = gradients(of: penalty, withRespectTo: [wv, bv])
+      return (h.value, first.map(\.value), second.map(\.value))
+    }
+    let fused = r1Gradients(fused: true), unfused = r1Gradients(fused: false)
+    #expect(fused.value == unfused.value)
+    #expect(fused.first == unfused.first)
+    #expect(fused.second == unfused.second)
+    #expect(fused.value.storage.contains { $0 <= 0 } && fused.value.storage.contains { $0 > 0 }, "both branches are exercised")
+    let report = GradientCheck.check([x, w, b]) { weighted(Variable.affine($0[0], $0[1], $0[2], leakyReluSlope: slope)) }
+    #expect(report.worstRelativeError < 5e-3, "\(report)")
+  }
+
   @Test func softplusLogSoftmaxComposition() {
     // f(x) = Σ w ⊙ ∂/∂x [ Σ softplus(x) ⊙ logSoftmax(x A) ], differentiated once more with respect to x and A.
     let groups = [0..<3, 3..<5]

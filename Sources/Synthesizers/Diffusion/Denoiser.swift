@@ -63,7 +63,7 @@ public final class Denoiser: ParameterContainer {
     let e = time1(Variable(Denoiser.timeEmbedding(t, dimension: timeEmbeddingDimension)))
     let activated = e * e.sigmoid()
     var h = inputProjection(x) + time2(activated)
-    for layer in hidden { h = layer(h).relu() }
+    for layer in hidden { h = layer(h, activation: .relu) }
     guard let columnGain else { return output(h) }
     return output(h) + columnGain(activated) * x
   }

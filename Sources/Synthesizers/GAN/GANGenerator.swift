@@ -83,7 +83,7 @@ public final class GANGenerator: ParameterContainer {
 
   func forward(_ z: Variable, temperature tau: Float, logisticNoise: Matrix?, gumbelNoise: Matrix?) -> Output {
     var h = z
-    for layer in hidden { h = layer(h).relu() }
+    for layer in hidden { h = layer(h, activation: .relu) }
     let out = head(h)
     let g = out.columns(layout.gaussian)
     let bLogits = out.columns(layout.bernoulli)

@@ -79,7 +79,7 @@ public final class RLSynPolicy: ParameterContainer {
 
   /// Distribution parameters and values for noise `z` (`n × noiseDimension`).
   public func callAsFunction(_ z: Variable) -> Output {
-    let h = hidden2(hidden1(z).relu()).relu()
+    let h = hidden2(hidden1(z, activation: .relu), activation: .relu)
     let out = heads(h)
     let lo = logStdRange.lowerBound, span = logStdRange.upperBound - logStdRange.lowerBound
     let bernoulliLogits = out.columns(bernoulliColumns)
