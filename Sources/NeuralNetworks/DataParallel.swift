@@ -17,9 +17,11 @@ import Autodiff
 public enum DataParallel {
   /// The largest batch that a training step splits into row blocks by default (docs/performance.md), from
   /// `rlsyn-bench training-step` on 2 cores:
-  /// - OpenBLAS with AVX2 kernels (Zen 1, `Haswell`): two blocks beat split products by 37 % at batch 256 and lost
-  ///   by 22 % at 1,024, so larger batches keep the split products;
-  /// - OpenBLAS with AVX-512 kernels (Xeon, `SkylakeX`): two blocks win at every batch (−25 % at 1,024 to 4,096);
+  /// - OpenBLAS with its AVX2 kernels (Zen 1, `Haswell`): two blocks beat split products by 37 % at batch 256 and lost
+  ///   by 22 % at 1,024, so larger batches keep the split products; every OpenBLAS core that is not an AVX-512 one
+  ///   (unmeasured ones included) keeps this rule;
+  /// - OpenBLAS with its AVX-512 kernels (Xeon, `SkylakeX`; `Cooperlake` and `SapphireRapids` assumed alike, not
+  ///   measured): two blocks win at every batch (−25 % at 1,024 to 4,096);
   /// - BLIS, or the Swift GEMM, which does not split: two blocks win at every batch (−17 % at 1,024, −8 to −15 % at
   ///   2,048 and 4,096).
   public static var largestBlockedBatch: Int {

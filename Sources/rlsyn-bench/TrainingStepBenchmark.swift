@@ -15,7 +15,7 @@ struct TrainingStepBenchmark: ParsableCommand {
   @Option(help: "Timed steps per batch size (after 20 warm-up steps).") var steps: Int = 200
   @Option(help: "BLAS threads (default: the library's).") var threads: Int?
   @Flag(help: "Also time forward, backward and the Adam update separately.") var breakdown = false
-  @Option(help: "Row blocks per step (DataParallel, one core each); 0 = one per core up to DataParallel.largestBlockedBatch (512 with OpenBLAS's AVX2 kernels, any batch otherwise), else 1.")
+  @Option(help: "Row blocks per step (DataParallel, one core each); 0 = one per core up to DataParallel.largestBlockedBatch (512 with OpenBLAS's kernels other than AVX-512 ones, any batch otherwise), else 1.")
   var blocks: Int = 0
 
   func run() {

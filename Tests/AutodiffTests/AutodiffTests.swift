@@ -144,31 +144,36 @@ struct FirstOrderTests {
 @Suite("Second derivatives (double backprop)")
 struct SecondOrderTests {
   /// A 2-hidden-layer LeakyReLU MLP discriminator D(x) = W3ᵀ·lrelu(W2ᵀ·lrelu(W1ᵀx + b1) + b2) + b3.
-  func discriminator(_ x: Variable, _ p: [Variable]) -> Variable {
-    let h1 = Variable.affine(x, p[0], p[1]).leakyRelu(slope: 0.2)
-    let h2 = Variable.affine(h1, p[2], p[3]).leakyRelu(slope: 0.2)
+  /// With `fused`, each hidden layer is the fused `affine(…, leakyReluSlope:)`, as `MLP` builds it.
+  func discriminator(_ x: Variable, _ p: [Variable], fused: Bool = false) -> Variable {
+    func hidden(_ h: Variable, _ w: Variable, _ b: Variable) -> Variable {
+      fused ? Variable.affine(h, w, b, leakyReluSlope: 0.2) : Variable.affine(h, w, b).leakyRelu(slope: 0.2)
+    }
+    let h1 = hidden(x, p[0], p[1])
+    let h2 = hidden(h1, p[2], p[3])
     return Variable.affine(h2, p[4], p[5])
   }
 
   /// R1 = γ/2 · mean_i ‖∇ₓ D(x_i)‖².
-  func r1(_ x: Matrix, _ p: [Variable], gamma: Float = 5) -> Variable {
+  func r1(_ x: Matrix, _ p: [Variable], gamma: Float = 5, fused: Bool = false) -> Variable {
     let xv = Variable(x, requiresGradient: true)
-    let d = discriminator(xv, p).sum()
+    let d = discriminator(xv, p, fused: fused).sum()
     let gx = gradients(of: d, withRespectTo: [xv], createGraph: true)[0]
     return gx.squared().sumOverColumns().mean() * (gamma / 2)
   }
 
-  @Test func r1PenaltyParameterGradient() {
+  @Test(arguments: [false, true])
+  func r1PenaltyParameterGradient(fused: Bool) {
     let x = random(6, 4, seed: 20)
     let params = [random(4, 8, seed: 21, scale: 0.7), random(1, 8, seed: 22, scale: 0.3),
                   random(8, 8, seed: 23, scale: 0.5), random(1, 8, seed: 24, scale: 0.3),
                   random(8, 1, seed: 25, scale: 0.5), random(1, 1, seed: 26)]
     let vars = params.map { Variable($0, requiresGradient: true) }
-    let analytic = gradients(of: r1(x, vars), withRespectTo: vars).map(\.value)
+    let analytic = gradients(of: r1(x, vars, fused: fused), withRespectTo: vars).map(\.value)
     // Biases b2? The R1 value depends on b1, b2 only through the LeakyReLU pattern (piecewise constant),
     // so their exact gradient is 0; the finite difference is 0 too unless a unit flips sign within ±h.
     let report = GradientCheck.compare(analytic: analytic, inputs: params, step: 1e-3, absoluteFloor: 1e-1) { ps in
-      r1(x, ps.map { Variable($0, requiresGradient: true) }).value.scalarValue
+      r1(x, ps.map { Variable($0, requiresGradient: true) }, fused: fused).value.scalarValue
     }
     #expect(report.worstRelativeError < 1e-2, "\(report)")
     // The gradient is not trivially zero.
@@ -183,17 +188,21 @@ struct SecondOrderTests {
     let head = random(6, 1, seed: 53)
     func r1Gradients(fused: Bool) -> (value: Matrix, first: [Matrix], second: [Matrix]) {
       let xv = Variable(x, requiresGradient: true), wv = Variable(w, requiresGradient: true), bv = Variable(b, requiresGradient: true)
+      // The head is a parameter, so the upstream gradient reaching the fused op depends on it: the second pass
+      // fails if the rule cuts the graph through that gradient.
+      let hv = Variable(head, requiresGradient: true)
       let h = fused ? Variable.affine(xv, wv, bv, leakyReluSlope: slope) : Variable.affine(xv, wv, bv).leakyRelu(slope: slope)
-      let d = h.matmul(Variable(head)).sum()
+      let d = h.matmul(hv).sum()
       let first = gradients(of: d, withRespectTo: [xv, wv, bv], createGraph: true)
       let penalty = first[0].squared().sum()
-      let second = gradients(of: penalty, withRespectTo: [wv, bv])
+      let second = gradients(of: penalty, withRespectTo: [wv, bv, hv])
       return (h.value, first.map(\.value), second.map(\.value))
     }
     let fused = r1Gradients(fused: true), unfused = r1Gradients(fused: false)
     #expect(fused.value == unfused.value)
     #expect(fused.first == unfused.first)
     #expect(fused.second == unfused.second)
+    #expect(fused.second[2].abs().sum() > 0, "the penalty depends on the head through the masked gradient")
     #expect(fused.value.storage.contains { $0 <= 0 } && fused.value.storage.contains { $0 > 0 }, "both branches are exercised")
     let report = GradientCheck.check([x, w, b]) { weighted(Variable.affine($0[0], $0[1], $0[2], leakyReluSlope: slope)) }
     #expect(report.worstRelativeError < 5e-3, "\(report)")

@@ -72,8 +72,7 @@ public final class Discriminator: ParameterContainer {
     }
     var h = network.activation(Variable(pre))
     for (i, layer) in layers.enumerated().dropFirst() {
-      h = layer(h)
-      h = i == layers.count - 1 ? network.outputActivation(h) : network.activation(h)
+      h = layer(h, activation: i == layers.count - 1 ? network.outputActivation : network.activation)
     }
     return Self.rewards(logits: h.value, form: form)
   }

@@ -436,7 +436,7 @@ public final class RLSynTrainer: SynthesizerTrainer {
   }
 
   /// Row blocks per step in the sequential order on `threads` cores: one per core (at most 8) for batches up to
-  /// ``DataParallel/largestBlockedBatch`` records (512 with OpenBLAS's AVX2 kernels, any batch otherwise), else 1 (larger batches split
+  /// ``DataParallel/largestBlockedBatch`` records (512 with OpenBLAS's kernels other than AVX-512 ones, any batch otherwise), else 1 (larger batches split
   /// their products instead).
   static func rowBlocks(batch: Int, threads: Int) -> Int {
     threads > 1 && batch <= DataParallel.largestBlockedBatch ? Swift.min(threads, 8) : 1
