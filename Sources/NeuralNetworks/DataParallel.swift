@@ -28,6 +28,12 @@ public enum DataParallel {
     BLAS.isOpenBLAS && !BLAS.usesAVX512Kernels ? 512 : .max
   }
 
+  /// Row blocks for one training step of `batch` records on `threads` cores: one per core (at most 8) for batches up
+  /// to ``largestBlockedBatch``, else 1 (larger batches split their products instead).
+  public static func defaultBlocks(batch: Int, threads: Int) -> Int {
+    threads > 1 && batch > 1 && batch <= largestBlockedBatch ? Swift.min(threads, 8, batch) : 1
+  }
+
   /// The row ranges of `blocks` nearly equal blocks of `rows` rows (the first ones one row longer when it does not divide).
   public static func rowBlocks(rows: Int, blocks: Int) -> [Range<Int>] {
     let b = Swift.max(1, Swift.min(blocks, rows))

@@ -107,6 +107,28 @@ import TestSupport
     #expect(isClose(loss.value.scalarValue, (predicted - eps).squared().mean(), absolute: 1e-6))
   }
 
+  /// On two cores each step splits its batch into two row blocks; the loss must be the whole batch's.
+  @Test func rowBlockStepsMatchTheWholeBatch() throws {
+    let data = correlatedTable(rows: 200, seed: 2)
+    let layout = RecordLayout(gaussian: 0..<2, bernoulli: 2..<3, categoricalGroups: [])
+    var cfg = DiffusionConfiguration()
+    cfg.batchSize = 33
+    cfg.width = 16
+    cfg.depth = 2
+    cfg.timesteps = 20
+    cfg.samplingSteps = 5
+    let whole = try DiffusionTrainer(configuration: cfg, layout: layout, data: data, seed: 9)
+    let blocked = try DiffusionTrainer(configuration: cfg, layout: layout, data: data, seed: 9)
+    for iteration in 1...3 {
+      let a = whole.step(TrainingContext(iteration: iteration, threads: 1)).loss
+      let b = blocked.step(TrainingContext(iteration: iteration, threads: 2)).loss
+      #expect(isClose(a, b, absolute: 1e-6, relative: iteration == 1 ? 1e-5 : 1e-3), "iteration \(iteration): \(a) vs \(b)")
+    }
+    for (p, q) in zip(whole.trainedParameters, blocked.trainedParameters) {
+      #expect(isClose(p.value, q.value, absolute: 6 * cfg.learningRate, relative: 0), "\(p.name ?? "")")
+    }
+  }
+
   @Test func sameSeedSameParametersAndSamples() throws {
     let data = correlatedTable(rows: 200, seed: 2)
     let layout = RecordLayout(gaussian: 0..<2, bernoulli: 2..<3, categoricalGroups: [])

@@ -55,13 +55,26 @@ public final class DiffusionTrainer: SynthesizerTrainer {
     return (denoiser(Variable(xt), timesteps: t) - Variable(noise)).squared().mean()
   }
 
-  /// One training step.
+  /// One training step. On several cores the batch is split into row blocks (``NeuralNetworks/DataParallel``), one
+  /// per core, with the same random draws as on one; each block contributes its rows' share of the mean.
   public func step(_ context: TrainingContext) -> DiffusionStepMetrics {
     let cfg = configuration
     let x0 = batches.next(cfg.batchSize, rng: &rng)
     let t = (0..<cfg.batchSize).map { _ in 1 + rng.integer(below: cfg.timesteps) }
     let noise = rng.normalMatrix(rows: x0.rows, cols: x0.cols)
-    let loss = optimizer.minimize(DiffusionTrainer.loss(denoiser: online, schedule: model.schedule, x0: x0, timesteps: t, noise: noise))
+    let blocks = DataParallel.defaultBlocks(batch: x0.rows, threads: context.threads)
+    guard blocks > 1 else {
+      let loss = optimizer.minimize(DiffusionTrainer.loss(denoiser: online, schedule: model.schedule, x0: x0, timesteps: t, noise: noise))
+      return DiffusionStepMetrics(loss: loss)
+    }
+    let xt = model.schedule.noised(x0, noise: noise, timesteps: t)
+    let ranges = DataParallel.rowBlocks(rows: x0.rows, blocks: blocks)
+    let scale = 1 / Float(x0.count)
+    let denoiser = UncheckedSendableBox(online)
+    let loss = optimizer.minimize(blocks: blocks, threads: blocks) { i in
+      let r = ranges[i]
+      return (denoiser.value(Variable(xt.rows(r)), timesteps: Array(t[r])) - Variable(noise.rows(r))).squared().sum() * scale
+    }
     return DiffusionStepMetrics(loss: loss)
   }
 }

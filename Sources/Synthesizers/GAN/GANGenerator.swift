@@ -70,7 +70,13 @@ public final class GANGenerator: ParameterContainer {
   /// CTGAN uses τ = 0.2). They are nearly one-hot, like real records, and still differentiable.
   public func relaxed(_ z: Variable, temperature: Float, rng: inout RandomSource) -> Output {
     guard temperature > 0 else { return self(z) }
-    let n = z.rows
+    let noise = relaxationNoise(rows: z.rows, rng: &rng)
+    return forward(z, temperature: temperature, logisticNoise: noise.logistic, gumbelNoise: noise.gumbel)
+  }
+
+  /// The logistic (`n × db`) and Gumbel (`n × dc`) noise of ``relaxed(_:temperature:rng:)`` for `rows` records, drawn
+  /// in the same order, so that a batch can be relaxed in row blocks with the noise of the whole.
+  func relaxationNoise(rows n: Int, rng: inout RandomSource) -> (logistic: Matrix, gumbel: Matrix) {
     let logistic = rng.uniformMatrix(rows: n, cols: layout.bernoulli.count).map { u in
       let v = Swift.min(Swift.max(u, 1e-6), 1 - 1e-6)
       return Float(Foundation.log(Double(v) / Double(1 - v)))
@@ -78,7 +84,13 @@ public final class GANGenerator: ParameterContainer {
     let gumbel = rng.uniformMatrix(rows: n, cols: layout.categorical.count).map { u in
       -Float(Foundation.log(-Foundation.log(Double(Swift.max(u, 1e-7)))))
     }
-    return forward(z, temperature: temperature, logisticNoise: logistic, gumbelNoise: gumbel)
+    return (logistic, gumbel)
+  }
+
+  /// ``relaxed(_:temperature:rng:)`` given its noise, for the records `rows` of a batch.
+  func relaxed(_ z: Variable, temperature: Float, noise: (logistic: Matrix, gumbel: Matrix), rows: Range<Int>) -> Output {
+    guard temperature > 0 else { return self(z) }
+    return forward(z, temperature: temperature, logisticNoise: noise.logistic.rows(rows), gumbelNoise: noise.gumbel.rows(rows))
   }
 
   func forward(_ z: Variable, temperature tau: Float, logisticNoise: Matrix?, gumbelNoise: Matrix?) -> Output {

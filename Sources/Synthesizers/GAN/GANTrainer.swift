@@ -90,8 +90,15 @@ public final class GANTrainer: SynthesizerTrainer {
     return real * epsilon + fake * (1 - epsilon)
   }
 
-  /// One iteration: critic steps, then a generator step.
+  /// One iteration: critic steps, then a generator step. On several cores each step's batch is split into row blocks
+  /// (``NeuralNetworks/DataParallel``), one per core, with the same random draws as on one.
   public func step(_ context: TrainingContext) -> GANStepMetrics {
+    let blocks = DataParallel.defaultBlocks(batch: configuration.batchSize, threads: context.threads)
+    return blocks > 1 ? step(blocks: blocks) : singleBlockStep()
+  }
+
+  /// The step on one core: the whole batch in one graph.
+  func singleBlockStep() -> GANStepMetrics {
     let cfg = configuration
     let n = cfg.batchSize
     let generator = online
@@ -116,5 +123,52 @@ public final class GANTrainer: SynthesizerTrainer {
     let generatorLoss = -critic(out.record).mean()
     generatorOptimizer.minimize(generatorLoss)
     return GANStepMetrics(wassersteinEstimate: wasserstein, gradientPenalty: penalty, generatorLoss: generatorLoss.value.scalarValue)
+  }
+
+  /// The step with every batch split into `blocks` row blocks, each block's forward and backward pass on its own core.
+  /// Each block contributes its rows' share of the batch means, so the gradients are the whole batch's up to rounding.
+  func step(blocks: Int) -> GANStepMetrics {
+    let cfg = configuration
+    let n = cfg.batchSize
+    let generator = online, critic = critic
+    let box = UncheckedSendableBox((generator, critic))
+    let fakeZ = rng.normalMatrix(rows: n * cfg.criticSteps, cols: cfg.noiseDimension)
+    let fakeNoise = generator.relaxationNoise(rows: fakeZ.rows, rng: &rng)
+    let fakeRanges = DataParallel.rowBlocks(rows: fakeZ.rows, blocks: blocks)
+    let fakes = Matrix.concatenateRows(DataParallel.map(blocks, threads: blocks) { i in
+      box.value.0.relaxed(Variable(fakeZ.rows(fakeRanges[i])), temperature: cfg.relaxationTemperature,
+                          noise: fakeNoise, rows: fakeRanges[i]).record.value
+    })
+    let ranges = DataParallel.rowBlocks(rows: n, blocks: blocks)
+    var wasserstein: Float = 0, penalty: Float = 0
+    for k in 0..<cfg.criticSteps {
+      let real = realBatches.next(n, rng: &rng)
+      let fake = fakes.rows((k * n)..<((k + 1) * n))
+      let eps = rng.uniformMatrix(rows: n, cols: 1)
+      let points = GANTrainer.interpolate(real: real, fake: fake, epsilon: eps)
+      let parts = DataParallel.map(blocks, threads: blocks) { i -> (gap: Float, gp: Float, gradients: [Matrix]) in
+        let r = ranges[i], critic = box.value.1
+        let scores = critic(Variable(Matrix.concatenateRows([real.rows(r), fake.rows(r)])))
+        let signs = Variable(Matrix.column([Float](repeating: -1 / Float(n), count: r.count) + [Float](repeating: 1 / Float(n), count: r.count)))
+        let gap = (scores * signs).sum()
+        // The block's mean times its share of the batch: the batch mean's contribution.
+        let gp = GANTrainer.gradientPenalty(critic: { critic($0) }, at: points.rows(r), weight: cfg.gradientPenalty * Float(r.count) / Float(n))
+        let g = gradients(of: gap + gp, withRespectTo: critic.parameters).map(\.value)
+        return (gap.value.scalarValue, gp.value.scalarValue, g)
+      }
+      criticOptimizer.update(DataParallel.sum(parts.map(\.gradients)))
+      wasserstein = -parts.reduce(0) { $0 + $1.gap }
+      penalty = parts.reduce(0) { $0 + $1.gp }
+    }
+    let z = rng.normalMatrix(rows: n, cols: cfg.noiseDimension)
+    let noise = generator.relaxationNoise(rows: n, rng: &rng)
+    let parts = DataParallel.map(blocks, threads: blocks) { i -> (loss: Float, gradients: [Matrix]) in
+      let r = ranges[i], (generator, critic) = box.value
+      let out = generator.relaxed(Variable(z.rows(r)), temperature: cfg.relaxationTemperature, noise: noise, rows: r)
+      let loss = -critic(out.record).sum() * (1 / Float(n))
+      return (loss.value.scalarValue, gradients(of: loss, withRespectTo: generator.parameters).map(\.value))
+    }
+    generatorOptimizer.update(DataParallel.sum(parts.map(\.gradients)))
+    return GANStepMetrics(wassersteinEstimate: wasserstein, gradientPenalty: penalty, generatorLoss: parts.reduce(0) { $0 + $1.loss })
   }
 }

@@ -439,7 +439,7 @@ public final class RLSynTrainer: SynthesizerTrainer {
   /// ``DataParallel/largestBlockedBatch`` records (512 with OpenBLAS's kernels other than AVX-512 ones, any batch otherwise), else 1 (larger batches split
   /// their products instead).
   static func rowBlocks(batch: Int, threads: Int) -> Int {
-    threads > 1 && batch <= DataParallel.largestBlockedBatch ? Swift.min(threads, 8) : 1
+    DataParallel.defaultBlocks(batch: batch, threads: threads)
   }
 
   /// ``ppoStep(_:output:presence:)`` with the records split into `blocks` row blocks, one worker each: the policy's
