@@ -117,13 +117,16 @@ func handCritic() -> MLP {
     #expect(runs[0] == runs[1])
   }
 
-  /// On two cores each step splits its batches into two row blocks; the losses must be the whole batch's.
-  @Test func rowBlockStepsMatchTheWholeBatch() throws {
+  /// On two cores each step splits its batches into two row blocks; the losses must be the whole batch's, with the
+  /// same random draws at any relaxation temperature (none at 0).
+  @Test(arguments: [Float(0.2), 0])
+  func rowBlockStepsMatchTheWholeBatch(temperature: Float) throws {
     let data = correlatedTable(rows: 200, seed: 2)
     let layout = RecordLayout(gaussian: 0..<2, bernoulli: 2..<3, categoricalGroups: [])
     var cfg = GANConfiguration()
     cfg.batchSize = 33
-    cfg.criticSteps = 2
+    cfg.criticSteps = 1
+    cfg.relaxationTemperature = temperature
     cfg.generatorWidths = [16]
     cfg.criticWidths = [16]
     let whole = try GANTrainer(configuration: cfg, layout: layout, data: data, seed: 9)
@@ -132,9 +135,11 @@ func handCritic() -> MLP {
     for iteration in 1...3 {
       let a = whole.step(TrainingContext(iteration: iteration, threads: 1))
       let b = blocked.step(TrainingContext(iteration: iteration, threads: 2))
-      // Step 1 runs on identical parameters; later ones on parameters apart by rounding of the summed gradients.
-      let tolerance: Float = iteration == 1 ? 1e-4 : 1e-2
+      // The critic's figures of step 1 come from identical parameters. The generator's loss follows a critic update
+      // whose gradients differ in rounding, which Adam can turn into a step of up to 2·lr for a near-zero gradient;
+      // later steps likewise. A block's mis-scaled share moves these figures by far more.
       for (x, y) in zip(a.figures, b.figures) {
+        let tolerance: Float = iteration == 1 && x.name != "generator_loss" ? 1e-4 : 1e-2
         #expect(isClose(x.value, y.value, absolute: 1e-5, relative: tolerance), "iteration \(iteration) \(x.name): \(x.value) vs \(y.value)")
       }
     }

@@ -70,13 +70,15 @@ public final class GANGenerator: ParameterContainer {
   /// CTGAN uses τ = 0.2). They are nearly one-hot, like real records, and still differentiable.
   public func relaxed(_ z: Variable, temperature: Float, rng: inout RandomSource) -> Output {
     guard temperature > 0 else { return self(z) }
-    let noise = relaxationNoise(rows: z.rows, rng: &rng)
+    let noise = relaxationNoise(rows: z.rows, temperature: temperature, rng: &rng)
     return forward(z, temperature: temperature, logisticNoise: noise.logistic, gumbelNoise: noise.gumbel)
   }
 
   /// The logistic (`n × db`) and Gumbel (`n × dc`) noise of ``relaxed(_:temperature:rng:)`` for `rows` records, drawn
-  /// in the same order, so that a batch can be relaxed in row blocks with the noise of the whole.
-  func relaxationNoise(rows n: Int, rng: inout RandomSource) -> (logistic: Matrix, gumbel: Matrix) {
+  /// in the same order, so that a batch can be relaxed in row blocks with the noise of the whole. At temperature 0
+  /// nothing is drawn (the relaxation draws nothing then) and the matrices are empty.
+  func relaxationNoise(rows n: Int, temperature: Float, rng: inout RandomSource) -> (logistic: Matrix, gumbel: Matrix) {
+    guard temperature > 0 else { return (Matrix(rows: 0, cols: 0), Matrix(rows: 0, cols: 0)) }
     let logistic = rng.uniformMatrix(rows: n, cols: layout.bernoulli.count).map { u in
       let v = Swift.min(Swift.max(u, 1e-6), 1 - 1e-6)
       return Float(Foundation.log(Double(v) / Double(1 - v)))

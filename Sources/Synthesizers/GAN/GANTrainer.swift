@@ -133,7 +133,7 @@ public final class GANTrainer: SynthesizerTrainer {
     let generator = online, critic = critic
     let box = UncheckedSendableBox((generator, critic))
     let fakeZ = rng.normalMatrix(rows: n * cfg.criticSteps, cols: cfg.noiseDimension)
-    let fakeNoise = generator.relaxationNoise(rows: fakeZ.rows, rng: &rng)
+    let fakeNoise = generator.relaxationNoise(rows: fakeZ.rows, temperature: cfg.relaxationTemperature, rng: &rng)
     let fakeRanges = DataParallel.rowBlocks(rows: fakeZ.rows, blocks: blocks)
     let fakes = Matrix.concatenateRows(DataParallel.map(blocks, threads: blocks) { i in
       box.value.0.relaxed(Variable(fakeZ.rows(fakeRanges[i])), temperature: cfg.relaxationTemperature,
@@ -161,7 +161,7 @@ public final class GANTrainer: SynthesizerTrainer {
       penalty = parts.reduce(0) { $0 + $1.gp }
     }
     let z = rng.normalMatrix(rows: n, cols: cfg.noiseDimension)
-    let noise = generator.relaxationNoise(rows: n, rng: &rng)
+    let noise = generator.relaxationNoise(rows: n, temperature: cfg.relaxationTemperature, rng: &rng)
     let parts = DataParallel.map(blocks, threads: blocks) { i -> (loss: Float, gradients: [Matrix]) in
       let r = ranges[i], (generator, critic) = box.value
       let out = generator.relaxed(Variable(z.rows(r)), temperature: cfg.relaxationTemperature, noise: noise, rows: r)
