@@ -59,6 +59,13 @@ public enum DataParallel {
     return (0..<count).map(slots.take)
   }
 
+  /// `body(0) … body(blocks − 1)` for the row blocks of one training step: a single block runs on the calling thread
+  /// with its BLAS threads (the whole batch, whose large products may still be split), several as
+  /// ``map(_:threads:_:)`` does, one worker each.
+  public static func mapBlocks<T>(_ blocks: Int, _ body: @escaping (Int) -> T) -> [T] {
+    blocks == 1 ? [body(0)] : map(blocks, threads: blocks, body)
+  }
+
   /// Adds gradient lists element by element, in order.
   public static func sum(_ gradientLists: [[Matrix]]) -> [Matrix] {
     var total = gradientLists[0]

@@ -33,6 +33,8 @@ extension Matrix {
   /// The rows in `range` as a new matrix.
   public func rows(_ range: Range<Int>) -> Matrix {
     precondition(range.lowerBound >= 0 && range.upperBound <= rows, "Row range \(range) out of 0..<\(rows)")
+    // All rows: the same value, sharing storage (copy-on-write), as a one-block batch asks for.
+    if range.count == rows { return self }
     return Matrix(rows: range.count, cols: cols, storage: Array(storage[(range.lowerBound * cols)..<(range.upperBound * cols)]))
   }
 
@@ -72,6 +74,7 @@ extension Matrix {
   /// Top-to-bottom concatenation; every part must have the same number of columns.
   public static func concatenateRows(_ parts: [Matrix]) -> Matrix {
     guard let first = parts.first else { return Matrix(rows: 0, cols: 0) }
+    if parts.count == 1 { return first }
     precondition(parts.allSatisfy { $0.cols == first.cols }, "concatenateRows: column counts differ")
     var storage: [Float] = []
     storage.reserveCapacity(parts.reduce(0) { $0 + $1.count })

@@ -109,14 +109,7 @@ import TestSupport
 
   /// On two cores each step splits its batch into two row blocks; the loss must be the whole batch's.
   @Test func rowBlockStepsMatchTheWholeBatch() throws {
-    let data = correlatedTable(rows: 200, seed: 2)
-    let layout = RecordLayout(gaussian: 0..<2, bernoulli: 2..<3, categoricalGroups: [])
-    var cfg = DiffusionConfiguration()
-    cfg.batchSize = 33
-    cfg.width = 16
-    cfg.depth = 2
-    cfg.timesteps = 20
-    cfg.samplingSteps = 5
+    let (data, layout, cfg) = tinyDiffusionSetup(batchSize: 33, depth: 2)
     let whole = try DiffusionTrainer(configuration: cfg, layout: layout, data: data, seed: 9)
     let blocked = try DiffusionTrainer(configuration: cfg, layout: layout, data: data, seed: 9)
     for iteration in 1...3 {
@@ -130,15 +123,8 @@ import TestSupport
   }
 
   @Test func sameSeedSameParametersAndSamples() throws {
-    let data = correlatedTable(rows: 200, seed: 2)
-    let layout = RecordLayout(gaussian: 0..<2, bernoulli: 2..<3, categoricalGroups: [])
-    var cfg = DiffusionConfiguration()
+    var (data, layout, cfg) = tinyDiffusionSetup(batchSize: 32, depth: 1)
     cfg.iterations = 3
-    cfg.batchSize = 32
-    cfg.width = 16
-    cfg.depth = 1
-    cfg.timesteps = 20
-    cfg.samplingSteps = 5
     var runs: [[Matrix]] = [], samples: [Matrix] = []
     for _ in 0..<2 {
       let t = try DiffusionTrainer(configuration: cfg, layout: layout, data: data, seed: 9)
@@ -245,4 +231,15 @@ import TestSupport
     print("prevalence: real", real.storage[2...].reduce(0, +) / Float(codes), "synthetic", fake.storage[2...].reduce(0, +) / Float(codes), "error", error)
     #expect(error < 0.1, "mean absolute prevalence error \(error)")   // 0.046 with the skip, 0.44 without
   }
+}
+
+/// 200 records of the correlated table, its layout, and a small, fast diffusion configuration (width 16, 20 steps).
+private func tinyDiffusionSetup(batchSize: Int, depth: Int) -> (Matrix, RecordLayout, DiffusionConfiguration) {
+  var cfg = DiffusionConfiguration()
+  cfg.batchSize = batchSize
+  cfg.width = 16
+  cfg.depth = depth
+  cfg.timesteps = 20
+  cfg.samplingSteps = 5
+  return (correlatedTable(rows: 200, seed: 2), RecordLayout(gaussian: 0..<2, bernoulli: 2..<3, categoricalGroups: []), cfg)
 }

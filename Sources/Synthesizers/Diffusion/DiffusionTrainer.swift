@@ -51,8 +51,13 @@ public final class DiffusionTrainer: SynthesizerTrainer {
 
   /// The training loss on records `x0` (diffused space) at timesteps `t` with noise `noise`.
   public static func loss(denoiser: Denoiser, schedule: NoiseSchedule, x0: Matrix, timesteps t: [Int], noise: Matrix) -> Variable {
-    let xt = schedule.noised(x0, noise: noise, timesteps: t)
-    return (denoiser(Variable(xt), timesteps: t) - Variable(noise)).squared().mean()
+    blockLoss(denoiser: denoiser, noised: schedule.noised(x0, noise: noise, timesteps: t), timesteps: t, noise: noise, rows: 0..<x0.rows)
+  }
+
+  /// The rows `r`'s share of ``loss(denoiser:schedule:x0:timesteps:noise:)``, given the noised batch `xt`: their
+  /// squared errors summed and divided by the whole batch's element count (all rows: the mean).
+  static func blockLoss(denoiser: Denoiser, noised xt: Matrix, timesteps t: [Int], noise: Matrix, rows r: Range<Int>) -> Variable {
+    (denoiser(Variable(xt.rows(r)), timesteps: Array(t[r])) - Variable(noise.rows(r))).squared().sum() * (1 / Float(Swift.max(xt.count, 1)))
   }
 
   /// One training step. On several cores the batch is split into row blocks (``NeuralNetworks/DataParallel``), one
@@ -62,19 +67,15 @@ public final class DiffusionTrainer: SynthesizerTrainer {
     let x0 = batches.next(cfg.batchSize, rng: &rng)
     let t = (0..<cfg.batchSize).map { _ in 1 + rng.integer(below: cfg.timesteps) }
     let noise = rng.normalMatrix(rows: x0.rows, cols: x0.cols)
-    let blocks = DataParallel.defaultBlocks(batch: x0.rows, threads: context.threads)
-    guard blocks > 1 else {
-      let loss = optimizer.minimize(DiffusionTrainer.loss(denoiser: online, schedule: model.schedule, x0: x0, timesteps: t, noise: noise))
-      return DiffusionStepMetrics(loss: loss)
-    }
     let xt = model.schedule.noised(x0, noise: noise, timesteps: t)
-    let ranges = DataParallel.rowBlocks(rows: x0.rows, blocks: blocks)
-    let scale = 1 / Float(x0.count)
+    let ranges = DataParallel.rowBlocks(rows: x0.rows, blocks: DataParallel.defaultBlocks(batch: x0.rows, threads: context.threads))
     let denoiser = UncheckedSendableBox(online)
-    let loss = optimizer.minimize(blocks: blocks, threads: blocks) { i in
-      let r = ranges[i]
-      return (denoiser.value(Variable(xt.rows(r)), timesteps: Array(t[r])) - Variable(noise.rows(r))).squared().sum() * scale
+    let parts = DataParallel.mapBlocks(ranges.count) { i in
+      Autodiff.valueAndGradients(at: denoiser.value.parameters) {
+        DiffusionTrainer.blockLoss(denoiser: denoiser.value, noised: xt, timesteps: t, noise: noise, rows: ranges[i])
+      }
     }
-    return DiffusionStepMetrics(loss: loss)
+    optimizer.update(DataParallel.sum(parts.map(\.gradients)))
+    return DiffusionStepMetrics(loss: parts.reduce(0) { $0 + $1.value })
   }
 }

@@ -91,68 +91,34 @@ public final class GANTrainer: SynthesizerTrainer {
   }
 
   /// One iteration: critic steps, then a generator step. On several cores each step's batch is split into row blocks
-  /// (``NeuralNetworks/DataParallel``), one per core, with the same random draws as on one.
+  /// (``NeuralNetworks/DataParallel``), one per core, with the same random draws as on one; each block contributes its
+  /// rows' share of the batch means, so the gradients are the whole batch's up to rounding.
   public func step(_ context: TrainingContext) -> GANStepMetrics {
-    let blocks = DataParallel.defaultBlocks(batch: configuration.batchSize, threads: context.threads)
-    return blocks > 1 ? step(blocks: blocks) : singleBlockStep()
-  }
-
-  /// The step on one core: the whole batch in one graph.
-  func singleBlockStep() -> GANStepMetrics {
     let cfg = configuration
-    let n = cfg.batchSize
-    let generator = online
-    let fakeZ = Variable(rng.normalMatrix(rows: n * cfg.criticSteps, cols: cfg.noiseDimension))
-    let fakes = generator.relaxed(fakeZ, temperature: cfg.relaxationTemperature, rng: &rng).record.value
-    var wasserstein: Float = 0, penalty: Float = 0
-    for k in 0..<cfg.criticSteps {
-      let real = realBatches.next(n, rng: &rng)
-      let fake = fakes.rows((k * n)..<((k + 1) * n))
-      let scores = critic(Variable(Matrix.concatenateRows([real, fake])))
-      let signs = Variable(Matrix.column([Float](repeating: -1 / Float(n), count: n) + [Float](repeating: 1 / Float(n), count: n)))
-      let criticGap = (scores * signs).sum()  // mean D(fake) − mean D(real)
-      let eps = rng.uniformMatrix(rows: n, cols: 1)
-      let gp = GANTrainer.gradientPenalty(critic: { self.critic($0) }, at: GANTrainer.interpolate(real: real, fake: fake, epsilon: eps),
-                                          weight: cfg.gradientPenalty)
-      criticOptimizer.minimize(criticGap + gp)
-      wasserstein = -criticGap.value.scalarValue
-      penalty = gp.value.scalarValue
-    }
-    let z = Variable(rng.normalMatrix(rows: n, cols: cfg.noiseDimension))
-    let out = generator.relaxed(z, temperature: cfg.relaxationTemperature, rng: &rng)
-    let generatorLoss = -critic(out.record).mean()
-    generatorOptimizer.minimize(generatorLoss)
-    return GANStepMetrics(wassersteinEstimate: wasserstein, gradientPenalty: penalty, generatorLoss: generatorLoss.value.scalarValue)
-  }
-
-  /// The step with every batch split into `blocks` row blocks, each block's forward and backward pass on its own core.
-  /// Each block contributes its rows' share of the batch means, so the gradients are the whole batch's up to rounding.
-  func step(blocks: Int) -> GANStepMetrics {
-    let cfg = configuration
-    let n = cfg.batchSize
-    let generator = online, critic = critic
-    let box = UncheckedSendableBox((generator, critic))
+    let n = cfg.batchSize, tau = cfg.relaxationTemperature
+    let blocks = DataParallel.defaultBlocks(batch: n, threads: context.threads)
+    let box = UncheckedSendableBox((online, critic))
+    // The fakes of all critic steps come from one generator pass: the generator does not change meanwhile.
     let fakeZ = rng.normalMatrix(rows: n * cfg.criticSteps, cols: cfg.noiseDimension)
-    let fakeNoise = generator.relaxationNoise(rows: fakeZ.rows, temperature: cfg.relaxationTemperature, rng: &rng)
+    let fakeNoise = online.relaxationNoise(rows: fakeZ.rows, temperature: tau, rng: &rng)
     let fakeRanges = DataParallel.rowBlocks(rows: fakeZ.rows, blocks: blocks)
-    let fakes = Matrix.concatenateRows(DataParallel.map(blocks, threads: blocks) { i in
-      box.value.0.relaxed(Variable(fakeZ.rows(fakeRanges[i])), temperature: cfg.relaxationTemperature,
-                          noise: fakeNoise, rows: fakeRanges[i]).record.value
+    let fakes = Matrix.concatenateRows(DataParallel.mapBlocks(blocks) { i in
+      box.value.0.relaxed(Variable(fakeZ.rows(fakeRanges[i])), temperature: tau, noise: fakeNoise, rows: fakeRanges[i]).record.value
     })
     let ranges = DataParallel.rowBlocks(rows: n, blocks: blocks)
     var wasserstein: Float = 0, penalty: Float = 0
     for k in 0..<cfg.criticSteps {
       let real = realBatches.next(n, rng: &rng)
       let fake = fakes.rows((k * n)..<((k + 1) * n))
-      let eps = rng.uniformMatrix(rows: n, cols: 1)
-      let points = GANTrainer.interpolate(real: real, fake: fake, epsilon: eps)
-      let parts = DataParallel.map(blocks, threads: blocks) { i -> (gap: Float, gp: Float, gradients: [Matrix]) in
+      let points = GANTrainer.interpolate(real: real, fake: fake, epsilon: rng.uniformMatrix(rows: n, cols: 1))
+      let parts = DataParallel.mapBlocks(blocks) { i -> (gap: Float, gp: Float, gradients: [Matrix]) in
         let r = ranges[i], critic = box.value.1
         let scores = critic(Variable(Matrix.concatenateRows([real.rows(r), fake.rows(r)])))
         let signs = Variable(Matrix.column([Float](repeating: -1 / Float(n), count: r.count) + [Float](repeating: 1 / Float(n), count: r.count)))
-        let gap = (scores * signs).sum()
-        // The block's mean times its share of the batch: the batch mean's contribution.
-        let gp = GANTrainer.gradientPenalty(critic: { critic($0) }, at: points.rows(r), weight: cfg.gradientPenalty * Float(r.count) / Float(n))
+        let gap = (scores * signs).sum()  // the block's share of mean D(fake) − mean D(real)
+        // The block's mean times its share of the batch (exactly 1 for a single block): the batch mean's contribution.
+        let gp = GANTrainer.gradientPenalty(critic: { critic($0) }, at: points.rows(r),
+                                            weight: cfg.gradientPenalty * (Float(r.count) / Float(n)))
         let g = gradients(of: gap + gp, withRespectTo: critic.parameters).map(\.value)
         return (gap.value.scalarValue, gp.value.scalarValue, g)
       }
@@ -161,11 +127,11 @@ public final class GANTrainer: SynthesizerTrainer {
       penalty = parts.reduce(0) { $0 + $1.gp }
     }
     let z = rng.normalMatrix(rows: n, cols: cfg.noiseDimension)
-    let noise = generator.relaxationNoise(rows: n, temperature: cfg.relaxationTemperature, rng: &rng)
-    let parts = DataParallel.map(blocks, threads: blocks) { i -> (loss: Float, gradients: [Matrix]) in
+    let noise = online.relaxationNoise(rows: n, temperature: tau, rng: &rng)
+    let parts = DataParallel.mapBlocks(blocks) { i -> (loss: Float, gradients: [Matrix]) in
       let r = ranges[i], (generator, critic) = box.value
-      let out = generator.relaxed(Variable(z.rows(r)), temperature: cfg.relaxationTemperature, noise: noise, rows: r)
-      let loss = -critic(out.record).sum() * (1 / Float(n))
+      let out = generator.relaxed(Variable(z.rows(r)), temperature: tau, noise: noise, rows: r)
+      let loss = -critic(out.record).sum() * (1 / Float(n))  // the block's share of −mean D(G(z))
       return (loss.value.scalarValue, gradients(of: loss, withRespectTo: generator.parameters).map(\.value))
     }
     generatorOptimizer.update(DataParallel.sum(parts.map(\.gradients)))
