@@ -36,6 +36,23 @@ func temporaryURL(_ name: String) -> URL {
     #expect(try Data(contentsOf: out) == Data(contentsOf: legacyFixtures.appendingPathComponent("\(kind)-sample.csv")))
   }
 
+  /// Files written by the build before issue 32 (format 2): they load, sample the same rows, and save to the same bytes.
+  @Test(arguments: ["rlsyn", "rlsyn-paper", "gan", "diffusion"])
+  func formatTwoFilesFromBeforeTheRefactorLoadSampleAndSaveAsTheyDid(name: String) throws {
+    let fixtures = legacyFixtures.deletingLastPathComponent().appendingPathComponent("legacy-v2")
+    let file = fixtures.appendingPathComponent("\(name).rlsyn")
+    let model = try SyntheticDataModel.load(from: file)
+    #expect(model.summary.iterations == 3 && model.summary.seed == 2)
+    let out = temporaryURL("\(name)-sample.csv")
+    defer { try? FileManager.default.removeItem(at: out) }
+    try CSVWriter.write(model.sample(rows: 20, seed: 1), to: out)
+    #expect(try Data(contentsOf: out) == Data(contentsOf: fixtures.appendingPathComponent("\(name)-sample.csv")))
+    let resaved = temporaryURL("\(name).rlsyn")
+    defer { try? FileManager.default.removeItem(at: resaved) }
+    try model.save(to: resaved, createdBy: "rlsyn 0.1.0")
+    #expect(try Data(contentsOf: resaved) == Data(contentsOf: file))
+  }
+
   @Test(arguments: SynthesizerRegistry.standard.kinds)
   func twoFitsWithTheSameSeedWriteByteIdenticalFiles(kind: SynthesizerKind) throws {
     let table = try CSVReader.read(legacyFixtures.appendingPathComponent("table.csv"))
