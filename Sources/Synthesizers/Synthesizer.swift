@@ -47,7 +47,7 @@ extension RecordGenerator {
 ///
 /// The fields every generator has are requirements, so that the command line and the
 /// benchmark can set them without knowing the synthesizer.
-public protocol SynthesizerConfiguration: Codable, Sendable, Equatable {
+public protocol SynthesizerConfiguration: FieldPatchable, Sendable, Equatable {
   /// Training iterations (one ``SynthesizerTrainer/step(_:)`` each).
   var iterations: Int { get set }
   /// Records per training batch.
@@ -56,6 +56,17 @@ public protocol SynthesizerConfiguration: Codable, Sendable, Equatable {
   var logEvery: Int { get set }
   /// A description of the first invalid value, or nil when the configuration can be trained.
   func validationError() -> String?
+  /// The values, when a model file lacks them, of the fields added after the first files were written
+  /// (``decodeStored(_:source:)``).
+  static var fieldsAddedLater: ConfigurationPatch { get }
+  /// The configuration whose values a stored one's other missing fields take (its preset, or the defaults);
+  /// nil (the default) when every field is stored.
+  static func storedBase(_ stored: [String: JSONValue]) throws -> Self?
+}
+
+extension SynthesizerConfiguration {
+  public static var fieldsAddedLater: ConfigurationPatch { [:] }
+  public static func storedBase(_ stored: [String: JSONValue]) throws -> Self? { nil }
 }
 
 /// A figure a training step reports, by its snake_case name (the key of JSON progress lines).

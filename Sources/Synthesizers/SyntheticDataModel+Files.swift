@@ -90,6 +90,8 @@ extension SyntheticDataModel {
       throw ModelFileError(file: e.file, reason: e.reason)
     } catch let e as DecodingError {
       throw ModelFileError(file: url.path, reason: "its \(fields.synthesizer) configuration cannot be read (\(e))")
+    } catch let e as ConfigurationError {
+      throw ModelFileError(file: url.path, reason: "its configuration cannot be read (\(e))")
     }
     return SyntheticDataModel(kind: fields.synthesizer, encoder: fields.encoder, generator: generator,
                               configuration: configuration, summary: fields.summary, fitSeconds: nil)
@@ -110,7 +112,7 @@ extension SyntheticDataModel {
   /// An untrained model of `S` with the stored configuration (parameters are loaded afterwards).
   static func untrainedModel<S: Synthesizer>(_ synthesizer: S.Type, configurationJSON: Data,
                                              layout: RecordLayout) throws -> (any RecordGenerator, any SynthesizerConfiguration) {
-    let configuration = try JSONDecoder().decode(S.Configuration.self, from: configurationJSON)
+    let configuration = try S.Configuration.decodeStored(configurationJSON, source: "the \(S.kind) configuration")
     return (S.makeModel(configuration: configuration, layout: layout), configuration)
   }
 }

@@ -6,54 +6,6 @@ import Foundation
 import NumericCore
 import TabularData
 
-/// Settings of one fit that are not hyperparameters, and overrides of the hyperparameters.
-public struct FitOptions {
-  public var seed: UInt64
-  public var encoding: EncodingOptions
-  /// A named preset of the synthesizer (nil: its defaults for the table's row count).
-  public var preset: String?
-  public var sourceFile: String?
-  /// The most threads training may use (nil: every active core). The fitted model depends on the
-  /// thread count only through BLAS's summation order, not on the synthesizer's own parallel work.
-  public var threads: Int?
-  /// Overrides of the fields every configuration has (nil: keep the default).
-  public var iterations: Int?
-  public var batchSize: Int?
-  public var logEvery: Int?
-  private var adjustments: [SynthesizerKind: (inout any SynthesizerConfiguration) -> Void] = [:]
-
-  public init(seed: UInt64 = 0, encoding: EncodingOptions = .init(), preset: String? = nil, sourceFile: String? = nil, threads: Int? = nil) {
-    self.seed = seed
-    self.encoding = encoding
-    self.preset = preset
-    self.sourceFile = sourceFile
-    self.threads = threads
-  }
-
-  /// Adds an adjustment of `synthesizer`'s configuration, applied after the defaults (or preset) and
-  /// the common overrides. Fits of other synthesizers ignore it.
-  public mutating func adjust<S: Synthesizer>(_ synthesizer: S.Type, _ body: @escaping (inout S.Configuration) -> Void) {
-    let previous = adjustments[S.kind]
-    adjustments[S.kind] = { configuration in
-      previous?(&configuration)
-      guard var typed = configuration as? S.Configuration else { return }
-      body(&typed)
-      configuration = typed
-    }
-  }
-
-  /// `S`'s configuration for a table of `rows` rows: defaults or preset, then the overrides.
-  public func configuration<S: Synthesizer>(for synthesizer: S.Type, rows: Int) throws -> S.Configuration {
-    var c = try S.configuration(rows: rows, preset: preset)
-    if let v = iterations { c.iterations = v }
-    if let v = batchSize { c.batchSize = v }
-    if let v = logEvery { c.logEvery = v }
-    var erased: any SynthesizerConfiguration = c
-    adjustments[S.kind]?(&erased)
-    return erased as? S.Configuration ?? c
-  }
-}
-
 /// Training stopped early; `partialModel` holds the last good state (for saving).
 public struct FitInterrupted: Error, CustomStringConvertible {
   public let reason: String

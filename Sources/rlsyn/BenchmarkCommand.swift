@@ -39,7 +39,7 @@ struct BenchmarkCommand: ParsableCommand {
   @Option(help: "Diffusion training steps (default: the diffusion default).") var diffusionIterations: Int?
   @Option(help: "RLSyn policy updates (default: the preset's).") var rlsynIterations: Int?
   @OptionGroup(title: "RLSyn options (as for rlsyn fit; RLSyn fits only)") var rlsyn: RLSynOptions
-  @OptionGroup(title: "GAN and diffusion options (as for rlsyn fit)") var baselines: BaselineOptions
+  @OptionGroup var configFile: ConfigurationFileOption
 
   func validate() throws {
     guard seeds >= 1 else { throw ValidationError("--seeds must be at least 1") }
@@ -113,8 +113,8 @@ struct BenchmarkCommand: ParsableCommand {
         if !quiet { say("\(tag): fitting on \(train.rowCount) rows…") }
         var options = FitOptions(seed: seed, sourceFile: input.data, threads: threads)
         options.iterations = kind == .gan ? ganIterations : kind == .diffusion ? diffusionIterations : kind == .rlsyn ? rlsynIterations : nil
+        try configFile.read(into: &options)
         rlsyn.adjust(&options)
-        baselines.adjust(&options)
         let t0 = now()
         let fitted: SyntheticDataModel
         do {

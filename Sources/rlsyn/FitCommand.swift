@@ -12,7 +12,8 @@ struct FitCommand: ParsableCommand {
     discussion: """
       The preset (small or large) is chosen from the row count (≤ \(RLSynConfiguration.Preset.smallRowLimit) rows: small) \
       unless --preset is given; --preset paper runs the reference code's configuration (paper-small or paper-large by \
-      the row count; 30,000 iterations, see docs/rlsyn.md). Every hyperparameter below overrides the preset and is \
+      the row count; 30,000 iterations, see docs/rlsyn.md). --config FILE sets any other hyperparameter of any \
+      synthesizer (GAN and diffusion included) and of the encoding; the options below override it. Everything is \
       recorded in the model file.
       """)
 
@@ -23,17 +24,13 @@ struct FitCommand: ParsableCommand {
   @Option(help: "RLSyn hyperparameter preset: \(RLSynSynthesizer.presets.joined(separator: " or ")) (default: by row count).") var preset: String?
   @Option(help: "Training iterations (RLSyn policy updates; GAN generator updates; diffusion training steps).") var iterations: Int?
   @Option(help: "Records per rollout and per discriminator batch (GAN, diffusion: per training step).") var batchSize: Int?
-  @OptionGroup(title: "RLSyn options") var rlsyn: RLSynOptions
-  @Option(help: "Numeric column encoding: quantile, standard or minmax.") var encoding: NumericEncoding = .quantile
-  @Option(help: "Continuous columns whose values repeat at least this often on average decode to training values (0: off).")
-  var repeatedValueMultiplicity: Double = EncodingOptions().repeatedValueMultiplicity
-  @Flag(inversion: .prefixedNo, help: "Train on dequantized scores of the columns that decode to training values.")
-  var dequantizeLevels = EncodingOptions().dequantizeLevels
+  @OptionGroup var configFile: ConfigurationFileOption
+  @Option(help: "Numeric column encoding: quantile, standard or minmax (default: quantile).") var encoding: NumericEncoding?
   @Option(help: "Iterations between progress reports.") var logEvery: Int?
   @Option(help: "Progress format: text (stderr) or json (one object per line on stdout).") var logFormat: LogFormat = .text
   @Option(help: "The most threads training uses (default: every core).") var threads: Int?
   @Flag(help: "No progress output.") var quiet = false
-  @OptionGroup(title: "GAN and diffusion options") var baselines: BaselineOptions
+  @OptionGroup(title: "RLSyn options") var rlsyn: RLSynOptions
 
   enum LogFormat: String, ExpressibleByArgument { case text, json }
 
@@ -45,21 +42,17 @@ struct FitCommand: ParsableCommand {
     let modelURL = URL(fileURLWithPath: model)
     let loaded = try input.load()
     let table = loaded.table, schema = loaded.schema, data = input.data
-    guard repeatedValueMultiplicity.isFinite, repeatedValueMultiplicity >= 0 else {
-      throw CommandFailure("--repeated-value-multiplicity must be a number ≥ 0 (0 turns it off)")
-    }
-    let encodingOptions = EncodingOptions(numeric: encoding, repeatedValueMultiplicity: repeatedValueMultiplicity,
-                                          dequantizeLevels: dequantizeLevels)
-    var options = FitOptions(seed: seed, encoding: encodingOptions, preset: preset, sourceFile: data, threads: threads)
+    var options = FitOptions(seed: seed, preset: preset, sourceFile: data, threads: threads)
+    try configFile.read(into: &options)
+    if let encoding { options.encoding.numeric = encoding }
     options.iterations = iterations
     options.batchSize = batchSize
     options.logEvery = logEvery
     rlsyn.adjust(&options)
-    baselines.adjust(&options, noiseDimension: rlsyn.noiseDimension)
+    if let dimension = rlsyn.noiseDimension { options.adjust(GANSynthesizer.self) { $0.noiseDimension = dimension } }
     if !quiet && logFormat == .text {
       let rows = table.rowCount
-      let resolved = preset == "paper" ? RLSynConfiguration.Preset.paper(rows: rows).rawValue : preset
-      let presetNote = synthesizer == .rlsyn ? "preset \(resolved ?? RLSynConfiguration.Preset.automatic(rows: rows).rawValue), " : ""
+      let presetNote = synthesizer == .rlsyn ? "preset \(try RLSynConfiguration.Preset.named(preset, rows: rows).rawValue), " : ""
       FileHandle.standardError.write(Data("fitting \(synthesizer.rawValue) on \(data): \(rows) rows, \(schema.columns.count) columns (\(presetNote)seed \(seed))\n".utf8))
     }
     let reporter = ProgressReporter(format: logFormat, quiet: quiet)
@@ -87,11 +80,6 @@ extension SynthesizerKind: ExpressibleByArgument {
   public static var allValueStrings: [String] { SynthesizerRegistry.standard.kinds.map(\.rawValue) }
 }
 extension NumericEncoding: ExpressibleByArgument {}
-extension RLSynConfiguration.MeanPenaltyScope: ExpressibleByArgument {}
-extension RLSynConfiguration.RewardForm: ExpressibleByArgument {}
-extension RLSynConfiguration.AdvantageEstimator: ExpressibleByArgument {}
-extension RLSynConfiguration.LogStdParameterization: ExpressibleByArgument {}
-extension RLSynConfiguration.EntropyEstimate: ExpressibleByArgument {}
 
 /// Prints training progress as text lines on stderr or JSON lines on stdout.
 struct ProgressReporter {

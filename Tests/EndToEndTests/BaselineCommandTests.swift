@@ -5,11 +5,15 @@ import NeuralNetworks
 
 /// `rlsyn fit --synthesizer gan|diffusion`, `rlsyn sample` and `rlsyn benchmark` through the real executable.
 @Suite struct BaselineCommandTests {
-  /// A few iterations on small batches: these tests check behaviour, not quality.
-  static let quick: [String: [String]] = [
-    "gan": ["--iterations", "4", "--batch-size", "32", "--critic-steps", "1", "--generator-width", "16", "--critic-width", "16"],
-    "diffusion": ["--iterations", "4", "--batch-size", "32", "--diffusion-steps", "20", "--sampling-steps", "4", "--denoiser-width", "16"],
-  ]
+  /// Small networks for both baselines, as a `--config` file: these tests check behaviour, not quality.
+  static func quickConfig(in dir: URL) throws -> String {
+    let url = dir.appendingPathComponent("quick.json")
+    try Data("""
+      {"gan": {"criticSteps": 1, "generatorWidths": [16, 16], "criticWidths": [16, 16]},
+       "diffusion": {"timesteps": 20, "samplingSteps": 4, "width": 16}}
+      """.utf8).write(to: url)
+    return url.path
+  }
 
   @Test(arguments: ["gan", "diffusion"])
   func fitSaveLoadSampleRoundTrip(kind: String) throws {
@@ -18,8 +22,8 @@ import NeuralNetworks
     var models: [Data] = [], samples: [String] = []
     for k in 0..<2 {
       let model = dir.appendingPathComponent("m\(k).rlsyn").path, out = dir.appendingPathComponent("s\(k).csv").path
-      let fit = try CommandRunner.run(["fit", data.path, "--model", model, "--synthesizer", kind, "--seed", "11", "--threads", "1", "--log-every", "2"]
-                                      + Self.quick[kind]!)
+      let fit = try CommandRunner.run(["fit", data.path, "--model", model, "--synthesizer", kind, "--seed", "11", "--threads", "1", "--log-every", "2",
+                                       "--iterations", "4", "--batch-size", "32", "--config", try Self.quickConfig(in: dir)])
       #expect(fit.status == 0, "\(fit.stderr)")
       #expect(fit.stderr.contains("fitting \(kind)") && fit.stderr.contains("iteration 4/4"), "\(fit.stderr)")
       let sample = try CommandRunner.run(["sample", model, "--rows", "120", "--output", out, "--seed", "5"])
@@ -49,11 +53,59 @@ import NeuralNetworks
 
   @Test func badBaselineSettingsFailWithOneLine() throws {
     let dir = try CommandRunner.temporaryDirectory()
+    let config = dir.appendingPathComponent("bad.json")
+    try Data(#"{"diffusion": {"timesteps": 10, "samplingSteps": 20}}"#.utf8).write(to: config)
     let r = try CommandRunner.run(["fit", CommandRunner.dataset("nhefs.csv").path, "--model", dir.appendingPathComponent("m.rlsyn").path,
-                                   "--synthesizer", "diffusion", "--diffusion-steps", "10", "--sampling-steps", "20", "--quiet"])
+                                   "--synthesizer", "diffusion", "--config", config.path, "--quiet"])
     #expect(r.status == 1)
     #expect(r.stderr.hasPrefix("error: ") && r.stderr.contains("sampling steps"), "\(r.stderr)")
     #expect(r.stderr.split(separator: "\n").count == 1)
+    #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("m.rlsyn").path))
+  }
+
+  /// A configuration file's mistakes are one line naming the file and the field: nothing is dropped silently.
+  @Test(arguments: [
+    (#"{"rlsyn": {"policyWidht": 16}}"#, "unknown field 'policyWidht'"),
+    (#"{"rlsyn": {"policyWidth": "wide"}}"#, "field 'policyWidth' must be an integer"),
+    (#"{"vae": {}}"#, "unknown section 'vae'"),
+    (#"{"encoding": {"numeric": "log"}}"#, "section encoding"),
+    (#"[1, 2]"#, "must be a JSON object"),
+    (#"{"rlsyn": "#, "not valid JSON"),
+  ])
+  func badConfigurationFilesFailWithOneLine(json: String, message: String) throws {
+    let dir = try CommandRunner.temporaryDirectory()
+    let config = dir.appendingPathComponent("config.json")
+    try Data(json.utf8).write(to: config)
+    let model = dir.appendingPathComponent("m.rlsyn")
+    let r = try CommandRunner.run(["fit", CommandRunner.dataset("nhefs.csv").path, "--model", model.path, "--config", config.path,
+                                   "--iterations", "2", "--quiet"])
+    #expect(r.status == 1)
+    #expect(r.stderr.hasPrefix("error: ") && r.stderr.contains(config.path) && r.stderr.contains(message), "\(r.stderr)")
+    #expect(r.stderr.split(separator: "\n").count == 1)
+    #expect(!FileManager.default.fileExists(atPath: model.path))
+  }
+
+  /// Order: preset, then the configuration file, then the command line's options; each lands in the model file.
+  @Test func configurationFileSetsExpertFieldsAndOptionsOverrideIt() throws {
+    let dir = try CommandRunner.temporaryDirectory()
+    let config = dir.appendingPathComponent("config.json")
+    try Data(#"{"rlsyn": {"concurrentDiscriminator": false, "policyWidth": 24, "valueCoefficient": 0.25}, "encoding": {"dequantizeLevels": false}}"#.utf8)
+      .write(to: config)
+    let model = dir.appendingPathComponent("m.rlsyn")
+    let r = try CommandRunner.run(["fit", CommandRunner.dataset("nhefs.csv").path, "--model", model.path, "--config", config.path,
+                                   "--preset", "paper", "--policy-width", "16", "--discriminator-width", "16", "--noise-dimension", "8",
+                                   "--iterations", "2", "--batch-size", "32", "--threads", "1", "--quiet"])
+    #expect(r.status == 0, "\(r.stderr)")
+    let header = try #require(try JSONSerialization.jsonObject(with: ParameterArchive.read(from: model).metadata) as? [String: Any])
+    let configuration = try #require(header["configuration"] as? [String: Any])
+    #expect(configuration["preset"] as? String == "paper-small")
+    #expect(configuration["concurrentDiscriminator"] as? Bool == false)
+    #expect(configuration["valueCoefficient"] as? Double == 0.25)
+    #expect(configuration["policyWidth"] as? Int == 16, "the command line overrides the file")
+    #expect(configuration["discriminatorLearningRate"] as? Double == 5e-5, "the preset's value where neither sets it")
+    let encoder = try #require(header["encoder"] as? [String: Any])
+    let options = try #require(encoder["options"] as? [String: Any])
+    #expect(options["dequantizeLevels"] as? Bool == false)
   }
 
   @Test func benchmarkWritesTablesAndPage() throws {
@@ -61,9 +113,7 @@ import NeuralNetworks
     let out = dir.appendingPathComponent("bench")
     let r = try CommandRunner.run(["benchmark", CommandRunner.dataset("nhefs.csv").path, "--outcome", "death",
                                    "--synthesizers", "gan,diffusion", "--seeds", "1", "--output", out.path, "--threads", "1",
-                                   "--gan-iterations", "3", "--diffusion-iterations", "3", "--critic-steps", "1",
-                                   "--generator-width", "16", "--critic-width", "16", "--denoiser-width", "16",
-                                   "--diffusion-steps", "20", "--sampling-steps", "4"])
+                                   "--gan-iterations", "3", "--diffusion-iterations", "3", "--config", try Self.quickConfig(in: dir)])
     #expect(r.status == 0, "\(r.stderr)")
     #expect(r.stderr.contains("[seed 1/1] gan: fitting") && r.stderr.contains("[seed 1/1] diffusion: fit"), "\(r.stderr)")
     #expect(r.stdout.contains("| metric | gan | diffusion | best |"))
@@ -91,7 +141,7 @@ import NeuralNetworks
                                    "--synthesizers", "rlsyn,gan", "--seeds", "1", "--output", out.path, "--threads", "1",
                                    "--rlsyn-iterations", "2", "--ppo-epochs", "1", "--noise-dimension", "8",
                                    "--policy-width", "16", "--discriminator-width", "16",
-                                   "--gan-iterations", "2", "--critic-steps", "1", "--generator-width", "16", "--critic-width", "16"])
+                                   "--gan-iterations", "2", "--config", try Self.quickConfig(in: dir)])
     #expect(r.status == 0, "\(r.stderr)")
     let object = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("benchmark.json"))) as? [String: Any])
     let notes = try #require(object["notes"] as? [String])

@@ -202,7 +202,7 @@ import TestSupport
     var json = try JSONSerialization.jsonObject(with: JSONEncoder().encode(cfg)) as! [String: Any]
     #expect(json["columnSkipMinWidth"] as? Int == 256)
     json["columnSkipMinWidth"] = nil
-    let old = try JSONDecoder().decode(DiffusionConfiguration.self, from: JSONSerialization.data(withJSONObject: json))
+    let old = try DiffusionConfiguration.decodeStored(JSONSerialization.data(withJSONObject: json), source: "test")
     #expect(!old.appliesColumnSkip(width: 100_000))
     #expect(try JSONDecoder().decode(DiffusionConfiguration.self, from: JSONEncoder().encode(cfg)) == cfg)
   }

@@ -169,7 +169,7 @@ import TestSupport
     #expect(current.reuseRolloutFakes && current.reward == .logit && current.ppoEpochs == 3)
     var object = try #require(try JSONSerialization.jsonObject(with: JSONEncoder().encode(current)) as? [String: Any])
     for key in ["reuseRolloutFakes", "reward", "entropyEstimate", "finalLearningRateFraction", "policyWeightDecay", "rolloutBatches"] { object.removeValue(forKey: key) }
-    let older = try JSONDecoder().decode(RLSynConfiguration.self, from: JSONSerialization.data(withJSONObject: object))
+    let older = try RLSynConfiguration.decodeStored(JSONSerialization.data(withJSONObject: object), source: "test")
     #expect(!older.reuseRolloutFakes)
     #expect(older.reward == .probability)
     #expect(older.entropyEstimate == .closedForm)
@@ -284,7 +284,7 @@ import TestSupport
     var object = try #require(try JSONSerialization.jsonObject(with: JSONEncoder().encode(RLSynConfiguration(preset: .large))) as? [String: Any])
     #expect(object["meanPenaltyReferenceWidth"] as? Int == 128)
     object["meanPenaltyReferenceWidth"] = nil
-    let old = try JSONDecoder().decode(RLSynConfiguration.self, from: JSONSerialization.data(withJSONObject: object))
+    let old = try RLSynConfiguration.decodeStored(JSONSerialization.data(withJSONObject: object), source: "test")
     #expect(old.meanPenaltyReferenceWidth == 0)
   }
 }
@@ -380,7 +380,7 @@ import TestSupport
     #expect(negative.validationError() != nil)
     var object = try #require(try JSONSerialization.jsonObject(with: JSONEncoder().encode(RLSynConfiguration(preset: .small))) as? [String: Any])
     object["correlationPenalty"] = nil
-    let old = try JSONDecoder().decode(RLSynConfiguration.self, from: JSONSerialization.data(withJSONObject: object))
+    let old = try RLSynConfiguration.decodeStored(JSONSerialization.data(withJSONObject: object), source: "test")
     #expect(old.correlationPenalty == 0)
   }
 }
@@ -461,7 +461,7 @@ import TestSupport
     var object = try #require(try JSONSerialization.jsonObject(with: JSONEncoder().encode(c)) as? [String: Any])
     object["anchoredCorrelationPenalty"] = nil
     object["correlationPenaltyAnchors"] = nil
-    let old = try JSONDecoder().decode(RLSynConfiguration.self, from: JSONSerialization.data(withJSONObject: object))
+    let old = try RLSynConfiguration.decodeStored(JSONSerialization.data(withJSONObject: object), source: "test")
     #expect(old.anchoredCorrelationPenalty == 0 && old.correlationPenaltyAnchors == 32)
   }
 }

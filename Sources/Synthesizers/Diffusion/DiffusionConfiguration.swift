@@ -84,27 +84,9 @@ public struct DiffusionConfiguration: Codable, Sendable, Equatable {
 }
 
 extension DiffusionConfiguration {
-  enum CodingKeys: String, CodingKey {
-    case iterations, batchSize, timesteps, schedule, samplingSteps, width, depth, timeEmbeddingDimension, learningRate,
-         weightDecay, emaDecay, clipDenoised, logEvery, columnSkipMinWidth
-  }
+  /// Older model files have no column skip: they were trained without it whatever their width.
+  public static var fieldsAddedLater: ConfigurationPatch { ["columnSkipMinWidth": .int(.max)] }
 
-  public init(from decoder: any Decoder) throws {
-    let c = try decoder.container(keyedBy: CodingKeys.self)
-    iterations = try c.decode(Int.self, forKey: .iterations)
-    batchSize = try c.decode(Int.self, forKey: .batchSize)
-    timesteps = try c.decode(Int.self, forKey: .timesteps)
-    schedule = try c.decode(NoiseSchedule.Kind.self, forKey: .schedule)
-    samplingSteps = try c.decode(Int.self, forKey: .samplingSteps)
-    width = try c.decode(Int.self, forKey: .width)
-    depth = try c.decode(Int.self, forKey: .depth)
-    timeEmbeddingDimension = try c.decode(Int.self, forKey: .timeEmbeddingDimension)
-    learningRate = try c.decode(Float.self, forKey: .learningRate)
-    weightDecay = try c.decode(Float.self, forKey: .weightDecay)
-    emaDecay = try c.decode(Float.self, forKey: .emaDecay)
-    clipDenoised = try c.decode(Float.self, forKey: .clipDenoised)
-    logEvery = try c.decode(Int.self, forKey: .logEvery)
-    // Older model files have no skip: they were trained without it whatever their width.
-    columnSkipMinWidth = try c.decodeIfPresent(Int.self, forKey: .columnSkipMinWidth) ?? .max
-  }
+  /// The defaults (every field but the column skip was in the first model files).
+  public static func storedBase(_ stored: [String: JSONValue]) throws -> DiffusionConfiguration? { DiffusionConfiguration() }
 }

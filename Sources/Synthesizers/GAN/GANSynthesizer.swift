@@ -25,7 +25,10 @@ public enum GANSynthesizer: Synthesizer {
   }
 }
 
-extension GANConfiguration: SynthesizerConfiguration {}
+extension GANConfiguration: SynthesizerConfiguration {
+  /// The defaults (every field was in the first model files).
+  public static func storedBase(_ stored: [String: JSONValue]) throws -> GANConfiguration? { GANConfiguration() }
+}
 
 /// A trained (or training) WGAN-GP generator: what a model file holds.
 public final class GANModel: RecordGenerator {

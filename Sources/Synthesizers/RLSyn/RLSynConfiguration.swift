@@ -32,8 +32,19 @@ public struct RLSynConfiguration: Codable, Sendable, Equatable {
     /// `paper-small` or `paper-large` by the row count (what `--preset paper` means).
     public static func paper(rows: Int) -> Preset { rows <= smallRowLimit ? .paperSmall : .paperLarge }
 
-    /// Whether this is one of the reference code's configurations.
-    public var isPaper: Bool { self == .paperSmall || self == .paperLarge }
+    /// The names a preset can be asked for by: every preset's own, and `paper` (resolved by the row count).
+    public static var names: [String] { allCases.map(\.rawValue) + ["paper"] }
+
+    /// The preset `name` means for a table of `rows` rows; nil asks for the automatic one.
+    /// - Throws: ``TrainingError/invalid(_:)`` for an unknown name.
+    public static func named(_ name: String?, rows: Int) throws -> Preset {
+      guard let name else { return automatic(rows: rows) }
+      if name == "paper" { return paper(rows: rows) }
+      guard let preset = Preset(rawValue: name) else {
+        throw TrainingError.invalid("rlsyn has no preset '\(name)' (presets: \(names.joined(separator: ", ")))")
+      }
+      return preset
+    }
   }
 
   /// The columns the mean-matching penalty applies to.
@@ -82,53 +93,55 @@ public struct RLSynConfiguration: Codable, Sendable, Equatable {
   }
 
   /// Which preset the values came from (informational).
-  public var preset: Preset
+  public var preset: Preset = .small
   /// Policy updates (each: one rollout batch, `ppoEpochs` PPO steps, `discriminatorSteps` D steps).
-  public var iterations: Int
+  public var iterations: Int = 2_000
   /// Records per rollout (and real records per discriminator step).
-  public var batchSize: Int
+  public var batchSize: Int = 384
   /// Dimension of the latent noise `z ~ N(0, I)`.
-  public var noiseDimension: Int
+  public var noiseDimension: Int = 32
   /// Width of the policy's two hidden ReLU layers.
-  public var policyWidth: Int
+  public var policyWidth: Int = 128
   /// Width of the discriminator's two hidden LeakyReLU(0.2) layers.
-  public var discriminatorWidth: Int
+  public var discriminatorWidth: Int = 128
   /// Adam learning rate of the policy and value head.
-  public var policyLearningRate: Float
+  public var policyLearningRate: Float = 1e-3
   /// Adam learning rate of the discriminator.
-  public var discriminatorLearningRate: Float
+  public var discriminatorLearningRate: Float = 3e-3
   /// R1 penalty weight γ in `γ/2 · E‖∇ₓD(x_real)‖²`.
-  public var r1Gamma: Float
+  public var r1Gamma: Float = 5
   /// Discriminator steps K per policy update.
-  public var discriminatorSteps: Int
+  // Default: K = 4: the discriminator's core mostly finishes its steps while the PPO epochs still run (NHEFS LR ratio 0.967 → 0.985, SUPPORT2 GB ratio 0.964 → 0.981; docs/rlsyn.md).
+  public var discriminatorSteps: Int = 4
   /// PPO epochs over each rollout batch (full batch, as in the reference code).
-  public var ppoEpochs: Int
+  public var ppoEpochs: Int = 3
   /// PPO clip range ε.
-  public var clipEpsilon: Float
+  public var clipEpsilon: Float = 0.1
   /// Weight of the value loss.
-  public var valueCoefficient: Float
+  public var valueCoefficient: Float = 0.5
   /// Entropy bonus β.
-  public var entropyCoefficient: Float
+  public var entropyCoefficient: Float = 1e-3
   /// Mean-matching penalty λm: `λm · Σ_j (E[x_j] − x̄_j)² / Var(x_j)` over the columns in ``meanPenaltyScope``,
   /// with expectations from the policy's parameters (μ, σ(logit), softmax), so the penalty has a gradient.
-  public var meanPenalty: Float
+  public var meanPenalty: Float = 0.2
   /// Which columns the mean-matching penalty covers.
-  public var meanPenaltyScope: MeanPenaltyScope
+  public var meanPenaltyScope: MeanPenaltyScope = .all
   /// Past this many encoded columns in scope, the penalty's sum is scaled by `meanPenaltyReferenceWidth / d`,
   /// so its total weight stops growing with the width (λm · 128 · the mean term on a 1,460-column table);
   /// 0 keeps the plain sum. NHEFS (101 encoded columns) and SUPPORT2 (75) are below it, so unchanged.
-  public var meanPenaltyReferenceWidth: Int
+  public var meanPenaltyReferenceWidth: Int = 128
   /// Correlation-matching penalty λc: `λc · (1/m) Σ_{j,k} (Ê[ẽ_j ẽ_k] − E_data[x̃_j x̃_k])²` over pairs of the
   /// mean penalty's columns from different source columns, with `ẽ` the policy's expected values and `x̃` the
   /// training records, both standardised by the training means and standard deviations. Given the noise the
   /// columns are drawn independently, so the batch mean of `ẽ_j ẽ_k` estimates the policy's second moment and the
   /// penalty has a gradient. Scaled like the mean penalty past ``meanPenaltyReferenceWidth`` columns; 0 turns it off.
   /// Its cost grows with the square of the width, so it applies only up to ``correlationPenaltyMaxWidth`` columns.
-  public var correlationPenalty: Float
+  // Default: Off: lower detection AUC on NHEFS, but utility within noise and SUPPORT2's detection worse (docs/rlsyn.md).
+  public var correlationPenalty: Float = 0
   /// Encoded columns (of the mean penalty's scope) up to which the correlation penalty applies; wider tables train
   /// with its anchored form instead (``anchoredCorrelationPenalty``; 0 = no limit). At 1,460 columns the full
   /// form's products would add about as much as a whole iteration.
-  public var correlationPenaltyMaxWidth: Int
+  public var correlationPenaltyMaxWidth: Int = 256
   /// Weight of the correlation penalty's anchored form, used past ``correlationPenaltyMaxWidth`` columns: the same
   /// penalty over the pairs of each of ``correlationPenaltyAnchors`` anchor columns (the Gaussian columns first,
   /// then the discrete columns of largest training variance) with every column, so its products grow with the
@@ -136,48 +149,51 @@ public struct RLSynConfiguration: Codable, Sendable, Equatable {
   /// the outcome and the dense columns against every code. 200 in our presets (it is summed over `a × m` pairs
   /// scaled by `s / a`, with `s` the mean penalty's `128 / m`, so its weight does not grow with the width);
   /// 0 turns it off, as the paper presets do.
-  public var anchoredCorrelationPenalty: Float
+  // Default: Past 256 columns only: on the 126,522 × 1,460 MIMIC-shaped table the LR ratio 0.917 → 0.972 (docs/rlsyn.md).
+  public var anchoredCorrelationPenalty: Float = 200
   /// The anchored form's anchor columns (at most; columns of zero variance never anchor).
-  public var correlationPenaltyAnchors: Int
+  public var correlationPenaltyAnchors: Int = 32
   /// Apply the R1 penalty on every `r1Interval`-th discriminator step, with weight `γ · r1Interval`
   /// ("lazy regularisation", Karras et al. 2020); 1 = every step, as in the paper.
-  public var r1Interval: Int
+  public var r1Interval: Int = 3
   /// Run the K discriminator steps concurrently with the PPO epochs (on fakes from the policy before
   /// this iteration's update); `false` is the paper's order (D steps after the update, on fresh fakes).
-  public var concurrentDiscriminator: Bool
+  public var concurrentDiscriminator: Bool = true
   /// Bounds of the Gaussian heads' log standard deviation.
-  public var logStdRange: ClosedRange<Float>
+  public var logStdRange: ClosedRange<Float> = -4...1
   /// Start the heads at the training data's marginals (prevalences, level frequencies, means and spreads).
-  public var marginalInitialization: Bool
+  public var marginalInitialization: Bool = true
   /// Records between progress reports.
-  public var logEvery: Int
+  public var logEvery: Int = 50
   /// The reward's form.
-  public var reward: RewardForm
+  public var reward: RewardForm = .logit
   /// The advantage estimator.
-  public var advantageEstimator: AdvantageEstimator
+  public var advantageEstimator: AdvantageEstimator = .value
   /// Show the discriminator (for rewards and for its training fakes) the records as they will be written:
   /// Gaussian values decoded, rounded to the column's precision, clipped and encoded again
   /// (``RecordLayout/roundTripped(_:)``). The policy's actions stay continuous; only the reward sees the rounding.
   /// Meant for training data that keeps its spikes (`EncodingOptions.dequantizeLevels` off): with dequantized
   /// real scores, rounded fakes would be the only records on the lattice.
-  public var roundTripFakes: Bool
+  public var roundTripFakes: Bool = false
   /// Decay of the exponential moving average of the policy's weights that is saved and sampled
   /// (``WeightAverage``); 0 saves the trained weights themselves.
-  public var policyAverageDecay: Float
+  public var policyAverageDecay: Float = 0
   /// With the concurrent discriminator, use the rollout's records (already drawn from the policy the
   /// discriminator trains against) as the first of its K fake batches, drawing only K − 1.
-  public var reuseRolloutFakes: Bool
+  // Default: The rollout's records are the first fake batch: one policy forward pass fewer on the critical path.
+  public var reuseRolloutFakes: Bool = true
   /// Per-record or shared log-std of the Gaussian heads.
-  public var logStd: LogStdParameterization
+  public var logStd: LogStdParameterization = .perRecord
   /// Closed-form or sample entropy.
-  public var entropyEstimate: EntropyEstimate
+  public var entropyEstimate: EntropyEstimate = .closedForm
   /// Both learning rates at the last iteration, as a fraction of their base values: they stay at the base
   /// for the first half of the iterations, then fall linearly to this fraction (1 keeps them constant).
-  public var finalLearningRateFraction: Float
+  // Default: Learning rates fall to 30 % over the second half: the last policy is less noisy (docs/rlsyn.md).
+  public var finalLearningRateFraction: Float = 0.3
   /// Decoupled weight decay λ (AdamW) on the policy's weight matrices (not its biases): each step shrinks
   /// them by `lr·λ`, a pull towards zero for weights that no consistent gradient holds up. 0 (the default)
   /// disables it; on the MIMIC-shaped proxy λ = 0.05–0.1 raised the LR ratio by about 0.02 (docs/rlsyn.md).
-  public var policyWeightDecay: Float
+  public var policyWeightDecay: Float = 0
   /// Batches of `batchSize` records in one rollout. Each PPO epoch takes one Adam step per batch (minibatches
   /// of the rollout, advantages normalised over all of it), and with the concurrent discriminator and
   /// ``reuseRolloutFakes`` the rollout's batches are also its first fake batches. 1 is the reference code's
@@ -185,126 +201,64 @@ public struct RLSynConfiguration: Codable, Sendable, Equatable {
   /// ``automaticRolloutWidthLimit`` encoded columns, where the extra PPO steps run beside the discriminator
   /// steps (the longer task on two cores), and 1 above it, where the PPO epochs are the longer task
   /// (``rolloutBatches(width:)``).
-  public var rolloutBatches: Int
+  // Default: Two batches per rollout up to 256 encoded columns: six PPO steps beside the discriminator's, nearly free on two cores.
+  public var rolloutBatches: Int = 0
 
+
+  /// The values of `preset`: the declared defaults above with the preset's fields (``presetFields``) applied.
   public init(preset: Preset) {
-    self.preset = preset
-    // Choices shared by our presets (docs/rlsyn.md gives the measured reason for each).
-    iterations = 2_000; batchSize = 384; noiseDimension = 32; policyWidth = 128; discriminatorWidth = 128
-    // K = 4: the discriminator's core mostly finishes its steps while the PPO epochs still run (paired 2-thread fits:
-    // NHEFS +2 %, SUPPORT2 +6 %); NHEFS LR ratio 0.967 → 0.985, SUPPORT2 GB ratio 0.964 → 0.981 (docs/rlsyn.md).
-    policyLearningRate = 1e-3; discriminatorLearningRate = 3e-3; r1Gamma = 5; discriminatorSteps = 4
-    ppoEpochs = 3; clipEpsilon = 0.1; valueCoefficient = 0.5; entropyCoefficient = 1e-3; meanPenalty = 0.2
-    meanPenaltyScope = .all
-    meanPenaltyReferenceWidth = 128
-    // Off: lower detection AUC on NHEFS, but utility within noise and SUPPORT2's detection worse (docs/rlsyn.md).
-    correlationPenalty = 0
-    correlationPenaltyMaxWidth = 256
-    // Wide tables only (past 256 columns): on the 126,522 × 1,460 MIMIC-shaped table the LR ratio 0.917 → 0.972
-    // and detection AUC 0.573 → 0.530 (docs/rlsyn.md). Narrower tables train as before.
-    anchoredCorrelationPenalty = 200
-    correlationPenaltyAnchors = 32
-    concurrentDiscriminator = true
-    r1Interval = 3
-    marginalInitialization = true
-    logEvery = 50
-    logStdRange = -4...1
-    reward = .logit
-    advantageEstimator = .value
-    roundTripFakes = false
-    policyAverageDecay = 0
-    logStd = .perRecord
-    entropyEstimate = .closedForm
-    // The rollout's records are the first fake batch: one policy forward pass fewer on the critical path.
-    reuseRolloutFakes = true
-    // Learning rates fall to 30 % over the second half: the last policy is less noisy (docs/rlsyn.md).
-    finalLearningRateFraction = 0.3
-    policyWeightDecay = 0
-    // Two batches per rollout on tables up to 256 encoded columns: six PPO steps per iteration instead of
-    // three, beside the discriminator steps, so nearly free on two cores; lower detection AUC and DWD (docs/rlsyn.md).
-    rolloutBatches = 0
-    switch preset {
-    case .small:
-      break
-    case .large:
-      iterations = 4_000
-    case .paperSmall, .paperLarge:
-      // The reference code: random initialisation, σ(D) reward, r − V advantages, the paper's order, R1 on
-      // every step, one shared log-std per column (init 0), the sample entropy. Its mean penalty is computed
-      // on detached samples and has no gradient, so λm = 0 reproduces it.
-      reward = .probability
-      iterations = 30_000; clipEpsilon = 0.1; valueCoefficient = 0.5; entropyCoefficient = 1e-3; r1Gamma = 5
-      meanPenalty = 0; meanPenaltyScope = .continuous
-      concurrentDiscriminator = false; r1Interval = 1; marginalInitialization = false
-      logStd = .shared; entropyEstimate = .sample; reuseRolloutFakes = false
-      finalLearningRateFraction = 1
-      rolloutBatches = 1
-      anchoredCorrelationPenalty = 0
-      // The reference code does not bound log σ; a wide range keeps Float finite without binding in practice.
-      logStdRange = -8...3
-      if preset == .paperSmall {
-        batchSize = 384; noiseDimension = 112; policyWidth = 128; discriminatorWidth = 128
-        policyLearningRate = 2e-4; discriminatorLearningRate = 5e-5; discriminatorSteps = 5; ppoEpochs = 3
-      } else {
-        batchSize = 3_840; noiseDimension = 128; policyWidth = 128; discriminatorWidth = 256
-        policyLearningRate = 5e-4; discriminatorLearningRate = 1e-4; discriminatorSteps = 3; ppoEpochs = 2
-      }
-      logEvery = 500
+    do {
+      self = try RLSynConfiguration(defaultsOf: preset).applying(Self.presetFields[preset] ?? [:], source: "preset \(preset.rawValue)")
+    } catch {
+      fatalError("the preset table is inconsistent with the configuration's fields: \(error)")
     }
   }
 
-  enum CodingKeys: String, CodingKey {
-    case preset, iterations, batchSize, noiseDimension, policyWidth, discriminatorWidth, policyLearningRate, discriminatorLearningRate, r1Gamma, discriminatorSteps, ppoEpochs, clipEpsilon, valueCoefficient, entropyCoefficient, meanPenalty, meanPenaltyScope, meanPenaltyReferenceWidth, correlationPenalty, correlationPenaltyMaxWidth, anchoredCorrelationPenalty, correlationPenaltyAnchors, r1Interval, concurrentDiscriminator, logStdRange, marginalInitialization, logEvery, reward, advantageEstimator, roundTripFakes, policyAverageDecay, logStd, entropyEstimate, reuseRolloutFakes, finalLearningRateFraction, policyWeightDecay, rolloutBatches
-  }
+  /// The declared defaults, labelled as `preset`.
+  private init(defaultsOf preset: Preset) { self.preset = preset }
 
-  /// Decodes a stored configuration; fields a model file does not have (written by an earlier
-  /// build) take the preset's defaults.
-  public init(from decoder: Decoder) throws {
-    let c = try decoder.container(keyedBy: CodingKeys.self)
-    self.init(preset: try c.decode(Preset.self, forKey: .preset))
-    if let v = try c.decodeIfPresent(Int.self, forKey: .iterations) { iterations = v }
-    if let v = try c.decodeIfPresent(Int.self, forKey: .batchSize) { batchSize = v }
-    if let v = try c.decodeIfPresent(Int.self, forKey: .noiseDimension) { noiseDimension = v }
-    if let v = try c.decodeIfPresent(Int.self, forKey: .policyWidth) { policyWidth = v }
-    if let v = try c.decodeIfPresent(Int.self, forKey: .discriminatorWidth) { discriminatorWidth = v }
-    if let v = try c.decodeIfPresent(Float.self, forKey: .policyLearningRate) { policyLearningRate = v }
-    if let v = try c.decodeIfPresent(Float.self, forKey: .discriminatorLearningRate) { discriminatorLearningRate = v }
-    if let v = try c.decodeIfPresent(Float.self, forKey: .r1Gamma) { r1Gamma = v }
-    if let v = try c.decodeIfPresent(Int.self, forKey: .discriminatorSteps) { discriminatorSteps = v }
-    if let v = try c.decodeIfPresent(Int.self, forKey: .ppoEpochs) { ppoEpochs = v }
-    if let v = try c.decodeIfPresent(Float.self, forKey: .clipEpsilon) { clipEpsilon = v }
-    if let v = try c.decodeIfPresent(Float.self, forKey: .valueCoefficient) { valueCoefficient = v }
-    if let v = try c.decodeIfPresent(Float.self, forKey: .entropyCoefficient) { entropyCoefficient = v }
-    if let v = try c.decodeIfPresent(Float.self, forKey: .meanPenalty) { meanPenalty = v }
-    if let v = try c.decodeIfPresent(MeanPenaltyScope.self, forKey: .meanPenaltyScope) { meanPenaltyScope = v }
-    // Model files written before the scaling existed used the plain sum.
-    meanPenaltyReferenceWidth = try c.decodeIfPresent(Int.self, forKey: .meanPenaltyReferenceWidth) ?? 0
-    // Files written before the option existed trained without it.
-    correlationPenalty = try c.decodeIfPresent(Float.self, forKey: .correlationPenalty) ?? 0
-    if let v = try c.decodeIfPresent(Int.self, forKey: .correlationPenaltyMaxWidth) { correlationPenaltyMaxWidth = v }
-    // Files written before the anchored form existed trained without it.
-    anchoredCorrelationPenalty = try c.decodeIfPresent(Float.self, forKey: .anchoredCorrelationPenalty) ?? 0
-    if let v = try c.decodeIfPresent(Int.self, forKey: .correlationPenaltyAnchors) { correlationPenaltyAnchors = v }
-    if let v = try c.decodeIfPresent(Int.self, forKey: .r1Interval) { r1Interval = v }
-    if let v = try c.decodeIfPresent(Bool.self, forKey: .concurrentDiscriminator) { concurrentDiscriminator = v }
-    if let v = try c.decodeIfPresent(ClosedRange<Float>.self, forKey: .logStdRange) { logStdRange = v }
-    if let v = try c.decodeIfPresent(Bool.self, forKey: .marginalInitialization) { marginalInitialization = v }
-    if let v = try c.decodeIfPresent(Int.self, forKey: .logEvery) { logEvery = v }
-    // Files written before the reward was configurable were trained with σ(D).
-    reward = try c.decodeIfPresent(RewardForm.self, forKey: .reward) ?? .probability
-    if let v = try c.decodeIfPresent(AdvantageEstimator.self, forKey: .advantageEstimator) { advantageEstimator = v }
-    if let v = try c.decodeIfPresent(Bool.self, forKey: .roundTripFakes) { roundTripFakes = v }
-    if let v = try c.decodeIfPresent(Float.self, forKey: .policyAverageDecay) { policyAverageDecay = v }
-    if let v = try c.decodeIfPresent(LogStdParameterization.self, forKey: .logStd) { logStd = v }
-    if let v = try c.decodeIfPresent(EntropyEstimate.self, forKey: .entropyEstimate) { entropyEstimate = v }
-    // Files written before the option existed drew all K fake batches.
-    reuseRolloutFakes = try c.decodeIfPresent(Bool.self, forKey: .reuseRolloutFakes) ?? false
-    // Files written before the schedule existed trained at constant learning rates.
-    finalLearningRateFraction = try c.decodeIfPresent(Float.self, forKey: .finalLearningRateFraction) ?? 1
-    // Files written before the option existed trained without weight decay.
-    policyWeightDecay = try c.decodeIfPresent(Float.self, forKey: .policyWeightDecay) ?? 0
-    // Files written before the option existed rolled out one batch.
-    rolloutBatches = try c.decodeIfPresent(Int.self, forKey: .rolloutBatches) ?? 1
+  /// Each preset as the fields it changes from the declared defaults (`small` is the defaults).
+  public static let presetFields: [Preset: ConfigurationPatch] = {
+    // The reference code: random initialisation, σ(D) reward, r − V advantages, the paper's order, R1 on every
+    // step, one shared log-std per column (init 0), the sample entropy. Its mean penalty is computed on detached
+    // samples and has no gradient, so λm = 0 reproduces it. It does not bound log σ; a wide range keeps Float
+    // finite without binding in practice.
+    let paper: ConfigurationPatch = [
+      "reward": "probability", "iterations": 30_000, "meanPenalty": 0, "meanPenaltyScope": "continuous",
+      "concurrentDiscriminator": false, "r1Interval": 1, "marginalInitialization": false, "logStd": "shared",
+      "entropyEstimate": "sample", "reuseRolloutFakes": false, "finalLearningRateFraction": 1, "rolloutBatches": 1,
+      "anchoredCorrelationPenalty": 0, "logStdRange": [-8, 3], "logEvery": 500,
+    ]
+    // `RL/hyperparams.py` of the reference code, for AI-READI and for MIMIC-IV.
+    let paperSmall: ConfigurationPatch = [
+      "batchSize": 384, "noiseDimension": 112, "policyWidth": 128, "discriminatorWidth": 128, "policyLearningRate": 2e-4,
+      "discriminatorLearningRate": 5e-5, "discriminatorSteps": 5, "ppoEpochs": 3,
+    ]
+    let paperLarge: ConfigurationPatch = [
+      "batchSize": 3_840, "noiseDimension": 128, "policyWidth": 128, "discriminatorWidth": 256, "policyLearningRate": 5e-4,
+      "discriminatorLearningRate": 1e-4, "discriminatorSteps": 3, "ppoEpochs": 2,
+    ]
+    return [
+      .small: [:],
+      .large: ["iterations": 4_000],
+      .paperSmall: paper.merging(paperSmall) { _, new in new },
+      .paperLarge: paper.merging(paperLarge) { _, new in new },
+    ]
+  }()
+
+  /// What fields a model file lacks were when it was written: each was added later, and the file was trained
+  /// without it. Every other missing field takes its value in the preset the file names.
+  public static let fieldsAddedLater: ConfigurationPatch = [
+    "meanPenaltyReferenceWidth": 0, "correlationPenalty": 0, "anchoredCorrelationPenalty": 0, "reward": "probability",
+    "reuseRolloutFakes": false, "finalLearningRateFraction": 1, "policyWeightDecay": 0, "rolloutBatches": 1,
+  ]
+
+  /// The preset a stored configuration names (its missing fields' values).
+  public static func storedBase(_ stored: [String: JSONValue]) throws -> RLSynConfiguration? {
+    guard case .string(let name)? = stored["preset"], let preset = Preset(rawValue: name) else {
+      throw ConfigurationError("the RLSyn configuration names no known preset")
+    }
+    return RLSynConfiguration(preset: preset)
   }
 
   /// Encoded columns up to which ``rolloutBatches`` 0 means two batches.
@@ -325,9 +279,6 @@ public struct RLSynConfiguration: Codable, Sendable, Equatable {
   public func appliesAnchoredCorrelationPenalty(width: Int) -> Bool {
     anchoredCorrelationPenalty > 0 && correlationPenaltyAnchors > 0 && correlationPenaltyMaxWidth > 0 && width > correlationPenaltyMaxWidth
   }
-
-  /// The automatic preset for a table of `rows` rows.
-  public static func automatic(rows: Int) -> RLSynConfiguration { RLSynConfiguration(preset: .automatic(rows: rows)) }
 
   /// Checks ranges; returns a description of the first invalid value.
   public func validationError() -> String? {

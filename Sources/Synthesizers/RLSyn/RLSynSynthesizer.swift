@@ -9,17 +9,11 @@ import NumericCore
 public enum RLSynSynthesizer: Synthesizer {
   public static let kind = SynthesizerKind.rlsyn
   public static let summary = "RLSyn: PPO policy rewarded by a discriminator (BCE + R1)"
-  public static var presets: [String] { RLSynConfiguration.Preset.allCases.map(\.rawValue) + ["paper"] }
+  public static var presets: [String] { RLSynConfiguration.Preset.names }
 
-  /// The named preset, or the one the row count selects (``RLSynConfiguration/Preset/automatic(rows:)``);
-  /// `paper` is `paper-small` or `paper-large` by the row count.
+  /// The named preset, or the one the row count selects (``RLSynConfiguration/Preset/named(_:rows:)``).
   public static func configuration(rows: Int, preset: String?) throws -> RLSynConfiguration {
-    guard let preset else { return RLSynConfiguration(preset: .automatic(rows: rows)) }
-    if preset == "paper" { return RLSynConfiguration(preset: .paper(rows: rows)) }
-    guard let p = RLSynConfiguration.Preset(rawValue: preset) else {
-      throw TrainingError.invalid("rlsyn has no preset '\(preset)' (presets: \(presets.joined(separator: ", ")))")
-    }
-    return RLSynConfiguration(preset: p)
+    RLSynConfiguration(preset: try .named(preset, rows: rows))
   }
 
   public static func makeModel(configuration: RLSynConfiguration, layout: RecordLayout) -> RLSynModel {
