@@ -21,9 +21,9 @@ extension ColumnTyping {
     for (name, column) in metadata.columns {
       if let kind = column.kind {
         switch kind {
-        case .continuous, .integer: out[name] = .numeric
+        case .continuous, .integer, .datetime: out[name] = .numeric
         case .binary, .categorical, .constant: out[name] = .categorical
-        case .identifier: out[name] = .ignored
+        case .identifier, .personal: out[name] = .ignored
         }
       } else {
         switch column.sdtype {

@@ -16,6 +16,9 @@ public struct FitOptions {
   /// The most threads training may use (nil: every active core). The fitted model depends on the
   /// thread count only through BLAS's summation order, not on the synthesizer's own parallel work.
   public var threads: Int?
+  /// k of the release rule: categorical levels and numeric values seen fewer than k times in training are never
+  /// written (``TablePreparation``). Default 5.
+  public var rareCount = 5
   /// Overrides of the fields every configuration has (nil: keep the default).
   public var iterations: Int?
   public var batchSize: Int?

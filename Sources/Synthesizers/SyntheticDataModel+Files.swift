@@ -29,6 +29,8 @@ extension SyntheticDataModel {
     var createdBy: String
     var encoder: TableEncoder
     var summary: TrainingSummary
+    /// Absent when the model has none (and in files written before it existed).
+    var preparation: TablePreparation?
   }
 
   /// The header as written: the fields plus the configuration as a nested object.
@@ -36,7 +38,7 @@ extension SyntheticDataModel {
     var fields: HeaderFields
     var configuration: any SynthesizerConfiguration
 
-    enum CodingKeys: String, CodingKey { case format, modelFormatVersion, synthesizer, createdBy, encoder, summary, configuration }
+    enum CodingKeys: String, CodingKey { case format, modelFormatVersion, synthesizer, createdBy, encoder, summary, configuration, preparation }
 
     func encode(to encoder: Encoder) throws {
       var c = encoder.container(keyedBy: CodingKeys.self)
@@ -47,13 +49,14 @@ extension SyntheticDataModel {
       try c.encode(fields.encoder, forKey: .encoder)
       try c.encode(fields.summary, forKey: .summary)
       try c.encode(configuration, forKey: .configuration)
+      try c.encodeIfPresent(fields.preparation, forKey: .preparation)
     }
   }
 
   /// Writes the model atomically (temporary file, then rename). The same model gives the same bytes.
   public func save(to url: URL, createdBy: String = "rlsyn") throws {
     let fields = HeaderFields(format: "rlsyn-model", modelFormatVersion: Self.modelFormatVersion, synthesizer: kind,
-                              createdBy: createdBy, encoder: encoder, summary: summary)
+                              createdBy: createdBy, encoder: encoder, summary: summary, preparation: preparation)
     let metadata = try Self.canonicalJSON(Header(fields: fields, configuration: configuration))
     try ParameterArchive(metadata: metadata, parameters: generator.parameters).write(to: url)
   }
@@ -94,7 +97,7 @@ extension SyntheticDataModel {
       throw ModelFileError(file: url.path, reason: "its configuration cannot be read (\(e))")
     }
     return SyntheticDataModel(kind: fields.synthesizer, encoder: fields.encoder, generator: generator,
-                              configuration: configuration, summary: fields.summary, fitSeconds: nil)
+                              configuration: configuration, summary: fields.summary, fitSeconds: nil, preparation: fields.preparation)
   }
 
   /// The configuration's JSON: a nested object (version 2) or a JSON string holding it (version 1).

@@ -36,7 +36,10 @@ extension SyntheticDataModel {
   public static func fit<S: Synthesizer>(_ table: DataTable, schema: Schema? = nil, using synthesizer: S.Type,
                                          options: FitOptions = FitOptions(),
                                          progress: (TrainingProgress) -> Void = { _ in }) throws -> SyntheticDataModel {
-    let schema = try schema ?? Schema.infer(from: table)
+    let userSchema = try schema ?? Schema.infer(from: table)
+    let prepared = try TablePreparation.fit(table, schema: userSchema, rareCount: options.rareCount, seed: options.seed)
+    let preparation = prepared.preparation.isIdentity ? nil : prepared.preparation
+    let table = prepared.table, schema = prepared.schema
     let encoder = try TableEncoder(fitting: table, schema: schema, options: options.encoding)
     var data = try encoder.encode(table)
     encoder.dequantize(&data, seed: options.seed ^ 0xD0_7E_5A_11)   // its own stream: the trainer's draws stay as they were
@@ -56,7 +59,7 @@ extension SyntheticDataModel {
       SyntheticDataModel(kind: S.kind, encoder: encoder, generator: loop.trainer.model, configuration: configuration,
                          summary: TrainingSummary(trainingRows: table.rowCount, seed: options.seed,
                                                   iterations: loop.completedIterations, sourceFile: options.sourceFile),
-                         fitSeconds: Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+                         fitSeconds: Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9, preparation: preparation)
     }
     do { try loop.run(progress: progress) } catch let e as TrainingError {
       throw FitInterrupted(reason: e.description, partialModel: model())

@@ -41,9 +41,13 @@ public final class SyntheticDataModel {
   public let summary: TrainingSummary
   /// Wall-clock seconds of the fit that made this model (nil for a loaded model; not saved).
   public let fitSeconds: Double?
+  /// The step between the user's table and the encoder's (dates, identifying columns, constraints); nil when it
+  /// changes nothing, and for model files written before it existed.
+  public let preparation: TablePreparation?
 
   init(kind: SynthesizerKind, encoder: TableEncoder, generator: any RecordGenerator, configuration: any SynthesizerConfiguration,
-       summary: TrainingSummary, fitSeconds: Double?) {
+       summary: TrainingSummary, fitSeconds: Double?, preparation: TablePreparation? = nil) {
+    self.preparation = preparation
     self.kind = kind
     self.encoder = encoder
     self.generator = generator
@@ -68,7 +72,9 @@ public final class SyntheticDataModel {
   ///
   /// - Parameter threads: the most cores to use (default: every active core); the records do not depend on it.
   public func sample(rows: Int, seed: UInt64, threads: Int = TrainingContext.defaultThreads) -> DataTable {
-    encoder.decode(sampleEncoded(rows: rows, seed: seed, threads: threads))
+    let decoded = encoder.decode(sampleEncoded(rows: rows, seed: seed, threads: threads))
+    // Made-up identifiers and personal information draw from their own stream: the modelled columns stay as they were.
+    return preparation?.userTable(decoded, seed: seed ^ 0x9E37_79B9_7F4A_7C15) ?? decoded
   }
 
   /// Encoded synthetic records (the generator's raw output).

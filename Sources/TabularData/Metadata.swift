@@ -20,8 +20,10 @@ import NumericCore
 /// `missing`, `min` and `max` are written for information and ignored when read (they are
 /// recomputed from the data). An optional top-level `outcome` names the binary outcome column.
 public struct Metadata: Codable, Sendable, Equatable {
-  /// The sdtypes this program understands.
-  public static let supportedSdtypes = ["numerical", "categorical", "boolean", "id"]
+  /// The sdtypes this program understands: SDV's basic ones, `datetime`, and the personal-information ones
+  /// (``PersonalInformation``).
+  public static let supportedSdtypes = ["numerical", "categorical", "boolean", "id", "datetime",
+                                        "name", "first_name", "last_name", "email", "phone_number", "address", "street_address", "ssn", "text"]
 
   /// One column's entry.
   public struct Column: Codable, Sendable, Equatable {
@@ -43,6 +45,10 @@ public struct Metadata: Codable, Sendable, Equatable {
     public var decimals: Int?
     /// Ours: this column's own limit on the number of levels.
     public var maxCategories: Int?
+    /// SDV: the strftime format of a datetime column.
+    public var datetimeFormat: String?
+    /// SDV: the column holds personal information (never modelled, never copied).
+    public var pii: Bool?
 
     /// An entry; only `sdtype` is required.
     public init(sdtype: String, computerRepresentation: String? = nil, kind: ColumnKind? = nil, missing: Bool? = nil,
@@ -58,6 +64,8 @@ public struct Metadata: Codable, Sendable, Equatable {
       case computerRepresentation = "computer_representation"
       case minimum = "min", maximum = "max"
       case maxCategories = "max_categories"
+      case datetimeFormat = "datetime_format"
+      case pii
     }
   }
 
@@ -69,6 +77,8 @@ public struct Metadata: Codable, Sendable, Equatable {
   public var outcome: String?
   /// SDV's primary key; treated as an identifier column.
   public var primaryKey: String?
+  /// SDV-style constraints (`Inequality`, `ScalarRange`, `FixedCombinations`).
+  public var constraints: [Constraint] = []
   /// The file it was read from (for error messages); not part of the JSON.
   public var source: String?
 
@@ -82,6 +92,7 @@ public struct Metadata: Codable, Sendable, Equatable {
   enum CodingKeys: String, CodingKey {
     case specVersion = "METADATA_SPEC_VERSION", columns, outcome, columnOrder = "column_order"
     case primaryKey = "primary_key"
+    case constraints
   }
 
   /// Decodes the JSON shape described above (for model files).
@@ -91,6 +102,7 @@ public struct Metadata: Codable, Sendable, Equatable {
     columnOrder = try c.decodeIfPresent([String].self, forKey: .columnOrder) ?? columns.keys.sorted()
     outcome = try c.decodeIfPresent(String.self, forKey: .outcome)
     primaryKey = try c.decodeIfPresent(String.self, forKey: .primaryKey)
+    constraints = try c.decodeIfPresent([Constraint].self, forKey: .constraints) ?? []
   }
 
   /// Encodes the JSON shape described above, plus `column_order`.
@@ -101,6 +113,7 @@ public struct Metadata: Codable, Sendable, Equatable {
     try c.encode(columnOrder, forKey: .columnOrder)
     try c.encodeIfPresent(outcome, forKey: .outcome)
     try c.encodeIfPresent(primaryKey, forKey: .primaryKey)
+    if !constraints.isEmpty { try c.encode(constraints, forKey: .constraints) }
   }
 }
 
@@ -119,10 +132,16 @@ extension Metadata {
       case .identifier: entry = Column(sdtype: "id")
       case .constant:
         entry = column.categoriesAreNumeric ? Column(sdtype: "numerical") : Column(sdtype: "categorical")
+      case .datetime:
+        entry = Column(sdtype: "datetime")
+        entry.datetimeFormat = column.datetimeFormat?.pattern
+      case .personal:
+        entry = Column(sdtype: (column.personal ?? .text).sdtype)
+        entry.pii = true
       }
       entry.kind = column.kind
       entry.missing = column.hasMissing
-      if column.kind != .identifier {
+      if ![.identifier, .datetime, .personal].contains(column.kind) {
         entry.minimum = column.minimum
         entry.maximum = column.maximum
       }
@@ -131,6 +150,7 @@ extension Metadata {
       entries[column.name] = entry
     }
     self.init(columns: entries, columnOrder: schema.columnNames, outcome: schema.outcome)
+    constraints = schema.constraints
   }
 }
 
@@ -178,7 +198,7 @@ extension Metadata {
         throw TabularError(.invalidMetadata, file: name, column: columnName, "the entry has no \"sdtype\"")
       }
       guard supportedSdtypes.contains(sdtype) else {
-        let known = ["datetime", "email", "phone_number", "address", "ssn", "name", "first_name", "last_name", "unknown"]
+        let known = ["unknown", "country_code", "postcode", "ipv4_address", "ipv6_address", "latitude", "longitude"]
         let why = known.contains(sdtype) ? "unsupported sdtype" : "unknown sdtype"
         throw TabularError(.unknownSdtype, file: name, column: columnName,
                            "\(why) \"\(sdtype)\" (expected one of \(supportedSdtypes.map { "\"\($0)\"" }.joined(separator: ", ")))")
@@ -204,6 +224,14 @@ extension Metadata {
       }
       column.decimals = try field("decimals", NSNumber.self, "a whole number").map { $0.intValue }
       column.maxCategories = try field("max_categories", NSNumber.self, "a whole number").map { $0.intValue }
+      column.pii = try field("pii", Bool.self, "true or false")
+      if let format = try field("datetime_format", String.self, "a string") {
+        guard DateTimeFormat(format) != nil else {
+          throw TabularError(.invalidMetadata, file: name, column: columnName,
+                             "unsupported \"datetime_format\" \"\(format)\" (codes: %Y %m %d %H %M %S, and %-m %-d %-H unpadded)")
+        }
+        column.datetimeFormat = format
+      }
       if let decimals = column.decimals, decimals < 0 || decimals > 15 {
         throw TabularError(.invalidMetadata, file: name, column: columnName, "\"decimals\" must be between 0 and 15")
       }
@@ -214,10 +242,16 @@ extension Metadata {
     guard root["primary_key"] == nil || root["primary_key"] is String else { throw invalid("\"primary_key\" must be a column name") }
     let outcome = root["outcome"] as? String
     let primaryKey = root["primary_key"] as? String
+    var constraints: [Constraint] = []
+    if let raw = root["constraints"] {
+      guard let list = raw as? [Any] else { throw invalid("\"constraints\" must be an array") }
+      constraints = try list.enumerated().map { try Constraint.parse($0.element, index: $0.offset, file: name) }
+    }
     var order = (root["column_order"] as? [String]) ?? []
     order = order.filter { columns[$0] != nil }
     order += columns.keys.filter { !order.contains($0) }.sorted()
     var metadata = Metadata(columns: columns, columnOrder: order, outcome: outcome, primaryKey: primaryKey)
+    metadata.constraints = constraints
     metadata.source = name
     return metadata
   }
@@ -232,6 +266,8 @@ extension Metadata {
     case .categorical: allowed = ["categorical", "boolean"]
     case .identifier: allowed = ["id"]
     case .constant: allowed = Metadata.supportedSdtypes
+    case .datetime: allowed = ["datetime"]
+    case .personal: allowed = Metadata.supportedSdtypes.filter { $0 != "numerical" && $0 != "datetime" }
     }
     if !allowed.contains(column.sdtype) {
       throw TabularError(.metadataConflict, file: file, column: columnName,
@@ -287,10 +323,23 @@ extension Metadata {
       if let maximum = c.maximum { fields.append("\"max\": \(num(maximum))") }
       if let decimals = c.decimals { fields.append("\"decimals\": \(decimals)") }
       if let maxCategories = c.maxCategories { fields.append("\"max_categories\": \(maxCategories)") }
+      if let format = c.datetimeFormat { fields.append("\"datetime_format\": \(str(format))") }
+      if let pii = c.pii { fields.append("\"pii\": \(pii)") }
       if let categories = c.categories { fields.append("\"categories\": [\(categories.map(str).joined(separator: ", "))]") }
       lines.append("    \(str(name)): {\(fields.joined(separator: ", "))}\(k + 1 < order.count ? "," : "")")
     }
-    lines.append("  }")
+    if constraints.isEmpty {
+      lines.append("  }")
+    } else {
+      lines.append("  },")
+      lines.append("  \"constraints\": [")
+      for (k, constraint) in constraints.enumerated() {
+        let text = (try? JSONSerialization.data(withJSONObject: constraint.jsonObject, options: [.sortedKeys, .withoutEscapingSlashes]))
+          .map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+        lines.append("    \(text)\(k + 1 < constraints.count ? "," : "")")
+      }
+      lines.append("  ]")
+    }
     lines.append("}")
     return Data((lines.joined(separator: "\n") + "\n").utf8)
   }

@@ -355,3 +355,23 @@ func inverseNormalCDF(_ p: Double) -> Double {
   }
   return z
 }
+
+extension TransformKernel {
+  /// `x` rounded to `decimals` fraction digits, moved by whole units of the last digit (up to ±4) off any knot, so
+  /// that no training value is written exactly (``ColumnSchema/avoidsTrainingValues``); stays in `[lower, upper]`.
+  func avoidingKnots(_ x: Double, decimals: Int) -> Double {
+    let unit = decimals > 15 ? 0 : pow(10, -Double(decimals))
+    guard unit > 0, !values.isEmpty else { return x }
+    let y = (x / unit).rounded() * unit
+    func isKnot(_ v: Double) -> Bool {
+      var lo = 0, hi = values.count
+      while lo < hi { let mid = (lo + hi) / 2; if values[mid] < v - unit * 1e-6 { lo = mid + 1 } else { hi = mid } }
+      return lo < values.count && abs(values[lo] - v) <= unit * 1e-6
+    }
+    for step in [0.0, 1, -1, 2, -2, 3, -3, 4, -4] {
+      let candidate = y + step * unit
+      if candidate >= lower - unit * 1e-6 && candidate <= upper + unit * 1e-6 && !isKnot(candidate) { return candidate }
+    }
+    return y
+  }
+}

@@ -108,34 +108,88 @@ extension Schema {
     let entries: [Metadata.Column?] = table.columnNames.map { name in
       overrides?.columns[name] ?? (overrides?.primaryKey == name ? Metadata.Column(sdtype: "id") : nil)
     }
+    let reasons = UnsafeMutablePointer<String>.allocate(capacity: count)
+    reasons.initialize(repeating: "", count: count)
+    defer { reasons.deinitialize(count: count); reasons.deallocate() }
+    let sharedReasons = SharedMutable(base: reasons)
     DispatchQueue.concurrentPerform(iterations: count) { index in
-      shared.base[index] = Result { try inferColumn(table, index, override: entries[index], options: options) }
+      shared.base[index] = Result {
+        let (column, reason) = try inferColumn(table, index, override: entries[index], options: options)
+        sharedReasons.base[index] = reason
+        return column
+      }
     }
     var columns: [ColumnSchema] = []
     var warnings: [String] = []
+    var decisions: [String] = []
     for (index, name) in table.columnNames.enumerated() {
       let entry = entries[index]
       let column = try results[index]!.get()
       if column.kind == .identifier {
-        warnings.append("column '\(name)' is an identifier (\(entry == nil ? "a different value in every row" : "declared in the metadata")); it is left out of the model and written as row numbers")
+        warnings.append("column '\(name)' is an identifier (\(entry == nil ? reasons[index].components(separatedBy: ";")[0] : "declared in the metadata")); it is left out of the model and written as made-up values in its format, never a training value")
       }
       columns.append(column)
+      decisions.append("\(name): \(column.kind.rawValue)\(column.personal.map { " (\($0.rawValue))" } ?? "") — \(reasons[index])")
     }
     var schema = Schema(columns: columns, warnings: warnings)
+    schema.decisions = decisions
+    if let declared = overrides?.constraints, !declared.isEmpty {
+      try schema.checkConstraints(declared, file: overrides?.source ?? file)
+      schema.constraints = declared
+    } else {
+      schema.constraints = proposedInequalities(table, columns)
+      for constraint in schema.constraints { schema.decisions.append("constraint: \(constraint.summary) (holds in every row)") }
+    }
     if let outcome = overrides?.outcome {
       try schema.validateOutcome(outcome, in: table)
     }
     return schema
   }
 
-  static func inferColumn(_ table: DataTable, _ index: Int, override: Metadata.Column?, options: InferenceOptions) throws -> ColumnSchema {
+  /// `low ≤ high` between date columns that holds in every row where both are present (and is strict in at least
+  /// one), one per high column (the tightest low), so that every proposal can be kept by the gap transform.
+  static func proposedInequalities(_ table: DataTable, _ columns: [ColumnSchema]) -> [Constraint] {
+    let dates = columns.indices.filter { columns[$0].kind == .datetime && columns[$0].datetimeFormat != nil }
+    guard dates.count >= 2 else { return [] }
+    let seconds: [[Int?]] = dates.map { c in
+      let format = columns[c].datetimeFormat!, cells = table.storage[table.columnIndex(columns[c].name)!]
+      return cells.bytes.withUnsafeBufferPointer { p in
+        (0..<cells.count).map { r in
+          cells.missing[r] ? nil : format.parse(UnsafeBufferPointer(rebasing: p[cells.start(r)..<cells.end(r)])).map { $0 * format.secondsPerUnit }
+        }
+      }
+    }
+    var proposals: [Constraint] = []
+    for (h, high) in dates.enumerated() {
+      var best: (low: Int, meanGap: Double)?
+      for (l, low) in dates.enumerated() where l != h {
+        var holds = true, strictSomewhere = false, both = 0, gap = 0.0
+        for r in 0..<table.rowCount {
+          guard let a = seconds[l][r], let b = seconds[h][r] else { continue }
+          if a > b { holds = false; break }
+          if a < b { strictSomewhere = true }
+          both += 1; gap += Double(b - a)
+        }
+        guard holds, strictSomewhere, both > 0 else { continue }
+        let meanGap = gap / Double(both)
+        if best == nil || meanGap < best!.meanGap { best = (low, meanGap) }
+      }
+      if let best { proposals.append(.inequality(low: columns[best.low].name, high: columns[high].name, strict: false)) }
+    }
+    // A cycle (two columns equal in every row both ways) cannot occur: each proposal is strict somewhere.
+    return proposals
+  }
+
+  /// The kind of one column and the one-line reason for it.
+  static func inferColumn(_ table: DataTable, _ index: Int, override: Metadata.Column?, options: InferenceOptions) throws -> (ColumnSchema, String) {
     let name = table.columnNames[index]
     let file = table.source
     let cells = table.storage[index]
     let stats = ColumnStatistics(cells)
-    if stats.nonMissing == 0 {
-      throw TabularError(.entirelyMissing, file: file, column: name,
-                         "every one of the \(table.rowCount) cells is missing; remove the column (there is nothing to learn from it)")
+    if stats.nonMissing == 0 && override == nil {
+      var column = ColumnSchema(name: name, kind: .constant, hasMissing: true, missingCount: stats.missing, distinctCount: 0)
+      column.categoriesAreNumeric = true
+      return (column, "every cell is missing; written empty")
     }
     let numericDistinct = stats.allNumeric ? stats.distinctValues() : []
     let distinct = stats.allNumeric ? numericDistinct.count : stats.spellings.count
@@ -156,8 +210,11 @@ extension Schema {
           else { kind = stats.allNumeric && stats.allWhole ? .integer : .continuous }
         case "boolean": kind = .binary
         case "id": kind = .identifier
-        default: kind = .categorical
+        case "datetime": kind = .datetime
+        case "categorical": kind = .categorical
+        default: kind = .personal
         }
+        if override.pii == true && kind != .identifier { kind = .personal }
       }
       if (kind == .continuous || kind == .integer || (override.sdtype == "numerical" && kind != .identifier)), !stats.allNumeric, let row = stats.firstTextRow {
         throw table.error(.notANumber, row: row, column: index,
@@ -171,6 +228,19 @@ extension Schema {
         throw TabularError(.metadataConflict, file: file, column: name,
                            "the metadata declares the column constant, but it has \(distinct) distinct values")
       }
+    } else if let personal = PersonalInformation.fromColumnName(name) {
+      var column = ColumnSchema(name: name, kind: .personal, hasMissing: stats.missing > 0, missingCount: stats.missing, distinctCount: distinct)
+      column.personal = personal
+      return (column, "the column's name says \(personal.rawValue); \(personal.isGenerated ? "written as made-up values of the same shape" : "written empty")")
+    } else if !stats.allNumeric, distinct >= 2, let format = inferDatetimeFormat(cells) {
+      var column = ColumnSchema(name: name, kind: .datetime, hasMissing: stats.missing > 0, missingCount: stats.missing, distinctCount: distinct)
+      column.datetimeFormat = format
+      return (column, "every value is a date in \(format.pattern); modelled as \(format.resolution.rawValue)s, written in that format")
+    } else if !stats.allNumeric, distinct >= 2,
+              let personal = PersonalInformation.fromContent(sampleSpellings(stats), manyDistinct: distinct > options.maxPlainCategories) {
+      var column = ColumnSchema(name: name, kind: .personal, hasMissing: stats.missing > 0, missingCount: stats.missing, distinctCount: distinct)
+      column.personal = personal
+      return (column, "the values look like \(personal.rawValue); \(personal.isGenerated ? "written as made-up values of the same shape" : "written empty")")
     } else if distinct == 1 {
       kind = .constant
     } else if distinct == 2 {
@@ -184,6 +254,8 @@ extension Schema {
       else { kind = .integer }
     } else if unique {
       kind = .identifier
+    } else if distinct > options.maxPlainCategories && Double(distinct) > 0.5 * Double(stats.nonMissing) {
+      kind = .identifier
     } else {
       kind = .categorical
     }
@@ -193,34 +265,92 @@ extension Schema {
       column.minimum = stats.minimum
       column.maximum = stats.maximum
     }
+    var reason: String
     switch kind {
     case .continuous:
       column.decimals = override?.decimals ?? stats.maxDecimals
       column.minimumDecimals = Swift.min(stats.minDecimals, column.decimals)
+      reason = override != nil ? "declared in the metadata" : "numbers written with a decimal point or exponent"
     case .integer:
       // Whole numbers spelled "18.0" keep their fraction digits on output.
       if stats.allNumeric && stats.minDecimals > 0 {
         column.decimals = stats.maxDecimals
         column.minimumDecimals = stats.minDecimals
       }
+      reason = override != nil ? "declared in the metadata" : "whole numbers, \(distinct) distinct values"
     case .identifier:
-      break
-    case .binary, .categorical, .constant:
-      if kind == .categorical && distinct > limit {
-        var hint = "mark it \"sdtype\": \"id\" in the metadata to leave it out, or raise its \"max_categories\""
-        if let row = stats.firstTextRow, stats.numericCount * 2 > stats.nonMissing {
-          hint = "most cells are numbers, but row \(row + 1)\(table.line(ofRow: row).map { " (line \($0))" } ?? "") holds \(quoted(cells.string(row) ?? "")); " + hint
-        }
-        throw TabularError(.tooManyCategories, file: file, column: name,
-                           "\(distinct) distinct values, more than the limit of \(limit) for a categorical column; \(hint)")
+      reason = override != nil ? "declared in the metadata"
+        : unique ? "a different value in every row; written as made-up values in the same format, never a real one"
+        : "\(distinct) distinct values in \(stats.nonMissing) cells, too many for categories; written as made-up values in the same format"
+      if let row = stats.firstTextRow, stats.numericCount * 2 > stats.nonMissing, override == nil {
+        reason += "; note: most cells are numbers, but row \(row + 1)\(table.line(ofRow: row).map { " (line \($0))" } ?? "") holds \(quoted(cells.string(row) ?? ""))"
       }
+    case .datetime:
+      let declared = override?.datetimeFormat.flatMap(DateTimeFormat.init)
+      guard let format = declared ?? inferDatetimeFormat(cells) else {
+        let probe = declared ?? DateTimeFormat.inferable[0]
+        let row = firstUnparsable(cells, probe) ?? 0
+        throw table.error(.notANumber, row: row, column: index,
+                          "\(quoted(cells.string(row) ?? "")) is not a date in \(declared.map { "the metadata's format \($0.pattern)" } ?? "a supported format (ISO 8601, MM/DD/YYYY, DD.MM.YYYY, with or without a time)")")
+      }
+      if declared != nil, let row = firstUnparsable(cells, format) {
+        throw table.error(.notANumber, row: row, column: index, "\(quoted(cells.string(row) ?? "")) is not a date in the metadata's format \(format.pattern)")
+      }
+      column.datetimeFormat = format
+      reason = "declared in the metadata; modelled as \(format.resolution.rawValue)s, written as \(format.pattern)"
+    case .personal:
+      column.personal = override.flatMap { PersonalInformation(sdtype: $0.sdtype) } ?? PersonalInformation.fromColumnName(name)
+        ?? PersonalInformation.fromContent(sampleSpellings(stats), manyDistinct: true) ?? .text
+      reason = "declared personal information in the metadata; \(column.personal!.isGenerated ? "written as made-up values of the same shape" : "written empty")"
+    case .binary, .categorical, .constant:
       column.categoriesAreNumeric = stats.allNumeric
       column.categories = stats.allNumeric ? numericSpellings(cells, levels: numericDistinct) : textLevels(stats.spellings)
       if let declared = override?.categories {
         column.categories = try checkedDeclaredCategories(declared, observed: column, table: table, index: index)
       }
+      switch kind {
+      case .binary: reason = override != nil ? "declared in the metadata" : "two distinct values"
+      case .constant: reason = override != nil ? "declared in the metadata" : "one distinct value"
+      default:
+        reason = override != nil ? "declared in the metadata"
+          : stats.allNumeric ? "whole-number codes, \(distinct) levels" : "text, \(distinct) levels"
+        if distinct > limit { reason += "; only the \(limit) most frequent are kept" }
+      }
     }
-    return column
+    return (column, reason)
+  }
+
+  /// The first inferable format every non-missing cell of the column parses with (unpadded when some cell
+  /// writes a month, day or hour with one digit), or nil.
+  static func inferDatetimeFormat(_ cells: CellColumn) -> DateTimeFormat? {
+    guard let first = (0..<cells.count).first(where: { !cells.missing[$0] }) else { return nil }
+    return cells.bytes.withUnsafeBufferPointer { p -> DateTimeFormat? in
+      func cell(_ r: Int) -> UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(rebasing: p[cells.start(r)..<cells.end(r)]) }
+      for format in DateTimeFormat.inferable where format.parse(cell(first)) != nil {
+        var short = false, all = true
+        for r in 0..<cells.count where !cells.missing[r] {
+          if format.parse(cell(r), sawShortField: &short) == nil { all = false; break }
+        }
+        if all { return short ? format.unpadded : format }
+      }
+      return nil
+    }
+  }
+
+  /// The first non-missing row whose cell does not parse in `format`.
+  static func firstUnparsable(_ cells: CellColumn, _ format: DateTimeFormat) -> Int? {
+    cells.bytes.withUnsafeBufferPointer { p in
+      (0..<cells.count).first { r in
+        !cells.missing[r] && format.parse(UnsafeBufferPointer(rebasing: p[cells.start(r)..<cells.end(r)])) == nil
+      }
+    }
+  }
+
+  /// Up to 1,000 distinct spellings of a column, for content checks.
+  static func sampleSpellings(_ stats: ColumnStatistics) -> [String] {
+    let n = stats.spellings.count
+    let step = Swift.max(1, n / 1_000)
+    return stride(from: 0, to: n, by: step).map { stats.spellings.key($0) }
   }
 
   /// For each distinct numeric value, its first spelling in the file.

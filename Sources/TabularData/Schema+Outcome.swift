@@ -19,7 +19,7 @@ extension Schema {
     case .categorical:
       throw TabularError(.outcomeNotBinary, file: file, column: name,
                          "the outcome has \(column.categories.count) classes; it must be binary (two classes)")
-    case .continuous, .integer, .identifier:
+    case .continuous, .integer, .identifier, .datetime, .personal:
       throw TabularError(.outcomeNotBinary, file: file, column: name,
                          "the outcome is \(column.kind.rawValue) with \(column.distinctCount) distinct values; it must be binary (two classes)")
     }

@@ -12,6 +12,12 @@ public enum ColumnKind: String, Codable, Sendable, CaseIterable {
   case identifier
   /// A single distinct value; nothing to learn except, possibly, its missingness.
   case constant
+  /// Dates or timestamps in one ``DateTimeFormat``: modelled as a number of days, minutes or seconds, written
+  /// back in the input's format.
+  case datetime
+  /// Personal information (names, e-mail addresses, phone numbers, street addresses, free text): never
+  /// modelled and never copied; see ``PersonalInformation``.
+  case personal
 }
 
 /// The inferred (or user-declared) description of one CSV column.
@@ -42,6 +48,13 @@ public struct ColumnSchema: Codable, Sendable, Equatable {
   public var missingCount: Int
   /// Number of distinct non-missing values (by value for numeric columns, by spelling for text).
   public var distinctCount: Int
+  /// The format of a ``ColumnKind/datetime`` column (nil otherwise).
+  public var datetimeFormat: DateTimeFormat?
+  /// What a ``ColumnKind/personal`` column holds (nil otherwise).
+  public var personal: PersonalInformation?
+  /// Decoded values are never exactly a training value (nudged by one unit of the last decimal); set by
+  /// ``TablePreparation`` on interpolated continuous columns. Nil in model files written before it existed.
+  public var avoidsTrainingValues: Bool?
 
   /// A column description; inference fills every field, tests may give only a few.
   public init(name: String, kind: ColumnKind, hasMissing: Bool = false, minimum: Double? = nil, maximum: Double? = nil,
@@ -54,6 +67,9 @@ public struct ColumnSchema: Codable, Sendable, Equatable {
 
   /// Whether the column is modelled as a number (one Gaussian matrix column).
   public var isNumeric: Bool { kind == .continuous || kind == .integer }
+
+  /// Whether synthetic values of the column are made up rather than modelled (identifiers, personal information).
+  public var isGenerated: Bool { kind == .identifier || kind == .personal }
 }
 
 /// The schema of a table: one ``ColumnSchema`` per CSV column, in file order.
@@ -64,10 +80,22 @@ public struct Schema: Codable, Sendable, Equatable {
   public var warnings: [String]
   /// The binary outcome column, when the user named one (see ``validateOutcome(_:in:)``).
   public var outcome: String?
+  /// Relations every synthetic row must satisfy (declared in the metadata or proposed by inference).
+  /// Not stored with the schema in model files: the fitted ``TablePreparation`` keeps what it needs.
+  public var constraints: [Constraint] = []
+  /// One line per column saying what inference decided and why (for `rlsyn schema`; not stored).
+  public var decisions: [String] = []
+
+  enum CodingKeys: String, CodingKey { case columns, warnings, outcome }
+
+  /// Equal when the stored parts are (constraints and decisions are not stored).
+  public static func == (a: Schema, b: Schema) -> Bool {
+    a.columns == b.columns && a.warnings == b.warnings && a.outcome == b.outcome
+  }
 
   /// A schema from its parts.
-  public init(columns: [ColumnSchema], warnings: [String] = [], outcome: String? = nil) {
-    self.columns = columns; self.warnings = warnings; self.outcome = outcome
+  public init(columns: [ColumnSchema], warnings: [String] = [], outcome: String? = nil, constraints: [Constraint] = []) {
+    self.columns = columns; self.warnings = warnings; self.outcome = outcome; self.constraints = constraints
   }
 
   /// Column names in order.
@@ -101,19 +129,54 @@ public struct InferenceOptions: Sendable, Equatable {
   /// at 2 or higher is a code book (NHEFS `income` = 11…22). Counts and scores start at 0 or 1
   /// (SUPPORT2 `num_co` 0…9, `adlp` 0…7) or have gaps (`scoma`), so they stay integer.
   public var maxCodeBookLevels: Int
-  /// More distinct values than this in a text column is an error (one-hot groups that wide do not
-  /// train); an identifier column or a `max_categories` entry in the metadata are the ways out.
+  /// A text column with more distinct values than this is checked for identifiers and personal information
+  /// before it is taken for a category with many levels.
+  public var maxPlainCategories: Int
+  /// The most levels a categorical column keeps (its most frequent ones seen at least ``rareCount`` times); the
+  /// rest are pooled. A `max_categories` entry in the metadata sets it per column.
   public var maxCategories: Int
+  /// k: a level or numeric value seen fewer than this many times in training is never released (pooled or
+  /// snapped; `docs/tabular.md`).
+  public var rareCount: Int
   /// A text or whole-number column with a different value in every row and no missing cell is an
   /// identifier only when there are at least this many rows (in tiny tables uniqueness is chance).
   public var identifierMinimumRows: Int
   /// Fewer data rows than this cannot be described (every column would look constant).
   public var minimumRows: Int
 
-  /// The documented defaults: 6, 15, 100, 20 and 2.
-  public init(maxCodeLevels: Int = 6, maxCodeBookLevels: Int = 15, maxCategories: Int = 100,
-              identifierMinimumRows: Int = 20, minimumRows: Int = 2) {
-    self.maxCodeLevels = maxCodeLevels; self.maxCodeBookLevels = maxCodeBookLevels; self.maxCategories = maxCategories
+  /// The documented defaults: 6, 15, 100, 5,000, k = 5, 20 and 2.
+  public init(maxCodeLevels: Int = 6, maxCodeBookLevels: Int = 15, maxPlainCategories: Int = 100, maxCategories: Int = 5_000,
+              rareCount: Int = 5, identifierMinimumRows: Int = 20, minimumRows: Int = 2) {
+    self.maxCodeLevels = maxCodeLevels; self.maxCodeBookLevels = maxCodeBookLevels
+    self.maxPlainCategories = maxPlainCategories; self.maxCategories = maxCategories; self.rareCount = rareCount
     self.identifierMinimumRows = identifierMinimumRows; self.minimumRows = minimumRows
+  }
+}
+
+extension Schema {
+  /// Checks that each constraint names columns of this schema that suit it.
+  /// - Throws: ``TabularError`` naming the file and the constraint's column.
+  public func checkConstraints(_ constraints: [Constraint], file: String?) throws {
+    for constraint in constraints {
+      for name in constraint.columns where column(named: name) == nil {
+        throw TabularError(.unknownMetadataColumn, file: file, column: name, "the constraint \(constraint.summary) names a column not in the data")
+      }
+      switch constraint {
+      case .inequality(let low, let high, _):
+        let kinds = [low, high].map { column(named: $0)!.kind }
+        let numeric = kinds.allSatisfy { $0 == .continuous || $0 == .integer }, dates = kinds.allSatisfy { $0 == .datetime }
+        guard numeric || dates else {
+          throw TabularError(.metadataConflict, file: file, column: high, "the constraint \(constraint.summary) needs two numeric or two datetime columns")
+        }
+      case .scalarRange(let name, _, _, _):
+        guard column(named: name)!.isNumeric else {
+          throw TabularError(.metadataConflict, file: file, column: name, "the constraint \(constraint.summary) needs a numeric column")
+        }
+      case .fixedCombinations(let names):
+        for name in names where ![.binary, .categorical, .constant].contains(column(named: name)!.kind) {
+          throw TabularError(.metadataConflict, file: file, column: name, "fixed combinations need categorical columns")
+        }
+      }
+    }
   }
 }

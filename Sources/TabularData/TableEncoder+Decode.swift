@@ -79,6 +79,7 @@ extension TableEncoder {
     case .continuous, .integer:
       let scores = t + coder.gaussian! * stride
       let isInteger = column.kind == .integer
+      let avoids = column.avoidsTrainingValues == true
       coder.transform!.withKernel { kernel in
         for i in 0..<rows {
           if let indicator, indicator[i] > 0.5 { out.appendMissing(); continue }
@@ -90,6 +91,9 @@ extension TableEncoder {
             let n = x.rounded()
             if n.magnitude < 9.0e18 { appendInteger(Int64(n), to: &out.bytes) }
             else { out.bytes.append(contentsOf: String(format: "%.0f", n).utf8) }
+          } else if avoids {
+            appendDecimal(kernel.avoidingKnots(x, decimals: column.decimals), decimals: column.decimals,
+                          minimumDecimals: column.minimumDecimals, to: &out.bytes)
           } else {
             appendDecimal(x, decimals: column.decimals, minimumDecimals: column.minimumDecimals, to: &out.bytes)
           }
@@ -135,6 +139,9 @@ extension TableEncoder {
         appendInteger(Int64(firstRow + i + 1), to: &out.bytes)
         out.closeCell()
       }
+    case .datetime, .personal:
+      // The encoder refuses these kinds (``TablePreparation`` turns them into model columns first).
+      for _ in 0..<rows { out.appendMissing() }
     }
   }
 }

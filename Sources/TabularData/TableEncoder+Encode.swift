@@ -41,7 +41,7 @@ struct ScatterPlan {
       case .binary: action.append(2); target.append(Int32(coder.value!))
       case .constant: action.append(coder.indicator == nil ? 0 : 3); target.append(-1)
       case .categorical: action.append(4); target.append(Int32(coder.group!.lowerBound))
-      case .identifier: action.append(0); target.append(-1)
+      case .identifier, .datetime, .personal: action.append(0); target.append(-1)
       }
       indicator.append(Int32(coder.indicator ?? -1))
     }
@@ -182,7 +182,7 @@ extension TableEncoder {
                 codes[i] = 0
               }
             }
-          case .identifier:
+          case .identifier, .datetime, .personal:
             break
           }
         }

@@ -55,6 +55,10 @@ public struct TableEncoder: Codable, Sendable {
     for name in options.perColumn.keys.sorted() where schema.column(named: name)?.isNumeric != true {
       throw TabularError(.invalidArgument, column: name, "a per-column numeric encoding needs a continuous or integer column")
     }
+    for column in schema.columns where column.kind == .datetime || column.kind == .personal {
+      throw TabularError(.invalidArgument, column: column.name,
+                         "a \(column.kind.rawValue) column cannot be encoded directly; fit a TablePreparation first")
+    }
     let mapping = try Self.columnMapping(schema, table)
     var coders = schema.columns.map { ColumnCoder(kind: $0.kind) }
     var blocks: [EncodedBlock] = []

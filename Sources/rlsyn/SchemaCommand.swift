@@ -30,6 +30,7 @@ struct SchemaCommand: ParsableCommand {
       }
       try metadata.write(to: URL(fileURLWithPath: output))
       print("\(input.data): \(loaded.table.rowCount) rows; \(loaded.schema.summary)")
+      for line in loaded.schema.decisions { print("  " + line) }
       if let outcome = loaded.schema.outcome { print("outcome: \(outcome)") }
       print("metadata written to \(output)")
     }

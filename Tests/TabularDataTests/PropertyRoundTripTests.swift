@@ -82,7 +82,7 @@ struct GeneratedTable {
         let value = rng.uniform() < 0.5 ? label(&rng) : "42"
         required = [value]
         draw = { _ in value }
-      case .identifier:
+      case .identifier, .datetime, .personal:
         required = []
         draw = { _ in "" }
       }

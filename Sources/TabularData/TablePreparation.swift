@@ -1,0 +1,338 @@
+//===----------------------------------------------------------------------===//
+// Between the user's table and the table a generator models: dates as numbers, identifying
+// columns out, rare values never released, constraints kept by reversible transforms.
+//===----------------------------------------------------------------------===//
+
+import Foundation
+
+/// A fitted, reversible step between a user's table and the table the encoder and generators see.
+///
+/// Forward (``modelTable(_:)``, fitted on the training rows):
+/// - **Identifiers and personal information** leave the model table; only their shape is kept (``TextShape``).
+/// - **Dates and timestamps** become whole numbers of days, minutes or seconds (``DateTimeFormat``).
+/// - **Inequalities** `low ≤ high` (numbers or dates) are kept by modelling the non-negative gap `high − low`
+///   in place of `high` (when `low` is present wherever `high` is); others are enforced by clamping.
+/// - **Fixed combinations** become one categorical column of the combinations seen.
+/// - **Rare values are never released** (k = ``rareCount``): categorical levels seen fewer than k times are
+///   pooled (text: into the level ``pooledLevel``; numeric codes: into the nearest common code); whole-number
+///   and repeated numeric values seen fewer than k times are snapped to the nearest value seen at least k times;
+///   other continuous columns are limited to their k-th smallest and largest training values and never write
+///   a training value exactly (``ColumnSchema/avoidsTrainingValues``).
+///
+/// Backward (``userTable(_:seed:)``): the inverse, then identifiers and personal information made up in their
+/// shape, columns in the user's order.
+public struct TablePreparation: Codable, Sendable, Equatable {
+  /// A column written without being modelled.
+  public struct Generated: Codable, Sendable, Equatable {
+    public var name: String
+    /// The shape values are made in; nil writes the column empty (free text).
+    public var shape: TextShape?
+    /// The share of training cells that were missing (kept in the output).
+    public var missingShare: Double
+  }
+
+  /// A date column, modelled as whole units since 1970.
+  public struct Datetime: Codable, Sendable, Equatable {
+    public var name: String
+    public var format: DateTimeFormat
+    /// The k-th smallest and largest training values (units): synthetic dates stay inside.
+    public var lower: Int
+    public var upper: Int
+  }
+
+  /// `high` modelled as its gap above `low` (both numbers, or both dates).
+  public struct Gap: Codable, Sendable, Equatable {
+    public var low: String
+    public var high: String
+    /// Seconds per unit of low and high for dates (nil for numbers).
+    public var lowSecondsPerUnit: Int?
+    public var highSecondsPerUnit: Int?
+  }
+
+  /// Columns modelled as one categorical column of their joint values (named after the first).
+  public struct Combination: Codable, Sendable, Equatable {
+    public var columns: [String]
+  }
+
+  /// The user's column names, in file order.
+  public var columnOrder: [String]
+  /// k of the release rule.
+  public var rareCount: Int
+  public var generated: [Generated]
+  public var datetimes: [Datetime]
+  /// In dependency order: a gap's low is reconstructed before the gap itself.
+  public var gaps: [Gap]
+  public var combinations: [Combination]
+  /// Every constraint, enforced again after decoding (clamps; the gap transform already holds its own).
+  public var constraints: [Constraint]
+  /// How numeric columns of the user's table are written (decimals), for clamps and gaps.
+  public var numericFormats: [String: NumberFormat]
+
+  /// Decimals of a numeric column as the input writes them.
+  public struct NumberFormat: Codable, Sendable, Equatable {
+    public var decimals: Int
+    public var minimumDecimals: Int
+    public var isInteger: Bool
+  }
+
+  /// The text level rare text categories are pooled into.
+  public static let pooledLevel = "(other)"
+  /// Separates the values of a fixed combination inside its joint level.
+  static let combinationSeparator = "\u{1F}"
+
+  /// Whether the step changes nothing (then model files need not store it).
+  public var isIdentity: Bool { generated.isEmpty && datetimes.isEmpty && gaps.isEmpty && combinations.isEmpty && constraints.isEmpty }
+}
+
+// MARK: - Fitting
+
+extension TablePreparation {
+  /// Fits the step to the training rows and returns it with the model table and its schema.
+  ///
+  /// - Parameters:
+  ///   - table: the training rows, columns as in `schema`.
+  ///   - schema: the user's schema (kinds, formats, constraints).
+  ///   - rareCount: k of the release rule (≥ 1; 1 releases every value).
+  ///   - seed: salts the hashes of identifying values.
+  /// - Throws: ``TabularError`` for a constraint on a missing or unsuitable column, or cells that do not parse.
+  public static func fit(_ table: DataTable, schema: Schema, rareCount: Int = 5, maxCategories: Int = 5_000, seed: UInt64 = 0)
+    throws -> (preparation: TablePreparation, table: DataTable, schema: Schema) {
+    let k = Swift.max(1, rareCount)
+    let mapping = try TableEncoder.columnMapping(schema, table)
+    try schema.checkConstraints(schema.constraints, file: nil)
+    var preparation = TablePreparation(columnOrder: schema.columnNames, rareCount: k, generated: [], datetimes: [], gaps: [],
+                                       combinations: [], constraints: schema.constraints, numericFormats: [:])
+    var names: [String] = [], storage: [CellColumn] = [], columns: [ColumnSchema] = []
+    // Numbers of date and numeric columns (units or values), for gaps and clamps.
+    var numbers: [String: [Double?]] = [:]
+    for (c, column) in schema.columns.enumerated() {
+      let cells = table.storage[mapping[c]]
+      switch column.kind {
+      case .identifier, .personal:
+        let values = (0..<cells.count).compactMap { cells.string($0) }
+        let makesValues = column.kind == .identifier || (column.personal?.isGenerated ?? false)
+        let shape = makesValues ? TextShape(values: values, rareCount: k, salt: seed ^ 0x5EED_1D5 &+ UInt64(c)) : nil
+        preparation.generated.append(Generated(name: column.name, shape: shape,
+                                               missingShare: cells.count == 0 ? 0 : Double(cells.count - values.count) / Double(cells.count)))
+        continue
+      case .datetime:
+        guard let format = column.datetimeFormat else { throw TabularError(.invalidArgument, column: column.name, "a datetime column needs a format") }
+        var units: [Double?] = []
+        units.reserveCapacity(cells.count)
+        try cells.bytes.withUnsafeBufferPointer { p in
+          for r in 0..<cells.count {
+            if cells.missing[r] { units.append(nil); continue }
+            guard let v = format.parse(UnsafeBufferPointer(rebasing: p[cells.start(r)..<cells.end(r)])) else {
+              throw table.error(.notANumber, row: r, column: mapping[c], "\(quoted(cells.string(r) ?? "")) is not a date in \(format.pattern)")
+            }
+            units.append(Double(v))
+          }
+        }
+        let present = units.compactMap { $0 }.sorted()
+        let lower = present.isEmpty ? 0 : Int(present[Swift.min(k - 1, present.count - 1)])
+        let upper = present.isEmpty ? 0 : Int(present[Swift.max(present.count - k, 0)])
+        preparation.datetimes.append(Datetime(name: column.name, format: format, lower: Swift.min(lower, upper), upper: Swift.max(lower, upper)))
+        numbers[column.name] = units
+        var modelColumn = ColumnSchema(name: column.name, kind: .continuous, hasMissing: column.hasMissing, missingCount: column.missingCount,
+                                       distinctCount: column.distinctCount)
+        modelColumn.minimum = present.first; modelColumn.maximum = present.last
+        names.append(column.name); columns.append(modelColumn); storage.append(numberColumn(units, decimals: 0))
+      case .continuous, .integer:
+        let values = try table.numbers(table.columnNames[mapping[c]]).map { $0.isNaN ? nil : $0 } as [Double?]
+        numbers[column.name] = values
+        preparation.numericFormats[column.name] = NumberFormat(decimals: column.decimals, minimumDecimals: column.minimumDecimals,
+                                                               isInteger: column.kind == .integer)
+        names.append(column.name); columns.append(column); storage.append(cells)
+      case .binary, .categorical, .constant:
+        names.append(column.name); columns.append(column); storage.append(cells)
+      }
+    }
+    // Inequalities: the gap transform where it applies, in dependency order; the rest stay clamps.
+    var gapped = Set<String>()
+    for case .inequality(let low, let high, _) in orderedInequalities(schema.constraints) where !gapped.contains(high) {
+      guard let lowValues = numbers[low], let highValues = numbers[high], let h = names.firstIndex(of: high) else { continue }
+      // The gap needs low wherever high is present.
+      guard zip(lowValues, highValues).allSatisfy({ $0.0 != nil || $0.1 == nil }) else { continue }
+      let lowDate = preparation.datetimes.first { $0.name == low }, highDate = preparation.datetimes.first { $0.name == high }
+      guard (lowDate == nil) == (highDate == nil) else { continue }
+      let gap = Gap(low: low, high: high, lowSecondsPerUnit: lowDate?.format.secondsPerUnit, highSecondsPerUnit: highDate?.format.secondsPerUnit)
+      let values = zip(lowValues, highValues).map { pair -> Double? in
+        guard let l = pair.0, let hv = pair.1 else { return nil }
+        return hv - gap.lowInHighUnits(l)
+      }
+      let decimals = highDate == nil ? Swift.max(columns[h].decimals, preparation.numericFormats[low]?.decimals ?? 0) : 0
+      storage[h] = numberColumn(values, decimals: decimals)
+      var modelColumn = ColumnSchema(name: high, kind: columns[h].kind == .integer ? .integer : .continuous, hasMissing: columns[h].hasMissing,
+                                     decimals: decimals, minimumDecimals: 0, missingCount: columns[h].missingCount,
+                                     distinctCount: columns[h].distinctCount)
+      let present = values.compactMap { $0 }
+      modelColumn.minimum = present.min(); modelColumn.maximum = present.max()
+      columns[h] = modelColumn
+      preparation.gaps.append(gap)
+      gapped.insert(high)
+    }
+    // Fixed combinations: one joint categorical column.
+    for case .fixedCombinations(let group) in schema.constraints {
+      let indices = group.compactMap { names.firstIndex(of: $0) }
+      guard indices.count == group.count else { continue }
+      var joint = CellColumn(reservingCells: table.rowCount)
+      for r in 0..<table.rowCount {
+        joint.append(indices.map { storage[$0].string(r) ?? "" }.joined(separator: combinationSeparator))
+      }
+      let levels = Set((0..<table.rowCount).compactMap { joint.string($0) }).sorted()
+      let first = indices[0]
+      storage[first] = joint
+      columns[first] = ColumnSchema(name: names[first], kind: levels.count <= 1 ? .constant : .categorical, categories: levels, distinctCount: levels.count)
+      for i in indices.dropFirst().sorted(by: >) { names.remove(at: i); storage.remove(at: i); columns.remove(at: i) }
+      preparation.combinations.append(Combination(columns: group))
+    }
+    // Rare values.
+    for i in columns.indices {
+      let isDate = preparation.datetimes.contains { $0.name == names[i] }
+      (columns[i], storage[i]) = releasing(columns[i], storage[i], rareCount: k, maxLevels: Swift.max(1, maxCategories), isDate: isDate)
+    }
+    var modelTable = DataTable(columnNames: names, storage: storage, rowCount: table.rowCount, source: table.source)
+    modelTable.source = table.source
+    var modelSchema = Schema(columns: columns, warnings: schema.warnings, outcome: schema.outcome)
+    modelSchema.decisions = schema.decisions
+    return (preparation, modelTable, modelSchema)
+  }
+
+  /// Inequalities ordered so that a column's own gap (as a high) comes before its use as a low.
+  static func orderedInequalities(_ constraints: [Constraint]) -> [Constraint] {
+    var remaining = constraints.filter { if case .inequality = $0 { true } else { false } }
+    var ordered: [Constraint] = []
+    while !remaining.isEmpty {
+      let highs = Set(remaining.compactMap { if case .inequality(_, let high, _) = $0 { high } else { nil } })
+      guard let next = remaining.firstIndex(where: { if case .inequality(let low, _, _) = $0 { !highs.contains(low) } else { false } }) else {
+        ordered += remaining; break
+      }
+      ordered.append(remaining.remove(at: next))
+    }
+    return ordered
+  }
+
+  /// A text column of numbers (nil: missing) written with `decimals` fraction digits.
+  static func numberColumn(_ values: [Double?], decimals: Int) -> CellColumn {
+    var out = CellColumn(reservingCells: values.count, bytes: values.count * 8)
+    for value in values {
+      guard let value else { out.appendMissing(); continue }
+      if decimals == 0, value.magnitude < 9e18 { appendInteger(Int64(value.rounded()), to: &out.bytes) }
+      else { appendDecimal(value, decimals: decimals, minimumDecimals: 0, to: &out.bytes) }
+      out.closeCell()
+    }
+    return out
+  }
+
+  /// The column with rare values pooled or snapped (see the type's documentation).
+  static func releasing(_ column: ColumnSchema, _ cells: CellColumn, rareCount k: Int, maxLevels: Int, isDate: Bool) -> (ColumnSchema, CellColumn) {
+    var column = column
+    switch column.kind {
+    case .binary, .categorical:
+      let lookup = CategoryLookup(column)
+      var counts = [Int](repeating: 0, count: column.categories.count)
+      var codes = [Int?](repeating: nil, count: cells.count)
+      cells.bytes.withUnsafeBufferPointer { p in
+        for r in 0..<cells.count where !cells.missing[r] {
+          codes[r] = lookup.code(UnsafeBufferPointer(rebasing: p[cells.start(r)..<cells.end(r)]))
+          if let code = codes[r] { counts[code] += 1 }
+        }
+      }
+      var common = counts.indices.filter { counts[$0] >= k }
+      if common.count > maxLevels { common = Array(common.sorted { counts[$0] > counts[$1] }.prefix(maxLevels)).sorted() }
+      guard common.count < column.categories.count else { return (column, cells) }
+      let commonSet = Set(common)
+      var levels = common.map { column.categories[$0] }
+      var replacement: [Int: String?] = [:]
+      if column.categoriesAreNumeric {
+        // A rare numeric code becomes the nearest common code (by value); with no common code, missing.
+        let values = column.categories.map { Double($0) ?? .nan }
+        for code in column.categories.indices where !commonSet.contains(code) {
+          let nearest = common.min { abs(values[$0] - values[code]) < abs(values[$1] - values[code]) }
+          replacement[code] = nearest.map { column.categories[$0] }
+        }
+      } else {
+        var pooled = pooledLevel
+        while column.categories.contains(pooled) { pooled = "(" + pooled + ")" }
+        levels.append(pooled)
+        for code in column.categories.indices where !commonSet.contains(code) { replacement[code] = pooled }
+      }
+      var out = CellColumn(reservingCells: cells.count, bytes: cells.bytes.count)
+      for r in 0..<cells.count {
+        if let code = codes[r], let swap = replacement[code] { out.append(swap) } else { out.append(cells.string(r)) }
+      }
+      let stillMissing = (0..<out.count).contains { out.missing[$0] }
+      column.categories = levels
+      column.distinctCount = levels.count
+      column.hasMissing = stillMissing
+      column.missingCount = (0..<out.count).filter { out.missing[$0] }.count
+      if levels.count <= 1 { column.kind = .constant; if levels.isEmpty { column.categoriesAreNumeric = true } }
+      else if levels.count == 2 { column.kind = .binary } else { column.kind = .categorical }
+      return (column, out)
+    case .continuous, .integer:
+      var values: [Double?] = []
+      values.reserveCapacity(cells.count)
+      cells.bytes.withUnsafeBufferPointer { p in
+        for r in 0..<cells.count {
+          if cells.missing[r] { values.append(nil); continue }
+          values.append(p.baseAddress.flatMap { parseNumber($0 + cells.start(r), cells.end(r) - cells.start(r))?.value })
+        }
+      }
+      let present = values.compactMap { $0 }
+      guard !present.isEmpty else { return (column, cells) }
+      var tally: [Double: Int] = [:]
+      for v in present { tally[v, default: 0] += 1 }
+      let repeated = Double(present.count) >= 4 * Double(tally.count)
+      let common = tally.filter { $0.value >= k }.keys.sorted()
+      if !isDate && (column.kind == .integer || repeated) && !common.isEmpty {
+        guard common.count < tally.count else { return (column, cells) }
+        // Snap every rare value to the nearest common one (ties: the lower).
+        func nearest(_ v: Double) -> Double {
+          var lo = 0, hi = common.count
+          while lo < hi { let mid = (lo + hi) / 2; if common[mid] < v { lo = mid + 1 } else { hi = mid } }
+          if lo == common.count { return common[lo - 1] }
+          if lo == 0 || common[lo] == v { return common[lo] }
+          return v - common[lo - 1] <= common[lo] - v ? common[lo - 1] : common[lo]
+        }
+        let snapped = values.map { $0.map { tally[$0]! >= k ? $0 : nearest($0) } }
+        column.minimum = common.first; column.maximum = common.last
+        return (column, rewritten(cells, values, snapped, decimals: column.decimals, isInteger: column.kind == .integer, minimumDecimals: column.minimumDecimals))
+      }
+      // Interpolated columns: limit to the k-th smallest and largest training values, never write a training value.
+      let sorted = present.sorted()
+      let lower = sorted[Swift.min(k - 1, sorted.count - 1)], upper = sorted[Swift.max(sorted.count - k, 0)]
+      if !isDate { column.avoidsTrainingValues = true }
+      if column.kind == .integer { column.kind = .continuous; column.decimals = 0; column.minimumDecimals = 0 }
+      guard lower <= upper, sorted.first! < lower || sorted.last! > upper else { return (column, cells) }
+      let clamped = values.map { $0.map { Swift.min(Swift.max($0, lower), upper) } }
+      column.minimum = lower; column.maximum = upper
+      return (column, rewritten(cells, values, clamped, decimals: isDate ? 0 : column.decimals, isInteger: isDate, minimumDecimals: column.minimumDecimals))
+    default:
+      return (column, cells)
+    }
+  }
+
+  /// `cells` with the changed values written anew (unchanged cells keep their exact spelling).
+  static func rewritten(_ cells: CellColumn, _ before: [Double?], _ after: [Double?], decimals: Int, isInteger: Bool, minimumDecimals: Int) -> CellColumn {
+    var out = CellColumn(reservingCells: cells.count, bytes: cells.bytes.count)
+    for r in 0..<cells.count {
+      guard let value = after[r] else { out.appendMissing(); continue }
+      if before[r] == value {
+        out.append(cells.string(r))
+      } else {
+        if isInteger && minimumDecimals == 0 { appendInteger(Int64(value.rounded()), to: &out.bytes) }
+        else { appendDecimal(value, decimals: decimals, minimumDecimals: minimumDecimals, to: &out.bytes) }
+        out.closeCell()
+      }
+    }
+    return out
+  }
+}
+
+extension TablePreparation.Gap {
+  /// A low value in the high column's units, rounded up for dates (so `high ≥ low` in seconds ⇔ gap ≥ 0).
+  func lowInHighUnits(_ low: Double) -> Double {
+    guard let l = lowSecondsPerUnit, let h = highSecondsPerUnit else { return low }
+    return (low * Double(l) / Double(h)).rounded(.up)
+  }
+}
