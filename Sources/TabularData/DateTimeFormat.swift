@@ -199,14 +199,6 @@ public struct DateTimeFormat: Sendable, Equatable, Hashable, CustomStringConvert
   }
 }
 
-extension DateTimeFormat: ExpressibleByStringLiteral {
-  /// A format from a literal; traps on an unsupported pattern (literals are the program's own).
-  public init(stringLiteral value: String) {
-    guard let format = DateTimeFormat(value) else { preconditionFailure("unsupported datetime format \(value)") }
-    self = format
-  }
-}
-
 extension DateTimeFormat: Codable {
   public init(from decoder: Decoder) throws {
     let text = try decoder.singleValueContainer().decode(String.self)

@@ -228,14 +228,14 @@ extension Schema {
         throw TabularError(.metadataConflict, file: file, column: name,
                            "the metadata declares the column constant, but it has \(distinct) distinct values")
       }
-    } else if let personal = PersonalInformation.fromColumnName(name) {
-      var column = ColumnSchema(name: name, kind: .personal, hasMissing: stats.missing > 0, missingCount: stats.missing, distinctCount: distinct)
-      column.personal = personal
-      return (column, "the column's name says \(personal.rawValue); \(personal.isGenerated ? "written as made-up values of the same shape" : "written empty")")
     } else if !stats.allNumeric, distinct >= 2, let format = inferDatetimeFormat(cells) {
       var column = ColumnSchema(name: name, kind: .datetime, hasMissing: stats.missing > 0, missingCount: stats.missing, distinctCount: distinct)
       column.datetimeFormat = format
       return (column, "every value is a date in \(format.pattern); modelled as \(format.resolution.rawValue)s, written in that format")
+    } else if let personal = PersonalInformation.fromColumnName(name) {
+      var column = ColumnSchema(name: name, kind: .personal, hasMissing: stats.missing > 0, missingCount: stats.missing, distinctCount: distinct)
+      column.personal = personal
+      return (column, "the column's name says \(personal.rawValue); \(personal.isGenerated ? "written as made-up values of the same shape" : "written empty")")
     } else if !stats.allNumeric, distinct >= 2,
               let personal = PersonalInformation.fromContent(sampleSpellings(stats), manyDistinct: distinct > options.maxPlainCategories) {
       var column = ColumnSchema(name: name, kind: .personal, hasMissing: stats.missing > 0, missingCount: stats.missing, distinctCount: distinct)

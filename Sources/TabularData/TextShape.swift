@@ -70,8 +70,8 @@ public struct TextShape: Codable, Sendable, Equatable {
       prefix.removeLast(prefix.count - k)
       if prefix.isEmpty { break }
     }
-    // A prefix of letters or digits that every value happens to share (all ids start with 1) is still a class.
-    while let last = prefix.last, last.properties.isAlphabetic || last.properties.numericType != nil { prefix.removeLast() }
+    // Digits that every value happens to share (all ids start with 1) are still a class, not part of the prefix.
+    while let last = prefix.last, last.properties.numericType != nil { prefix.removeLast() }
     var view = String.UnicodeScalarView()
     view.append(contentsOf: prefix)
     return String(view)

@@ -26,6 +26,8 @@ struct FitCommand: ParsableCommand {
   @Option(help: "Records per rollout and per discriminator batch (GAN, diffusion: per training step).") var batchSize: Int?
   @OptionGroup var configFile: ConfigurationFileOption
   @Option(help: "Numeric column encoding: quantile, standard or minmax (default: quantile).") var encoding: NumericEncoding?
+  @Option(help: "k: categorical levels and numeric values seen fewer than k times in training are never written (docs/tabular.md).")
+  var rareCount: Int = 5
   @Option(help: "Iterations between progress reports.") var logEvery: Int?
   @Option(help: "Progress format: text (stderr) or json (one object per line on stdout).") var logFormat: LogFormat = .text
   @Option(help: "The most threads training uses (default: every core).") var threads: Int?
@@ -42,7 +44,9 @@ struct FitCommand: ParsableCommand {
     let modelURL = URL(fileURLWithPath: model)
     let loaded = try input.load()
     let table = loaded.table, schema = loaded.schema, data = input.data
+    guard rareCount >= 1 else { throw CommandFailure("--rare-count must be at least 1 (1 releases every value)") }
     var options = FitOptions(seed: seed, preset: preset, sourceFile: data, threads: threads)
+    options.rareCount = rareCount
     try configFile.read(into: &options)
     if let encoding { options.encoding.numeric = encoding }
     options.iterations = iterations

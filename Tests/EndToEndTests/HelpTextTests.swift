@@ -12,7 +12,7 @@ import TestSupport
 
   static let expected: [(command: String, abstract: String, options: [String])] = [
     ("fit", "Fit a synthesizer", rlsynOptions + ["--metadata", "--model", "--seed", "--synthesizer", "--preset", "--iterations",
-                                                  "--batch-size", "--config", "--encoding", "--log-every", "--log-format",
+                                                  "--batch-size", "--config", "--encoding", "--rare-count", "--log-every", "--log-format",
                                                   "--threads", "--quiet"] + common),
     ("sample", "Write synthetic records", ["--rows", "--output", "--seed"] + common),
     ("self-check", "Print the BLAS in use", ["--bench", "--repeats"] + common),
