@@ -14,6 +14,9 @@ import Autodiff
 /// worker limited to one BLAS thread; the gradients are added in block order, so the result depends on the
 /// number of blocks but not on how many cores ran them. A worker that finds no free core runs later: on a busy
 /// machine the step costs about its one-core time, never a spinning wait.
+///
+/// It is also the trainers' only way onto other cores (RLSyn's concurrent discriminator runs as ``map(_:threads:_:)``
+/// of two tasks), so their closures cross threads in one place, wrapped in ``NumericCore/UncheckedSendable``.
 public enum DataParallel {
   /// The largest batch that a training step splits into row blocks by default (docs/performance.md), from
   /// `rlsyn-bench training-step` on 2 cores:
@@ -51,7 +54,7 @@ public enum DataParallel {
   public static func map<T>(_ count: Int, threads: Int, _ body: @escaping (Int) -> T) -> [T] {
     let slots = Slots<T>(count: count)
     let flush = FloatingPointMode.flushesSubnormals
-    let work: @Sendable (Int) -> Void = { [body = UnsafeSendable(body)] i in
+    let work: @Sendable (Int) -> Void = { [body = UncheckedSendable(body)] i in
       BLAS.withThreadLimit(1) { FloatingPointMode.withSubnormalsFlushed(flush) { slots.store(i, body.value(i)) } }
     }
     if threads > 1 && count > 1 { DispatchQueue.concurrentPerform(iterations: count, execute: work) }
@@ -80,13 +83,13 @@ public enum DataParallel {
   public static func valueAndGradients(at parameters: [Variable], blocks: Int, threads: Int,
                                        _ blockLoss: @escaping (Int) -> Variable) -> (value: Float, gradients: [Matrix]) {
     precondition(blocks >= 1, "DataParallel: at least one block")
-    let parts = map(blocks, threads: threads) { [parameters = UnsafeSendable(parameters)] i in
+    let parts = map(blocks, threads: threads) { [parameters = UncheckedSendable(parameters)] i in
       Autodiff.valueAndGradients(at: parameters.value) { blockLoss(i) }
     }
     return (parts.dropFirst().reduce(parts[0].value) { $0 + $1.value }, sum(parts.map(\.gradients)))
   }
 
-  /// One slot per task, each written by one worker.
+  /// One slot per task, each written by one worker; the lock, not a caller's promise, makes sharing it safe.
   final class Slots<T>: @unchecked Sendable {
     private var slots: [T?]
     private let lock = NSLock()
@@ -94,9 +97,6 @@ public enum DataParallel {
     func store(_ i: Int, _ result: T) { lock.withLock { slots[i] = result } }
     func take(_ i: Int) -> T { lock.withLock { slots[i]! } }
   }
-
-  /// Hands values the workers only read to `concurrentPerform`.
-  struct UnsafeSendable<T>: @unchecked Sendable { let value: T; init(_ value: T) { self.value = value } }
 }
 
 extension Adam {

@@ -69,10 +69,10 @@ public final class DiffusionTrainer: SynthesizerTrainer {
     let noise = rng.normalMatrix(rows: x0.rows, cols: x0.cols)
     let xt = model.schedule.noised(x0, noise: noise, timesteps: t)
     let ranges = DataParallel.rowBlocks(rows: x0.rows, blocks: DataParallel.defaultBlocks(batch: x0.rows, threads: context.threads))
-    let denoiser = UncheckedSendableBox(online)
+    let denoiser = online
     let parts = DataParallel.mapBlocks(ranges.count) { i in
-      Autodiff.valueAndGradients(at: denoiser.value.parameters) {
-        DiffusionTrainer.blockLoss(denoiser: denoiser.value, noised: xt, timesteps: t, noise: noise, rows: ranges[i])
+      Autodiff.valueAndGradients(at: denoiser.parameters) {
+        DiffusionTrainer.blockLoss(denoiser: denoiser, noised: xt, timesteps: t, noise: noise, rows: ranges[i])
       }
     }
     optimizer.update(DataParallel.sum(parts.map(\.gradients)))

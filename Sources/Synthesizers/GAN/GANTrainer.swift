@@ -97,13 +97,13 @@ public final class GANTrainer: SynthesizerTrainer {
     let cfg = configuration
     let n = cfg.batchSize, tau = cfg.relaxationTemperature
     let blocks = DataParallel.defaultBlocks(batch: n, threads: context.threads)
-    let box = UncheckedSendableBox((online, critic))
+    let generator = online, critic = self.critic
     // The fakes of all critic steps come from one generator pass: the generator does not change meanwhile.
     let fakeZ = rng.normalMatrix(rows: n * cfg.criticSteps, cols: cfg.noiseDimension)
     let fakeNoise = online.relaxationNoise(rows: fakeZ.rows, temperature: tau, rng: &rng)
     let fakeRanges = DataParallel.rowBlocks(rows: fakeZ.rows, blocks: blocks)
     let fakes = Matrix.concatenateRows(DataParallel.mapBlocks(blocks) { i in
-      box.value.0.relaxed(Variable(fakeZ.rows(fakeRanges[i])), temperature: tau, noise: fakeNoise, rows: fakeRanges[i]).record.value
+      generator.relaxed(Variable(fakeZ.rows(fakeRanges[i])), temperature: tau, noise: fakeNoise, rows: fakeRanges[i]).record.value
     })
     let ranges = DataParallel.rowBlocks(rows: n, blocks: blocks)
     var wasserstein: Float = 0, penalty: Float = 0
@@ -112,7 +112,7 @@ public final class GANTrainer: SynthesizerTrainer {
       let fake = fakes.rows((k * n)..<((k + 1) * n))
       let points = GANTrainer.interpolate(real: real, fake: fake, epsilon: rng.uniformMatrix(rows: n, cols: 1))
       let parts = DataParallel.mapBlocks(blocks) { i -> (gap: Float, gp: Float, gradients: [Matrix]) in
-        let r = ranges[i], critic = box.value.1
+        let r = ranges[i]
         let scores = critic(Variable(Matrix.concatenateRows([real.rows(r), fake.rows(r)])))
         let signs = Variable(Matrix.column([Float](repeating: -1 / Float(n), count: r.count) + [Float](repeating: 1 / Float(n), count: r.count)))
         let gap = (scores * signs).sum()  // the block's share of mean D(fake) − mean D(real)
@@ -129,7 +129,7 @@ public final class GANTrainer: SynthesizerTrainer {
     let z = rng.normalMatrix(rows: n, cols: cfg.noiseDimension)
     let noise = online.relaxationNoise(rows: n, temperature: tau, rng: &rng)
     let parts = DataParallel.mapBlocks(blocks) { i -> (loss: Float, gradients: [Matrix]) in
-      let r = ranges[i], (generator, critic) = box.value
+      let r = ranges[i]
       let out = generator.relaxed(Variable(z.rows(r)), temperature: tau, noise: noise, rows: r)
       let loss = -critic(out.record).sum() * (1 / Float(n))  // the block's share of −mean D(G(z))
       return (loss.value.scalarValue, gradients(of: loss, withRespectTo: generator.parameters).map(\.value))

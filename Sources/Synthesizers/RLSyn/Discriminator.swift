@@ -19,9 +19,6 @@ public final class Discriminator: ParameterContainer {
   /// Logits (`n × 1`).
   public func callAsFunction(_ records: Variable) -> Variable { network(records) }
 
-  /// Rewards `σ(D(x))` for records (no gradient flows anywhere).
-  public func rewards(_ records: Matrix) -> Matrix { rewards(records, form: .probability) }
-
   /// Rewards of the given form for records (no gradient flows anywhere).
   public func rewards(_ records: Matrix, form: RLSynConfiguration.RewardForm) -> Matrix {
     Self.rewards(logits: network(Variable(records)).value, form: form)
@@ -102,11 +99,5 @@ public final class Discriminator: ParameterContainer {
     let gx = gradients(of: realLogits.sum(), withRespectTo: [x], createGraph: true)[0]
     let r1 = gx.squared().sum() * (gamma / (2 * Float(nr)))
     return (bce + r1, bce.value.scalarValue, r1.value.scalarValue)
-  }
-
-  /// `γ/2 · mean_i ‖∇ₓ D(x_i)‖²` for logits computed from `inputs` (which must require gradients).
-  public static func r1Penalty(inputs: Variable, logits: Variable, gamma: Float) -> Variable {
-    let gx = gradients(of: logits.sum(), withRespectTo: [inputs], createGraph: true)[0]
-    return gx.squared().sumOverColumns().mean() * (gamma / 2)
   }
 }

@@ -39,7 +39,7 @@ public final class RLSynModel: RecordGenerator {
     let base = rng.next()
     let workers = Swift.min(chunks, Swift.max(1, threads))
     let outputs = (0..<workers).map { _ in ChunkOutput() }
-    let job = UncheckedSendableBox((self, outputs))
+    let job = UncheckedSendable((self, outputs))
     let generate: @Sendable (Int) -> Void = { w in
       let (model, outputs) = job.value
       for k in stride(from: w, to: chunks, by: workers) {
