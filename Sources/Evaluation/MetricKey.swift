@@ -66,7 +66,7 @@ public enum MetricKey: Hashable, Sendable, CustomStringConvertible {
   /// F1 of the membership claim "squared distance ≤ θ".
   case f1(theta: Double)
   case f1ClaimAll, dcr5, exact, airTrain, airHoldout
-  /// Rows of the synthetic table (`n_syn`).
+  /// Rows of the synthetic table (`n_syn`; filed under utility, unranked, not in the benchmark table).
   case syntheticRowCount
   /// Benchmark timings (``EvaluationMetrics/value(_:)`` has none of them).
   case fitSeconds, sampleSeconds, evaluateSeconds

@@ -82,7 +82,7 @@ public enum HTMLReport {
   static func reading(_ s: EvaluationSummary) -> String {
     var h = "<section><h2>What this means</h2><ul class=\"reading\">"
     for finding in Reading.findings(s) {
-      h += "<li>\(badge(finding.verdict)) <b>\(finding.area).</b> \(escape(finding.text))</li>"
+      h += "<li>\(badge(finding.verdict)) <b>\(finding.area.rawValue).</b> \(escape(finding.text))</li>"
     }
     h += "</ul><p class=\"note\">Verdicts use fixed rules of thumb (docs/evaluation.md), not statistical tests; with small holdout sets, differences of a few hundredths in AUC are within noise.</p></section>"
     return h
