@@ -1,8 +1,12 @@
 // swift-tools-version:6.0
 import PackageDescription
 
-// Layers, bottom to top: NumericCore ← Autodiff ← NeuralNetworks ← Synthesizers;
-// TabularData and Evaluation sit on NumericCore; Reporting on Evaluation; `rlsyn` on everything.
+// Layers, bottom to top (each target depends only on targets below it, and lists only what it imports):
+//   NumericCore ← Autodiff ← NeuralNetworks ← Synthesizers (which also uses TabularData);
+//   TabularData on NumericCore; Evaluation on NumericCore and TabularData; Reporting on Evaluation;
+//   Benchmarking (the `rlsyn benchmark` pipeline) on Synthesizers, Evaluation and Reporting;
+//   `rlsyn` on Benchmarking and the libraries its commands use (not Autodiff or NeuralNetworks);
+//   `rlsyn-bench` on the layers it times.
 let package = Package(
   name: "RLSyn",
   platforms: [.macOS(.v13)],
@@ -16,6 +20,7 @@ let package = Package(
     .library(name: "Synthesizers", targets: ["Synthesizers"]),
     .library(name: "Evaluation", targets: ["Evaluation"]),
     .library(name: "Reporting", targets: ["Reporting"]),
+    .library(name: "Benchmarking", targets: ["Benchmarking"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -33,13 +38,14 @@ let package = Package(
     .target(name: "TabularData", dependencies: ["NumericCore"]),
     .target(name: "Synthesizers", dependencies: ["NumericCore", "Autodiff", "NeuralNetworks", "TabularData"]),
     .target(name: "Evaluation", dependencies: ["NumericCore", "TabularData"]),
-    .target(name: "Reporting", dependencies: ["NumericCore", "TabularData", "Evaluation"]),
+    .target(name: "Reporting", dependencies: ["Evaluation"]),
+    .target(name: "Benchmarking", dependencies: ["NumericCore", "TabularData", "Synthesizers", "Evaluation", "Reporting"]),
 
     // MARK: - Command-line tool
     .executableTarget(
       name: "rlsyn",
       dependencies: [
-        "NumericCore", "Autodiff", "NeuralNetworks", "TabularData", "Synthesizers", "Evaluation", "Reporting",
+        "NumericCore", "TabularData", "Synthesizers", "Evaluation", "Reporting", "Benchmarking",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
@@ -61,7 +67,8 @@ let package = Package(
     .testTarget(name: "TabularDataTests", dependencies: ["TabularData", "TestSupport"]),
     .testTarget(name: "SynthesizersTests", dependencies: ["Synthesizers", "TestSupport"], exclude: ["Fixtures"]),
     .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "TestSupport"], exclude: ["Fixtures"]),
-    .testTarget(name: "ReportingTests", dependencies: ["Reporting", "TestSupport"]),
+    .testTarget(name: "ReportingTests", dependencies: ["Reporting"]),
+    .testTarget(name: "BenchmarkingTests", dependencies: ["Benchmarking"]),
     .testTarget(name: "EndToEndTests", dependencies: ["TestSupport", "NeuralNetworks"], exclude: ["Fixtures"]),
   ]
 )

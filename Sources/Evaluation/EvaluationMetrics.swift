@@ -4,7 +4,7 @@
 
 /// The metric sections of one evaluation. Encodes as the flat `metrics` object of
 /// `rlsyn evaluate --json` and of each `rlsyn benchmark` run: score.py's names (`R2R_lr`, `S2R_gb`,
-/// `DWD`, `MIA`, …) plus our additions, `null` where undefined.
+/// `DWD`, `MIA`, …) plus our additions, `null` where undefined. The names are those of ``MetricKey``.
 public struct EvaluationMetrics: Sendable, Equatable {
   /// Utility AUCs per classifier.
   public var utility: UtilitySummary
@@ -20,58 +20,51 @@ public struct EvaluationMetrics: Sendable, Equatable {
     self.utility = utility; self.fidelity = fidelity; self.privacy = privacy; self.syntheticRowCount = syntheticRowCount
   }
 
-  /// The flat keys without the per-θ `F1_theta<θ>` ones, in no particular order.
-  public static let fixedKeys = [
-    "R2R_lr", "S2R_lr", "R2S_lr", "ratio_lr", "R2R_gb", "S2R_gb", "R2S_gb", "ratio_gb",
-    "DWD", "KS_TV", "NMI", "CORR", "ASSOC", "DET",
-    "MIA", "MIA_grid", "F1_claim_all", "DCR5", "EXACT", "AIR_train", "AIR_holdout", "n_syn",
-  ]
-
-  /// Every flat key of these metrics, sorted: ``fixedKeys`` plus one `F1_theta<θ>` per θ of ``PrivacySummary/f1``.
-  public var keys: [String] {
-    (Self.fixedKeys + privacy.f1.keys.map { Self.f1Key(theta: $0) }).sorted()
+  /// Every key of these metrics, sorted by name: ``MetricKey/evaluationKeys`` plus one ``MetricKey/f1(theta:)``
+  /// per θ of ``PrivacySummary/f1``.
+  public var keys: [MetricKey] {
+    (MetricKey.evaluationKeys + privacy.f1.keys.map { MetricKey.f1(theta: $0) }).sorted { $0.name < $1.name }
   }
 
-  /// The flat key of the F1 membership risk at squared distance θ (`F1_theta5` for θ = 5).
-  public static func f1Key(theta: Double) -> String { f1Prefix + formatNumber(theta) }
+  /// The flat name of the F1 membership risk at squared distance θ (`F1_theta5` for θ = 5).
+  public static func f1Key(theta: Double) -> String { MetricKey.f1(theta: theta).name }
 
-  static let f1Prefix = "F1_theta"
-
-  /// One metric by its flat key; `nil` when it is undefined or the key is unknown.
+  /// One metric; `nil` when it is undefined (and for the benchmark timings, which are not evaluation metrics).
   ///
-  /// The one lookup from names to typed fields: the JSON encoder and key-driven tables (the
-  /// benchmark's metric catalog) both read through it; ``init(from:)`` is its inverse.
-  public func value(forKey key: String) -> Double? {
+  /// The one map from keys to typed fields: the JSON encoder and key-driven tables (the benchmark's
+  /// metric catalog) both read through it; ``init(from:)`` is its inverse.
+  public func value(_ key: MetricKey) -> Double? {
     switch key {
-    case "R2R_lr": return utility.lr.r2r
-    case "S2R_lr": return utility.lr.s2r
-    case "R2S_lr": return utility.lr.r2s
-    case "ratio_lr": return utility.lr.ratio
-    case "R2R_gb": return utility.gb.r2r
-    case "S2R_gb": return utility.gb.s2r
-    case "R2S_gb": return utility.gb.r2s
-    case "ratio_gb": return utility.gb.ratio
-    case "DWD": return fidelity.dwd
-    case "KS_TV": return fidelity.ksTV
-    case "NMI": return fidelity.nmi
-    case "CORR": return fidelity.corr
-    case "ASSOC": return fidelity.assoc
-    case "DET": return fidelity.det
-    case "MIA": return privacy.mia
-    case "MIA_grid": return privacy.miaGrid
-    case "F1_claim_all": return privacy.f1ClaimAll
-    case "DCR5": return privacy.dcr5
-    case "EXACT": return privacy.exact
-    case "AIR_train": return privacy.airTrain
-    case "AIR_holdout": return privacy.airHoldout
-    case "n_syn": return Double(syntheticRowCount)
-    default: return Self.theta(ofF1Key: key).flatMap { privacy.f1[$0] }
+    case .utility(let score, let classifier):
+      let u = utility[classifier]
+      switch score {
+      case .r2r: return u.r2r
+      case .s2r: return u.s2r
+      case .r2s: return u.r2s
+      case .ratio: return u.ratio
+      }
+    case .dwd: return fidelity.dwd
+    case .ksTV: return fidelity.ksTV
+    case .nmi: return fidelity.nmi
+    case .corr: return fidelity.corr
+    case .assoc: return fidelity.assoc
+    case .det: return fidelity.det
+    case .mia: return privacy.mia
+    case .miaGrid: return privacy.miaGrid
+    case .f1(let theta): return privacy.f1[theta]
+    case .f1ClaimAll: return privacy.f1ClaimAll
+    case .dcr5: return privacy.dcr5
+    case .exact: return privacy.exact
+    case .airTrain: return privacy.airTrain
+    case .airHoldout: return privacy.airHoldout
+    case .syntheticRowCount: return Double(syntheticRowCount)
+    case .fitSeconds, .sampleSeconds, .evaluateSeconds: return nil
     }
   }
 
-  /// θ of an `F1_theta<θ>` key, `nil` for any other key.
-  static func theta(ofF1Key key: String) -> Double? {
-    key.hasPrefix(f1Prefix) ? Double(key.dropFirst(f1Prefix.count)) : nil
+  /// One metric by its flat name (``MetricKey/init(name:)``); `nil` when it is undefined or the name unknown.
+  public func value(forKey name: String) -> Double? {
+    MetricKey(name: name).flatMap(value(_:))
   }
 }
 
@@ -79,7 +72,7 @@ public struct EvaluationMetrics: Sendable, Equatable {
 extension EvaluationMetrics: Codable {
   struct Key: CodingKey {
     var stringValue: String
-    init(_ name: String) { stringValue = name }
+    init(_ key: MetricKey) { stringValue = key.name }
     init?(stringValue: String) { self.stringValue = stringValue }
     var intValue: Int? { nil }
     init?(intValue: Int) { nil }
@@ -88,28 +81,31 @@ extension EvaluationMetrics: Codable {
   /// Reads the flat object; `null` or absent optional metrics are `nil`, `ratio_*` are recomputed from S2R and R2R.
   public init(from decoder: any Decoder) throws {
     let c = try decoder.container(keyedBy: Key.self)
-    func optional(_ name: String) throws -> Double? { try c.decodeIfPresent(Double.self, forKey: Key(name)) }
-    func required(_ name: String) throws -> Double { try c.decode(Double.self, forKey: Key(name)) }
+    func optional(_ key: MetricKey) throws -> Double? { try c.decodeIfPresent(Double.self, forKey: Key(key)) }
+    func required(_ key: MetricKey) throws -> Double { try c.decode(Double.self, forKey: Key(key)) }
+    func scores(_ classifier: ClassifierKind) throws -> UtilityScores {
+      UtilityScores(r2r: try optional(.utility(.r2r, classifier)), s2r: try optional(.utility(.s2r, classifier)),
+                    r2s: try optional(.utility(.r2s, classifier)))
+    }
     var f1: [Double: Double] = [:]
     for key in c.allKeys {
-      if let theta = Self.theta(ofF1Key: key.stringValue) { f1[theta] = try c.decode(Double.self, forKey: key) }
+      if case .f1(let theta)? = MetricKey(name: key.stringValue) { f1[theta] = try c.decode(Double.self, forKey: key) }
     }
     self.init(
-      utility: UtilitySummary(lr: UtilityScores(r2r: try optional("R2R_lr"), s2r: try optional("S2R_lr"), r2s: try optional("R2S_lr")),
-                              gb: UtilityScores(r2r: try optional("R2R_gb"), s2r: try optional("S2R_gb"), r2s: try optional("R2S_gb"))),
-      fidelity: FidelitySummary(dwd: try required("DWD"), ksTV: try required("KS_TV"), nmi: try required("NMI"),
-                                corr: try required("CORR"), assoc: try required("ASSOC"), det: try optional("DET")),
-      privacy: PrivacySummary(mia: try optional("MIA"), miaGrid: try required("MIA_grid"), f1: f1,
-                              f1ClaimAll: try required("F1_claim_all"), dcr5: try required("DCR5"), exact: try required("EXACT"),
-                              airTrain: try optional("AIR_train"), airHoldout: try optional("AIR_holdout")),
-      syntheticRowCount: try c.decode(Int.self, forKey: Key("n_syn")))
+      utility: UtilitySummary(lr: try scores(.logisticRegression), gb: try scores(.gradientBoosting)),
+      fidelity: FidelitySummary(dwd: try required(.dwd), ksTV: try required(.ksTV), nmi: try required(.nmi),
+                                corr: try required(.corr), assoc: try required(.assoc), det: try optional(.det)),
+      privacy: PrivacySummary(mia: try optional(.mia), miaGrid: try required(.miaGrid), f1: f1,
+                              f1ClaimAll: try required(.f1ClaimAll), dcr5: try required(.dcr5), exact: try required(.exact),
+                              airTrain: try optional(.airTrain), airHoldout: try optional(.airHoldout)),
+      syntheticRowCount: try c.decode(Int.self, forKey: Key(.syntheticRowCount)))
   }
 
-  /// Writes every key of ``keys`` (through ``value(forKey:)``), `null` where undefined.
+  /// Writes every key of ``keys`` (through ``value(_:)``), `null` where undefined.
   public func encode(to encoder: any Encoder) throws {
     var c = encoder.container(keyedBy: Key.self)
     for key in keys {
-      if let v = value(forKey: key) { try c.encode(v, forKey: Key(key)) } else { try c.encodeNil(forKey: Key(key)) }
+      if let v = value(key) { try c.encode(v, forKey: Key(key)) } else { try c.encodeNil(forKey: Key(key)) }
     }
   }
 }

@@ -13,14 +13,14 @@ import NumericCore
 /// - tables wider than ``wideColumnThreshold`` columns are evaluated on at most ``rowCap`` rows per table for
 ///   every metric (the caller samples them before parsing, see ``sampleRows(count:cap:seed:)``).
 ///
-/// Keys of the row dictionaries are `train`, `holdout` and `synthetic`.
+/// The row dictionaries are keyed by ``TableRole`` (JSON: `train`, `holdout` and `synthetic`).
 public struct EvaluationSampling: Sendable, Codable, Equatable {
   /// Rows per table in the inputs, before any cap.
-  public var inputRows: [String: Int]
+  public var inputRows: [TableRole: Int]
   /// Rows per table behind utility and fidelity (the input rows unless the table was wide).
-  public var rows: [String: Int]
+  public var rows: [TableRole: Int]
   /// Rows per table behind DET, MIA, DCR5, EXACT and attribute inference.
-  public var distanceRows: [String: Int]
+  public var distanceRows: [TableRole: Int]
   /// The cap per table; `nil` when none was applied.
   public var rowCap: Int?
   /// Tables with more columns than this have every metric capped.
@@ -32,7 +32,7 @@ public struct EvaluationSampling: Sendable, Codable, Equatable {
   public static let defaultWideColumnThreshold = 200
 
   /// A record of the rows used.
-  public init(inputRows: [String: Int], rows: [String: Int], distanceRows: [String: Int], rowCap: Int?,
+  public init(inputRows: [TableRole: Int], rows: [TableRole: Int], distanceRows: [TableRole: Int], rowCap: Int?,
               wideColumnThreshold: Int = EvaluationSampling.defaultWideColumnThreshold) {
     self.inputRows = inputRows; self.rows = rows; self.distanceRows = distanceRows
     self.rowCap = rowCap; self.wideColumnThreshold = wideColumnThreshold
@@ -44,8 +44,8 @@ public struct EvaluationSampling: Sendable, Codable, Equatable {
   /// One line for the printed table and the report, empty when nothing was sampled.
   public var description: String {
     guard isSampled else { return "" }
-    func counts(_ d: [String: Int]) -> String {
-      ["train", "holdout", "synthetic"].map { "\($0) \(d[$0] ?? 0)" }.joined(separator: ", ")
+    func counts(_ d: [TableRole: Int]) -> String {
+      TableRole.allCases.map { "\($0.rawValue) \(d[$0] ?? 0)" }.joined(separator: ", ")
     }
     var parts: [String] = []
     if rows != inputRows { parts.append("every metric on a random sample of \(counts(rows)) rows (more than \(wideColumnThreshold) columns)") }
@@ -63,11 +63,11 @@ public struct EvaluationSampling: Sendable, Codable, Equatable {
   }
 
   /// The per-table seeds: the evaluation's seed, decorrelated per table so that the samples are independent.
-  public static func tableSeed(_ seed: UInt64, table: String) -> UInt64 {
+  public static func tableSeed(_ seed: UInt64, table: TableRole) -> UInt64 {
     switch table {
-    case "train": return seed &* 0x9E37_79B9_7F4A_7C15 &+ 0x1111
-    case "holdout": return seed &* 0x9E37_79B9_7F4A_7C15 &+ 0x2222
-    default: return seed &* 0x9E37_79B9_7F4A_7C15 &+ 0x3333
+    case .train: return seed &* 0x9E37_79B9_7F4A_7C15 &+ 0x1111
+    case .holdout: return seed &* 0x9E37_79B9_7F4A_7C15 &+ 0x2222
+    case .synthetic: return seed &* 0x9E37_79B9_7F4A_7C15 &+ 0x3333
     }
   }
 }
@@ -82,14 +82,14 @@ extension ParsedTable {
 }
 
 extension PreparedTables {
-  /// The same tables restricted to the rows `kept["train"]`, `kept["holdout"]` and `kept["synthetic"]`.
-  func selectingRows(_ kept: [String: [Int]]) -> PreparedTables {
-    func pick(_ t: ParsedTable, _ name: String) -> ParsedTable {
-      guard let idx = kept[name], idx.count != t.rowCount else { return t }
+  /// The same tables restricted to the rows `kept[.train]`, `kept[.holdout]` and `kept[.synthetic]`.
+  func selectingRows(_ kept: [TableRole: [Int]]) -> PreparedTables {
+    func pick(_ t: ParsedTable, _ role: TableRole) -> ParsedTable {
+      guard let idx = kept[role], idx.count != t.rowCount else { return t }
       return t.selectingRows(idx)
     }
     var out = self
-    out.train = pick(train, "train"); out.holdout = pick(holdout, "holdout"); out.synthetic = pick(synthetic, "synthetic")
+    out.train = pick(train, .train); out.holdout = pick(holdout, .holdout); out.synthetic = pick(synthetic, .synthetic)
     return out
   }
 }

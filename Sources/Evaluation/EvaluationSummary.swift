@@ -99,7 +99,7 @@ public struct ColumnFidelity: Sendable, Codable {
 /// object with score.py's names (see ``EvaluationMetrics``).
 public struct EvaluationSummary: Sendable {
   /// Row counts of the three tables.
-  public var rows: [String: Int]
+  public var rows: [TableRole: Int]
   /// The outcome column and its positive level.
   public var outcome: String
   /// The outcome level counted as positive.
@@ -114,8 +114,9 @@ public struct EvaluationSummary: Sendable {
   public var syntheticRowCount: Int
   /// KS/TV per column.
   public var columns: [ColumnFidelity]
-  /// Attribute inference on training records (members) and on holdout records (non-members).
-  public var attributeInference: [String: AttributeInferenceScore]
+  /// Attribute inference on training records (members, ``TableRole/train``) and on holdout records
+  /// (non-members, ``TableRole/holdout``).
+  public var attributeInference: [TableRole: AttributeInferenceScore]
   /// The columns the attribute-inference attacker knew.
   public var attributeInferenceKnownColumns: [String]
   /// Classifier settings and convergence notes.
@@ -128,9 +129,9 @@ public struct EvaluationSummary: Sendable {
   public var sampling: EvaluationSampling?
 
   /// A summary from its parts.
-  public init(rows: [String: Int], outcome: String, positiveLevel: String, utility: UtilitySummary, fidelity: FidelitySummary,
+  public init(rows: [TableRole: Int], outcome: String, positiveLevel: String, utility: UtilitySummary, fidelity: FidelitySummary,
               privacy: PrivacySummary, syntheticRowCount: Int, columns: [ColumnFidelity],
-              attributeInference: [String: AttributeInferenceScore], attributeInferenceKnownColumns: [String],
+              attributeInference: [TableRole: AttributeInferenceScore], attributeInferenceKnownColumns: [String],
               notes: [String], seconds: Double, stageSeconds: [String: Double], sampling: EvaluationSampling? = nil) {
     self.rows = rows; self.outcome = outcome; self.positiveLevel = positiveLevel
     self.utility = utility; self.fidelity = fidelity; self.privacy = privacy; self.syntheticRowCount = syntheticRowCount
@@ -156,12 +157,12 @@ extension EvaluationSummary: Codable {
   public init(from decoder: any Decoder) throws {
     let c = try decoder.container(keyedBy: CodingKeys.self)
     let metrics = try c.decode(EvaluationMetrics.self, forKey: .metrics)
-    self.init(rows: try c.decode([String: Int].self, forKey: .rows), outcome: try c.decode(String.self, forKey: .outcome),
+    self.init(rows: try c.decode([TableRole: Int].self, forKey: .rows), outcome: try c.decode(String.self, forKey: .outcome),
               positiveLevel: try c.decode(String.self, forKey: .positiveLevel),
               utility: metrics.utility, fidelity: metrics.fidelity, privacy: metrics.privacy,
               syntheticRowCount: metrics.syntheticRowCount,
               columns: try c.decode([ColumnFidelity].self, forKey: .columns),
-              attributeInference: try c.decode([String: AttributeInferenceScore].self, forKey: .attributeInference),
+              attributeInference: try c.decode([TableRole: AttributeInferenceScore].self, forKey: .attributeInference),
               attributeInferenceKnownColumns: try c.decode([String].self, forKey: .attributeInferenceKnownColumns),
               notes: try c.decode([String].self, forKey: .notes), seconds: try c.decode(Double.self, forKey: .seconds),
               stageSeconds: try c.decode([String: Double].self, forKey: .stageSeconds),

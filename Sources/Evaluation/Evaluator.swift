@@ -38,7 +38,7 @@ public struct EvaluationOptions: Sendable {
   public var compactBinaryEncoding: Bool? = nil
   /// Rows per table before the caller sampled them (wide tables, see ``EvaluationSampling``); `nil` when
   /// the tables passed in are the whole inputs.
-  public var inputRows: [String: Int]? = nil
+  public var inputRows: [TableRole: Int]? = nil
   /// Called as each stage of the evaluation finishes, with its name and wall seconds (progress on long runs).
   public var progress: (@Sendable (_ stage: String, _ seconds: Double) -> Void)? = nil
   /// The defaults described in docs/evaluation.md.
@@ -55,8 +55,8 @@ public struct EvaluationDetails: Sendable {
   public var associationReal: [Double]
   /// The same matrix for the synthetic table.
   public var associationSynthetic: [Double]
-  /// ROC curves, keyed by classifier then "R2R"/"S2R".
-  public var rocCurves: [ClassifierKind: [String: [ROCPoint]]]
+  /// ROC curves, keyed by classifier then by what the classifier was trained on.
+  public var rocCurves: [ClassifierKind: [ROCCurveKind: [ROCPoint]]]
   /// Nearest-synthetic-record distances of training (members) and holdout (non-members) rows.
   public var memberDistances: [Double]
   /// Nearest-synthetic-record distances of the holdout rows (non-members).
@@ -115,10 +115,10 @@ public enum Evaluator {
     }
     fidelity.scores.det = evaluateDetection(features, options: options)
     clock.lap("detection")
-    let rows = ["train": prepared.train.rowCount, "holdout": prepared.holdout.rowCount, "synthetic": prepared.synthetic.rowCount]
-    var kept: [String: [Int]] = [:]
-    for (name, count) in rows {
-      kept[name] = EvaluationSampling.sampleRows(count: count, cap: options.rowCap, seed: EvaluationSampling.tableSeed(options.seed, table: name))
+    let rows: [TableRole: Int] = [.train: prepared.train.rowCount, .holdout: prepared.holdout.rowCount, .synthetic: prepared.synthetic.rowCount]
+    var kept: [TableRole: [Int]] = [:]
+    for (role, count) in rows {
+      kept[role] = EvaluationSampling.sampleRows(count: count, cap: options.rowCap, seed: EvaluationSampling.tableSeed(options.seed, table: role))
     }
     let sampling = EvaluationSampling(inputRows: options.inputRows ?? rows, rows: rows, distanceRows: kept.mapValues(\.count),
                                       rowCap: options.rowCap)
@@ -126,11 +126,11 @@ public enum Evaluator {
     var privacy = evaluatePrivacy(features.selectingRows(kept), trainReference: features.train, options: options)
     clock.lap("distances")
     let inference = try evaluateAttributeInference(prepared.selectingRows(kept), options: options)
-    privacy.scores.airTrain = inference.scores["train"]?.risk
-    privacy.scores.airHoldout = inference.scores["holdout"]?.risk
+    privacy.scores.airTrain = inference.scores[.train]?.risk
+    privacy.scores.airHoldout = inference.scores[.holdout]?.risk
     clock.lap("attribute inference")
     let summary = EvaluationSummary(
-      rows: ["train": prepared.train.rowCount, "holdout": prepared.holdout.rowCount, "synthetic": prepared.synthetic.rowCount],
+      rows: rows,
       outcome: outcome, positiveLevel: prepared.positiveLevel, utility: utility.scores, fidelity: fidelity.scores,
       privacy: privacy.scores, syntheticRowCount: prepared.synthetic.rowCount, columns: fidelity.columns,
       attributeInference: inference.scores, attributeInferenceKnownColumns: inference.knownColumns,
@@ -150,7 +150,7 @@ public enum Evaluator {
   /// What ``evaluateUtility(_:options:)`` yields: the AUCs, the report's ROC curves and classifier notes.
   struct UtilityResult {
     var scores = UtilitySummary()
-    var rocCurves: [ClassifierKind: [String: [ROCPoint]]] = [:]
+    var rocCurves: [ClassifierKind: [ROCCurveKind: [ROCPoint]]] = [:]
     var notes: [String] = []
   }
 
@@ -194,7 +194,7 @@ public enum Evaluator {
     let pHo = real.predictProbability(holdout.x)
     var scores = UtilityScores(r2r: ROC.auc(scores: pHo, labels: holdout.y),
                                r2s: ROC.auc(scores: real.predictProbability(synthetic.x), labels: synthetic.y))
-    var curves = ["R2R": ROC.curve(scores: pHo, labels: holdout.y, maxPoints: 400)]
+    var curves: [ROCCurveKind: [ROCPoint]] = [.realOnReal: ROC.curve(scores: pHo, labels: holdout.y, maxPoints: 400)]
     if Set(synthetic.y).count == 2 {
       let synth = kind.fit(synthetic.x, synthetic.y, lr: options.logisticRegression, gb: options.gradientBoosting)
       if let lr = synth as? LogisticRegression, !lr.converged {
@@ -202,7 +202,7 @@ public enum Evaluator {
       }
       let pS = synth.predictProbability(holdout.x)
       scores.s2r = ROC.auc(scores: pS, labels: holdout.y)
-      curves["S2R"] = ROC.curve(scores: pS, labels: holdout.y, maxPoints: 400)
+      curves[.syntheticOnReal] = ROC.curve(scores: pS, labels: holdout.y, maxPoints: 400)
     } else {
       scores.s2r = 0.5
     }
@@ -238,13 +238,13 @@ public enum Evaluator {
       self.train = train; self.holdout = holdout; self.synthetic = synthetic; self.weights = weights
     }
 
-    /// The rows `kept["train"]`, `kept["holdout"]` and `kept["synthetic"]` (the matrices themselves when all are kept).
-    func selectingRows(_ kept: [String: [Int]]) -> FeatureMatrices {
-      func pick(_ m: Matrix, _ name: String) -> Matrix {
-        guard let idx = kept[name], idx.count != m.rows else { return m }
+    /// The rows `kept[.train]`, `kept[.holdout]` and `kept[.synthetic]` (the matrices themselves when all are kept).
+    func selectingRows(_ kept: [TableRole: [Int]]) -> FeatureMatrices {
+      func pick(_ m: Matrix, _ role: TableRole) -> Matrix {
+        guard let idx = kept[role], idx.count != m.rows else { return m }
         return m.gatherRows(idx)
       }
-      return FeatureMatrices(train: pick(train, "train"), holdout: pick(holdout, "holdout"), synthetic: pick(synthetic, "synthetic"),
+      return FeatureMatrices(train: pick(train, .train), holdout: pick(holdout, .holdout), synthetic: pick(synthetic, .synthetic),
                              weights: weights)
     }
   }
@@ -337,15 +337,15 @@ public enum Evaluator {
     return PrivacyResult(scores: scores, memberDistances: dm, nonMemberDistances: dn, syntheticToTrain: dsy, holdoutToTrain: dho)
   }
 
-  /// **AIR**: the attribute-inference attack on training records ("train") and holdout records
-  /// ("holdout"), both against the synthetic table; no scores when ``EvaluationOptions/includeAttributeInference`` is off.
+  /// **AIR**: the attribute-inference attack on training records (``TableRole/train``) and holdout records
+  /// (``TableRole/holdout``), both against the synthetic table; no scores when ``EvaluationOptions/includeAttributeInference`` is off.
   static func evaluateAttributeInference(_ prepared: PreparedTables, options: EvaluationOptions) throws
-    -> (knownColumns: [String], scores: [String: AttributeInferenceScore]) {
+    -> (knownColumns: [String], scores: [TableRole: AttributeInferenceScore]) {
     let known = options.knownColumns ?? AttributeInference.defaultKnownColumns(prepared)
     guard options.includeAttributeInference else { return (known, [:]) }
     let attack = AttributeInference(knownColumns: known, k: options.attributeNeighbors)
-    return (known, ["train": try attack.run(prepared, targets: prepared.train, pool: prepared.synthetic),
-                    "holdout": try attack.run(prepared, targets: prepared.holdout, pool: prepared.synthetic)])
+    return (known, [.train: try attack.run(prepared, targets: prepared.train, pool: prepared.synthetic),
+                    .holdout: try attack.run(prepared, targets: prepared.holdout, pool: prepared.synthetic)])
   }
 
   // MARK: - Detection classifier

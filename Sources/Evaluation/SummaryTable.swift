@@ -15,7 +15,7 @@ extension EvaluationSummary {
       label.padding(toLength: 40, withPad: " ", startingAt: 0) + value.padding(toLength: 24, withPad: " ", startingAt: 0) + ideal
     }
     var lines: [String] = []
-    lines.append("rows: train \(rows["train"] ?? 0), holdout \(rows["holdout"] ?? 0), synthetic \(rows["synthetic"] ?? 0); outcome \(outcome) (positive = \(positiveLevel))")
+    lines.append("rows: train \(rows[.train] ?? 0), holdout \(rows[.holdout] ?? 0), synthetic \(rows[.synthetic] ?? 0); outcome \(outcome) (positive = \(positiveLevel))")
     if let sampling, sampling.isSampled { lines.append(sampling.description) }
     lines.append("")
     lines.append("UTILITY (AUC)".padding(toLength: 40, withPad: " ", startingAt: 0) + "LR       GB")

@@ -41,9 +41,9 @@ extension ColumnTyping {
 extension EvaluationSampling {
   /// The evaluation's view of one input table under score.py's wide-table rule: a table with more than
   /// ``defaultWideColumnThreshold`` columns keeps at most `rowCap` random rows (drawn with `seed` and the
-  /// table's `role`, `train`, `holdout` or `synthetic`); other tables are kept whole. Sampling the
+  /// table's `role`); other tables are kept whole. Sampling the
   /// ``DataTable`` before conversion bounds the memory of the per-cell view.
-  public static func evaluationTable(_ table: DataTable, role: String, label: String, rowCap: Int?, seed: UInt64) -> EvaluationTable {
+  public static func evaluationTable(_ table: DataTable, role: TableRole, label: String, rowCap: Int?, seed: UInt64) -> EvaluationTable {
     let wide = table.columnCount > defaultWideColumnThreshold
     let keep = sampleRows(count: table.rowCount, cap: wide ? rowCap : nil, seed: tableSeed(seed, table: role))
     return EvaluationTable(keep.count == table.rowCount ? table : table.selectingRows(keep), label: label)

@@ -25,14 +25,14 @@ public struct BenchmarkResult: Codable, Sendable {
       self.fitSeconds = fitSeconds; self.sampleSeconds = sampleSeconds; self.evaluateSeconds = evaluateSeconds; self.metrics = metrics
     }
 
-    /// A metric of the catalog ``BenchmarkResult/metrics`` by key (see ``EvaluationMetrics/value(forKey:)``),
-    /// or one of the timings `fit_seconds`, `sample_seconds`, `evaluate_seconds`.
-    public func value(_ key: String) -> Double? {
+    /// A metric of the catalog ``BenchmarkResult/metrics``: one of the timings, or an evaluation metric
+    /// (``EvaluationMetrics/value(_:)``).
+    public func value(_ key: MetricKey) -> Double? {
       switch key {
-      case "fit_seconds": return fitSeconds
-      case "sample_seconds": return sampleSeconds
-      case "evaluate_seconds": return evaluateSeconds
-      default: return metrics.value(forKey: key)
+      case .fitSeconds: return fitSeconds
+      case .sampleSeconds: return sampleSeconds
+      case .evaluateSeconds: return evaluateSeconds
+      default: return metrics.value(key)
       }
     }
   }
@@ -52,48 +52,15 @@ public struct BenchmarkResult: Codable, Sendable {
     }
   }
 
-  /// Which way a metric is better.
-  public enum Direction: String, Codable, Sendable {
-    case higher, lower
-    /// Closer to 0.5 is better (detection and membership AUCs).
-    case half
-    /// Not ranked (references such as R2R).
-    case none
-  }
-
-  /// A metric of the table.
-  public struct MetricInfo: Sendable {
-    public var key: String
-    public var label: String
-    public var group: String
-    public var direction: Direction
-  }
-
-  /// The rows of the table, in order.
-  public static let metrics: [MetricInfo] = [
-    .init(key: "S2R_lr", label: "S2R AUC, logistic regression", group: "Utility", direction: .higher),
-    .init(key: "S2R_gb", label: "S2R AUC, gradient boosting", group: "Utility", direction: .higher),
-    .init(key: "R2R_lr", label: "R2R AUC, logistic regression (real reference)", group: "Utility", direction: .none),
-    .init(key: "R2R_gb", label: "R2R AUC, gradient boosting (real reference)", group: "Utility", direction: .none),
-    .init(key: "ratio_lr", label: "S2R / R2R, logistic regression", group: "Utility", direction: .higher),
-    .init(key: "ratio_gb", label: "S2R / R2R, gradient boosting", group: "Utility", direction: .higher),
-    .init(key: "R2S_lr", label: "R2S AUC, logistic regression", group: "Utility", direction: .higher),
-    .init(key: "R2S_gb", label: "R2S AUC, gradient boosting", group: "Utility", direction: .higher),
-    .init(key: "DWD", label: "DWD, sum of absolute mean differences (0 ideal)", group: "Fidelity", direction: .lower),
-    .init(key: "KS_TV", label: "KS / TV, mean per column (0 ideal)", group: "Fidelity", direction: .lower),
-    .init(key: "NMI", label: "NMI, mean absolute pairwise difference (0 ideal)", group: "Fidelity", direction: .lower),
-    .init(key: "CORR", label: "CORR, mean absolute pairwise difference (0 ideal)", group: "Fidelity", direction: .lower),
-    .init(key: "ASSOC", label: "ASSOC, mean absolute association difference (0 ideal)", group: "Fidelity", direction: .lower),
-    .init(key: "DET", label: "DET, detection AUC (0.5 ideal)", group: "Fidelity", direction: .half),
-    .init(key: "MIA", label: "MIA, membership AUC (0.5 ideal)", group: "Privacy", direction: .half),
-    .init(key: "MIA_grid", label: "MIA, paper's θ-grid AUC (0.5 ideal)", group: "Privacy", direction: .half),
-    .init(key: "DCR5", label: "DCR5, share closer than 5th pct holdout (lower = fewer near-copies)", group: "Privacy", direction: .lower),
-    .init(key: "EXACT", label: "EXACT, copies of training rows", group: "Privacy", direction: .lower),
-    .init(key: "AIR_train", label: "AIR, attribute inference on members", group: "Privacy", direction: .lower),
-    .init(key: "AIR_holdout", label: "AIR, attribute inference on non-members", group: "Privacy", direction: .none),
-    .init(key: "fit_seconds", label: "fit time (s)", group: "Time", direction: .lower),
-    .init(key: "sample_seconds", label: "sample time (s)", group: "Time", direction: .lower),
-    .init(key: "evaluate_seconds", label: "evaluation time (s)", group: "Time", direction: .none),
+  /// The rows of the table, in order (labels, groups and directions: ``MetricKey``).
+  public static let metrics: [MetricKey] = [
+    .utility(.s2r, .logisticRegression), .utility(.s2r, .gradientBoosting),
+    .utility(.r2r, .logisticRegression), .utility(.r2r, .gradientBoosting),
+    .utility(.ratio, .logisticRegression), .utility(.ratio, .gradientBoosting),
+    .utility(.r2s, .logisticRegression), .utility(.r2s, .gradientBoosting),
+    .dwd, .ksTV, .nmi, .corr, .assoc, .det,
+    .mia, .miaGrid, .dcr5, .exact, .airTrain, .airHoldout,
+    .fitSeconds, .sampleSeconds, .evaluateSeconds,
   ]
 
   public var dataset: String
@@ -117,15 +84,15 @@ public struct BenchmarkResult: Codable, Sendable {
   }
 
   /// Mean ± sd of `key` for `synthesizer` over its runs.
-  public func statistic(_ key: String, _ synthesizer: String) -> Statistic {
+  public func statistic(_ key: MetricKey, _ synthesizer: String) -> Statistic {
     Statistic(runs.filter { $0.synthesizer == synthesizer }.compactMap { $0.value(key) }.filter(\.isFinite))
   }
 
   /// The synthesizer with the best mean for a ranked metric (nil for unranked metrics, ties or fewer than two synthesizers).
-  public func best(_ metric: MetricInfo) -> String? {
+  public func best(_ metric: MetricKey) -> String? {
     guard synthesizers.count > 1 else { return nil }
     let scored: [(String, Double)] = synthesizers.compactMap { s in
-      guard let m = statistic(metric.key, s).mean else { return nil }
+      guard let m = statistic(metric, s).mean else { return nil }
       switch metric.direction {
       case .higher: return (s, -m)
       case .lower: return (s, m)
@@ -137,12 +104,12 @@ public struct BenchmarkResult: Codable, Sendable {
     return scored.filter({ $0.1 == top.1 }).count == 1 ? top.0 : nil
   }
 
-  /// Per synthesizer, per metric key: mean, sd and n (what the JSON's `summary` holds).
-  public var summary: [String: [String: Statistic]] {
-    var out: [String: [String: Statistic]] = [:]
+  /// Per synthesizer, per metric: mean, sd and n (what the JSON's `summary` holds, by metric name).
+  public var summary: [String: [MetricKey: Statistic]] {
+    var out: [String: [MetricKey: Statistic]] = [:]
     for s in synthesizers {
-      var row: [String: Statistic] = [:]
-      for m in Self.metrics { row[m.key] = statistic(m.key, s) }
+      var row: [MetricKey: Statistic] = [:]
+      for m in Self.metrics { row[m] = statistic(m, s) }
       out[s] = row
     }
     return out
@@ -153,15 +120,6 @@ public struct BenchmarkResult: Codable, Sendable {
     let mean = String(format: "%.\(digits)f", m)
     guard let sd = s.sd else { return mean }
     return mean + " ± " + String(format: "%.\(digits)f", sd)
-  }
-
-  static func digits(_ key: String) -> Int {
-    switch key {
-    case "NMI", "CORR", "ASSOC": return 4
-    case "fit_seconds", "evaluate_seconds": return 1
-    case "sample_seconds": return 2
-    default: return 3
-    }
   }
 
   /// The comparison as a Markdown table: mean ± sd over seeds; the best mean of each ranked row in bold.
@@ -176,13 +134,13 @@ public struct BenchmarkResult: Codable, Sendable {
     lines.append("|---|" + synthesizers.map { _ in "---:" }.joined(separator: "|") + "|---|")
     var group = ""
     for m in Self.metrics {
-      if m.group != group {
-        group = m.group
+      if m.group.rawValue != group {
+        group = m.group.rawValue
         lines.append("| **\(group)** |" + synthesizers.map { _ in " " }.joined(separator: "|") + "| |")
       }
       let best = best(m)
       let cells = synthesizers.map { s -> String in
-        let c = Self.cell(statistic(m.key, s), digits: Self.digits(m.key))
+        let c = Self.cell(statistic(m, s), digits: m.digits)
         return s == best ? "**\(c)**" : c
       }
       lines.append("| \(m.label) | " + cells.joined(separator: " | ") + " | \(best ?? "") |")
@@ -196,11 +154,12 @@ public struct BenchmarkResult: Codable, Sendable {
   public func jsonData() throws -> Data {
     struct Document: Encodable {
       var result: BenchmarkResult
-      var summary: [String: [String: Statistic]]
+      var summary: [String: [MetricKey: Statistic]]
       func encode(to encoder: Encoder) throws {
         try result.encode(to: encoder)
         var c = encoder.container(keyedBy: Key.self)
-        try c.encode(summary, forKey: Key(stringValue: "summary")!)
+        try c.encode(summary.mapValues { row in Dictionary(uniqueKeysWithValues: row.map { ($0.key.name, $0.value) }) },
+                     forKey: Key(stringValue: "summary")!)
       }
       struct Key: CodingKey {
         var stringValue: String
@@ -222,8 +181,8 @@ public enum BenchmarkReport {
   /// Colours per synthesizer (in column order), then cycled.
   static let colors = ["#e08a2c", "#3b6ea8", "#5a9e4b", "#a04d9e", "#c4493c", "#7a7a7a"]
 
-  /// The complete HTML document. `rocCurves[synthesizer]["S2R"|"R2R"]` are gradient-boosting curves of the first seed.
-  public static func render(_ result: BenchmarkResult, rocCurves: [String: [String: [ROCPoint]]] = [:]) -> String {
+  /// The complete HTML document. `rocCurves[synthesizer]` are gradient-boosting curves of the first seed.
+  public static func render(_ result: BenchmarkResult, rocCurves: [String: [ROCCurveKind: [ROCPoint]]] = [:]) -> String {
     var h = "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
     h += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
     h += "<title>Benchmark: \(escape(result.dataset))</title><style>\(HTMLReport.css)</style></head><body><main>"
@@ -231,28 +190,33 @@ public enum BenchmarkReport {
     h += "\(result.seeds.count) seed\(result.seeds.count == 1 ? "" : "s"), each with its own stratified split and fit; synthesizers \(escape(result.synthesizers.joined(separator: ", "))).</p>"
     h += "<p class=\"note\"><code>\(escape(result.command))</code></p></header>"
 
-    let headline: [(String, String)] = [
-      ("S2R_gb", "S2R AUC, gradient boosting"), ("S2R_lr", "S2R AUC, logistic regression"),
-      ("ratio_gb", "S2R / R2R, gradient boosting"), ("ratio_lr", "S2R / R2R, logistic regression"),
-      ("DWD", "DWD (lower is better)"), ("KS_TV", "KS / TV (lower is better)"), ("NMI", "NMI difference (lower is better)"),
-      ("DET", "detection AUC (0.5 ideal)"), ("MIA", "membership AUC (0.5 ideal)"), ("DCR5", "DCR5 (lower = fewer near-copies)"),
-      ("fit_seconds", "fit time, seconds"), ("sample_seconds", "sample time, seconds"),
+    let headline: [(MetricKey, String)] = [
+      (.utility(.s2r, .gradientBoosting), "S2R AUC, gradient boosting"), (.utility(.s2r, .logisticRegression), "S2R AUC, logistic regression"),
+      (.utility(.ratio, .gradientBoosting), "S2R / R2R, gradient boosting"), (.utility(.ratio, .logisticRegression), "S2R / R2R, logistic regression"),
+      (.dwd, "DWD (lower is better)"), (.ksTV, "KS / TV (lower is better)"), (.nmi, "NMI difference (lower is better)"),
+      (.det, "detection AUC (0.5 ideal)"), (.mia, "membership AUC (0.5 ideal)"), (.dcr5, "DCR5 (lower = fewer near-copies)"),
+      (.fitSeconds, "fit time, seconds"), (.sampleSeconds, "sample time, seconds"),
     ]
     h += "<section><h2>Comparison</h2><p>Bars: mean over seeds; whiskers: ± one standard deviation; dots: the seeds. Dashed line: the real-data reference (R2R) where there is one.</p><div class=\"marginals\">"
     for (key, title) in headline {
-      let reference: Double? = key.hasPrefix("S2R_") ? result.statistic("R2R_" + key.dropFirst(4), result.synthesizers.first ?? "").mean
-        : key.hasPrefix("ratio_") ? 1 : (key == "DET" || key == "MIA") ? 0.5 : nil
+      let reference: Double?
+      switch key {
+      case .utility(.s2r, let classifier): reference = result.statistic(.utility(.r2r, classifier), result.synthesizers.first ?? "").mean
+      case .utility(.ratio, _): reference = 1
+      case .det, .mia: reference = 0.5
+      default: reference = nil
+      }
       h += "<figure class=\"marginal\"><figcaption><b>\(escape(title))</b></figcaption>" + bars(result, key: key, reference: reference) + "</figure>"
     }
     h += "</div></section>"
 
     if !rocCurves.isEmpty {
       var curves: [(name: String, color: String, points: [ROCPoint], dashed: Bool)] = []
-      if let first = result.synthesizers.first, let r2r = rocCurves[first]?["R2R"] {
+      if let first = result.synthesizers.first, let r2r = rocCurves[first]?[.realOnReal] {
         curves.append((name: "real (R2R)", color: "#222", points: r2r, dashed: false))
       }
       for (k, s) in result.synthesizers.enumerated() {
-        if let p = rocCurves[s]?["S2R"] { curves.append((name: "\(s) (S2R)", color: colors[k % colors.count], points: p, dashed: true)) }
+        if let p = rocCurves[s]?[.syntheticOnReal] { curves.append((name: "\(s) (S2R)", color: colors[k % colors.count], points: p, dashed: true)) }
       }
       h += "<section><h2>ROC curves, seed \(result.seeds.first.map(String.init) ?? "")</h2><p>Gradient-boosted trees trained on each synthesizer’s data (S2R) or on the real training rows (R2R), tested on the real holdout rows.</p>"
       h += "<figure>" + SVGCharts.roc(title: "ROC curves, gradient boosting", curves: curves, size: 360) + "</figure></section>"
@@ -263,7 +227,7 @@ public enum BenchmarkReport {
       let best = result.best(m)
       h += "<tr><td>\(escape(m.label))</td>"
       for s in result.synthesizers {
-        let c = escape(BenchmarkResult.cell(result.statistic(m.key, s), digits: BenchmarkResult.digits(m.key)))
+        let c = escape(BenchmarkResult.cell(result.statistic(m, s), digits: m.digits))
         h += s == best ? "<td><b>\(c)</b></td>" : "<td>\(c)</td>"
       }
       h += "<td>\(escape(best ?? ""))</td></tr>"
@@ -276,8 +240,12 @@ public enum BenchmarkReport {
   }
 
   /// One bar per synthesizer with a ± sd whisker, the per-seed values as dots and an optional reference line.
-  static func bars(_ result: BenchmarkResult, key: String, reference: Double?, width: Double = 300, height: Double = 180) -> String {
-    let zoomed = key.hasPrefix("S2R_") || key.hasPrefix("ratio_") || key.hasPrefix("R2S_") || key == "DET" || key == "MIA"
+  static func bars(_ result: BenchmarkResult, key: MetricKey, reference: Double?, width: Double = 300, height: Double = 180) -> String {
+    let zoomed: Bool
+    switch key {
+    case .utility(.s2r, _), .utility(.ratio, _), .utility(.r2s, _), .det, .mia: zoomed = true
+    default: zoomed = false
+    }
     let left = 40.0, right = 8.0, top = 10.0, bottom = 24.0
     let plotW = width - left - right, plotH = height - top - bottom
     let stats = result.synthesizers.map { result.statistic(key, $0) }
@@ -288,7 +256,7 @@ public enum BenchmarkReport {
     let yMin = zoomed ? Swift.max(0, ((lowest - 0.05) * 10).rounded(.down) / 10) : 0
     let yMax = zoomed ? Swift.min(Swift.max(((all.max() ?? 1) + 0.02) * 10, yMin * 10 + 1).rounded(.up) / 10, 1.2)
       : SVGCharts.niceCeil(Swift.max(all.max() ?? 1, 1e-9))
-    var s = SVGCharts.svgOpen(width, height, label: key)
+    var s = SVGCharts.svgOpen(width, height, label: key.name)
     for t in 0...4 {
       let v = yMin + (yMax - yMin) * Double(t) / 4
       let yy = top + plotH * (1 - Double(t) / 4)
@@ -303,7 +271,7 @@ public enum BenchmarkReport {
       let color = colors[i % colors.count]
       let x0 = left + Double(i) * slot + slot * 0.2, bw = slot * 0.6
       if let m = stats[i].mean {
-        s += "<rect x=\"\(num(x0))\" y=\"\(num(y(m)))\" width=\"\(num(bw))\" height=\"\(num(top + plotH - y(m)))\" fill=\"\(color)\" fill-opacity=\"0.75\"><title>\(escape(name)): \(escape(BenchmarkResult.cell(stats[i], digits: BenchmarkResult.digits(key))))</title></rect>"
+        s += "<rect x=\"\(num(x0))\" y=\"\(num(y(m)))\" width=\"\(num(bw))\" height=\"\(num(top + plotH - y(m)))\" fill=\"\(color)\" fill-opacity=\"0.75\"><title>\(escape(name)): \(escape(BenchmarkResult.cell(stats[i], digits: key.digits)))</title></rect>"
         if let sd = stats[i].sd {
           let cx = x0 + bw / 2
           s += "<line x1=\"\(num(cx))\" y1=\"\(num(y(m - sd)))\" x2=\"\(num(cx))\" y2=\"\(num(y(m + sd)))\" stroke=\"#222\"/>"

@@ -35,8 +35,8 @@ public enum HTMLReport {
     h += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
     h += "<title>\(escape(context.title))</title><style>\(css)</style></head><body><main>"
     h += "<header><h1>\(escape(context.title))</h1>"
-    h += "<p class=\"files\">synthetic <b>\(escape(context.synthetic))</b> (\(s.rows["synthetic"] ?? 0) rows) judged against "
-    h += "training data <b>\(escape(context.train))</b> (\(s.rows["train"] ?? 0) rows) and holdout <b>\(escape(context.holdout))</b> (\(s.rows["holdout"] ?? 0) rows); "
+    h += "<p class=\"files\">synthetic <b>\(escape(context.synthetic))</b> (\(s.rows[.synthetic] ?? 0) rows) judged against "
+    h += "training data <b>\(escape(context.train))</b> (\(s.rows[.train] ?? 0) rows) and holdout <b>\(escape(context.holdout))</b> (\(s.rows[.holdout] ?? 0) rows); "
     h += "outcome <b>\(escape(s.outcome))</b> (positive class “\(escape(s.positiveLevel))”).</p></header>"
 
     h += headline(s)
@@ -82,7 +82,7 @@ public enum HTMLReport {
   static func reading(_ s: EvaluationSummary) -> String {
     var h = "<section><h2>What this means</h2><ul class=\"reading\">"
     for finding in Reading.findings(s) {
-      h += "<li>\(badge(finding.verdict)) <b>\(finding.area).</b> \(escape(finding.text))</li>"
+      h += "<li>\(badge(finding.verdict)) <b>\(finding.area.rawValue).</b> \(escape(finding.text))</li>"
     }
     h += "</ul><p class=\"note\">Verdicts use fixed rules of thumb (docs/evaluation.md), not statistical tests; with small holdout sets, differences of a few hundredths in AUC are within noise.</p></section>"
     return h
@@ -95,8 +95,8 @@ public enum HTMLReport {
       let curves = d.rocCurves[kind] ?? [:]
       let name = kind == .logisticRegression ? "Logistic regression" : "Gradient-boosted trees"
       h += "<figure>" + SVGCharts.roc(title: "ROC, \(name)", curves: [
-        (name: "R2R AUC \(f(s.utility[kind].r2r))", color: Palette.real, points: curves["R2R"] ?? [], dashed: false),
-        (name: "S2R AUC \(f(s.utility[kind].s2r))", color: Palette.synthetic, points: curves["S2R"] ?? [], dashed: true),
+        (name: "R2R AUC \(f(s.utility[kind].r2r))", color: Palette.real, points: curves[.realOnReal] ?? [], dashed: false),
+        (name: "S2R AUC \(f(s.utility[kind].s2r))", color: Palette.synthetic, points: curves[.syntheticOnReal] ?? [], dashed: true),
       ]) + "<figcaption>\(name)</figcaption></figure>"
     }
     h += "</div><table class=\"grid\"><tr><th>AUC</th><th>R2R</th><th>S2R</th><th>R2S</th><th>S2R / R2R</th></tr>"
@@ -221,7 +221,7 @@ public enum HTMLReport {
     h += "<tr><td>F1 of the claims (Yan et al.)</td>\(thetas.map { "<td>\(f(s.privacy.f1[$0]))</td>" }.joined())<td>\(f(s.privacy.f1ClaimAll))</td></tr></table>"
     h += "<p class=\"note\">θ is a squared Euclidean distance in the encoded space: on 0/1 data it counts differing attributes (one changed categorical value counts 2: one indicator off, one on; a numeric column at most 1). An F1 no higher than “claim everyone” means the threshold attack is no better than guessing.</p>"
     // Attribute inference
-    let tr = s.attributeInference["train"], ho = s.attributeInference["holdout"]
+    let tr = s.attributeInference[.train], ho = s.attributeInference[.holdout]
     h += "<h3>Attribute inference</h3><p>The attacker knows <b>\(escape(s.attributeInferenceKnownColumns.joined(separator: ", ")))</b> of a person, finds the closest synthetic record(s) on those columns and reads off the rest. Same attack on training patients (members) and on holdout patients (anyone else): risk \(f(tr?.risk)) vs \(f(ho?.risk)).</p>"
     if let tr, let ho {
       let gaps = tr.perColumn.keys.map { ($0, (tr.perColumn[$0] ?? 0) - (ho.perColumn[$0] ?? 0)) }.sorted { $0.1 > $1.1 }.prefix(8)

@@ -22,8 +22,8 @@ public enum Verdict: String, Sendable {
 
 /// One sentence of the report's reading, with its verdict.
 public struct Finding: Sendable {
-  /// "Utility", "Fidelity" or "Privacy".
-  public var area: String
+  /// Utility, fidelity or privacy.
+  public var area: MetricGroup
   /// The verdict of this finding.
   public var verdict: Verdict
   /// The sentence.
@@ -85,40 +85,40 @@ public enum Reading {
     case .poor: how = (s2r ?? 0) <= 0.55 ? "barely better than chance, far worse than" : "clearly less well than"
     case .unknown: how = "(undefined) compared with"
     }
-    out.append(Finding(area: "Utility", verdict: u, text:
+    out.append(Finding(area: .utility, verdict: u, text:
       "A model trained on the synthetic rows predicts \(outcome) in real holdout patients \(how) one trained on the real rows "
       + "(gradient boosting AUC \(f(s2r)) vs \(f(r2r)); logistic regression \(f(s.utility.lr.s2r)) vs \(f(s.utility.lr.r2r)))."))
     // Fidelity
     let worstCols = s.columns.sorted { $0.value > $1.value }.prefix(3).filter { $0.value > 0.05 }
     let ks = s.fidelity.ksTV
-    out.append(Finding(area: "Fidelity", verdict: ksVerdict(ks), text:
+    out.append(Finding(area: .fidelity, verdict: ksVerdict(ks), text:
       "Column by column, the synthetic distributions are \(ksVerdict(ks) == .good ? "close to" : ksVerdict(ks) == .fair ? "moderately close to" : "far from") the real ones "
       + "(mean KS/TV distance \(f(ks)))"
       + (worstCols.isEmpty ? "." : "; the largest differences are in \(worstCols.map { "\($0.name) (\(f($0.value, 2)))" }.joined(separator: ", ")).")))
     let nmi = s.fidelity.nmi
-    out.append(Finding(area: "Fidelity", verdict: nmiVerdict(nmi), text:
+    out.append(Finding(area: .fidelity, verdict: nmiVerdict(nmi), text:
       "Relationships between pairs of columns are \(nmiVerdict(nmi) == .good ? "preserved" : nmiVerdict(nmi) == .fair ? "partly preserved" : "largely lost") "
       + "(mean NMI difference \(f(nmi, 4)), mean correlation difference \(f(s.fidelity.corr, 4)))."))
     if let det = s.fidelity.det {
       let text = det < 0.4
         ? "A classifier's detection AUC is \(f(det)), below 0.5: synthetic rows are near-duplicates of real ones (a twin with the opposite label misleads the classifier), which is a privacy warning rather than a fidelity success."
         : "A classifier \(det <= 0.6 ? "can hardly" : det <= 0.8 ? "can partly" : "can easily") tell synthetic records from real ones (detection AUC \(f(det)); 0.5 means indistinguishable)."
-      out.append(Finding(area: "Fidelity", verdict: det < 0.4 ? .fair : detVerdict(det), text: text))
+      out.append(Finding(area: .fidelity, verdict: det < 0.4 ? .fair : detVerdict(det), text: text))
     }
     // Privacy
     let mia = s.privacy.mia
-    out.append(Finding(area: "Privacy", verdict: miaVerdict(mia), text:
+    out.append(Finding(area: .privacy, verdict: miaVerdict(mia), text:
       "An attacker who compares a person's record with the closest synthetic record \(miaVerdict(mia) == .good ? "can hardly tell" : miaVerdict(mia) == .fair ? "can somewhat tell" : "can tell") whether that person was in the training data "
       + "(membership AUC \(f(mia)); 0.5 means no better than a coin flip)."))
     let exact = s.privacy.exact
-    out.append(Finding(area: "Privacy", verdict: exactVerdict(exact), text:
+    out.append(Finding(area: .privacy, verdict: exactVerdict(exact), text:
       exact == 0 ? "No synthetic row is an exact copy of a training record."
         : "\(pct(exact)) of the synthetic rows are exact copies of training records."))
     let dcr = s.privacy.dcr5
-    out.append(Finding(area: "Privacy", verdict: dcrVerdict(dcr), text:
+    out.append(Finding(area: .privacy, verdict: dcrVerdict(dcr), text:
       "\(pct(dcr)) of synthetic rows lie closer to a training record than 95 % of real holdout patients do (a generator that samples new people gives about 5 %)."))
     if let a = s.privacy.airTrain, let b = s.privacy.airHoldout {
-      out.append(Finding(area: "Privacy", verdict: airVerdict(s), text:
+      out.append(Finding(area: .privacy, verdict: airVerdict(s), text:
         "Knowing \(s.attributeInferenceKnownColumns.count) columns of a person (\(s.attributeInferenceKnownColumns.prefix(6).joined(separator: ", "))\(s.attributeInferenceKnownColumns.count > 6 ? ", …" : "")), an attacker guesses the other columns with score \(f(a)) for training patients "
         + "and \(f(b)) for patients who were not in the training data; \(a - b <= 0.02 ? "the synthetic data reveal no more about its training patients than about anyone else" : "the synthetic data reveal more about the training patients than about others")."))
     }

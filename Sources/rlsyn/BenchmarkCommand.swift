@@ -1,10 +1,9 @@
 import ArgumentParser
-import Evaluation
+import Benchmarking
 import Foundation
 import NumericCore
 import Reporting
 import Synthesizers
-import TabularData
 
 /// `rlsyn benchmark`: split, fit every synthesizer, sample, evaluate, for several seeds; one comparison table.
 struct BenchmarkCommand: ParsableCommand {
@@ -69,109 +68,21 @@ struct BenchmarkCommand: ParsableCommand {
   }
 
   func benchmark() throws {
-    if let threads { BLAS.setThreadCount(threads) }
-    let start = DispatchTime.now().uptimeNanoseconds
-    func now() -> Double { Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 }
-    let kinds = try kinds()
-    // The whole table is released after the last seed's split, so that on a large table the fits that
-    // follow hold only the two splits (126,522 × 1,460: about 1 GB less).
-    var loaded: LoadedTable? = try input.load(outcome: outcome)
-    let meta = loaded!.metadata
-    let rowCount = loaded!.table.rowCount
-    let labels = loaded!.table.column(outcome).map { $0 ?? "" }
-    let dir = URL(fileURLWithPath: output), runsDir = dir.appendingPathComponent("runs")
-    do {
-      try FileManager.default.createDirectory(at: runsDir, withIntermediateDirectories: true)
-    } catch {
-      throw TabularError(.writeFailed, file: output, "cannot create the output folder (\(error.localizedDescription))")
+    let plan = BenchmarkPlan(dataName: input.data, outcome: outcome, synthesizers: try kinds(), seeds: seeds, trainFraction: trainFraction,
+                             threads: threads, outputFolder: output, command: commandLine(), notes: ["rlsyn \(RLSynCommand.version)"])
+    func fitOptions(_ kind: SynthesizerKind, _ seed: UInt64) throws -> FitOptions {
+      var options = FitOptions(seed: seed, sourceFile: input.data, threads: threads)
+      options.iterations = kind == .gan ? ganIterations : kind == .diffusion ? diffusionIterations : kind == .rlsyn ? rlsynIterations : nil
+      try configFile.read(into: &options)
+      rlsyn.adjust(&options)
+      return options
     }
-    var runs: [BenchmarkResult.Run] = []
-    var rocCurves: [String: [String: [ROCPoint]]] = [:]
-    var configurations: [String: String] = [:]
-    let seedList = (0..<seeds).map(UInt64.init)
-    say("benchmark on \(input.data): \(rowCount) rows, outcome \(outcome); synthesizers \(kinds.map(\.rawValue).joined(separator: ", ")); \(seeds) seed\(seeds == 1 ? "" : "s")")
-    for (si, seed) in seedList.enumerated() {
-      guard let parts = StratifiedSplit.split(labels: labels, trainFraction: trainFraction, seed: seed) else {
-        throw TabularError(.tooFewRows, file: input.data, "\(rowCount) rows cannot be split with --train-fraction \(trainFraction)")
-      }
-      let train = loaded!.table.selectingRows(parts.train), holdout = loaded!.table.selectingRows(parts.holdout)
-      if si == seedList.count - 1 { loaded = nil; AllocatorTuning.releaseFreedMemory() }
-      try CSVWriter.write(train, to: runsDir.appendingPathComponent("seed\(seed)-train.csv"))
-      try CSVWriter.write(holdout, to: runsDir.appendingPathComponent("seed\(seed)-holdout.csv"))
-      // The schema a fit on the training split would infer (with the metadata's overrides).
-      let schema = try Schema.infer(from: train, overrides: meta)
-      // Wide tables are evaluated on at most 30,000 rows per table (EvaluationSampling), as score.py does.
-      // The per-cell views are made for each evaluation and released before the next fit: on a wide table
-      // each is about 0.7 GB, and remaking them takes seconds.
-      let rowCap = EvaluationSampling.defaultRowCap
-      func trainEval() -> EvaluationTable {
-        EvaluationSampling.evaluationTable(train, role: "train", label: "train", rowCap: rowCap, seed: seed)
-      }
-      let typing = ColumnTyping(inferringFrom: trainEval(), overrides: meta.map(ColumnTyping.overrides(from:)) ?? [:])
-      for kind in kinds {
-        let tag = "[seed \(si + 1)/\(seeds)] \(kind.rawValue)"
-        if !quiet { say("\(tag): fitting on \(train.rowCount) rows…") }
-        var options = FitOptions(seed: seed, sourceFile: input.data, threads: threads)
-        options.iterations = kind == .gan ? ganIterations : kind == .diffusion ? diffusionIterations : kind == .rlsyn ? rlsynIterations : nil
-        try configFile.read(into: &options)
-        rlsyn.adjust(&options)
-        let t0 = now()
-        let fitted: SyntheticDataModel
-        do {
-          fitted = try SyntheticDataModel.fit(train, schema: schema, synthesizer: kind, options: options) { p in
-            if !quiet && p.iteration == p.iterations {
-              say("\(tag): \(p.iterations) iterations in \(String(format: "%.1f", p.elapsedSeconds)) s")
-            }
-          }
-        } catch let e as FitInterrupted {
-          throw CommandFailure("\(kind.rawValue), seed \(seed): \(e.reason)")
-        }
-        let fitSeconds = now() - t0
-        AllocatorTuning.releaseFreedMemory()
-        configurations[kind.rawValue] = String(decoding: fitted.configurationJSON, as: UTF8.self)
-        // The synthetic table lives only until it is written and its evaluation view is made.
-        let (sampleSeconds, syntheticRows, syntheticEval) = try { () throws -> (Double, Int, EvaluationTable) in
-          let t1 = now()
-          let synthetic = fitted.sample(rows: train.rowCount, seed: seed, threads: threads ?? TrainingContext.defaultThreads)
-          let seconds = now() - t1
-          try CSVWriter.write(synthetic, to: runsDir.appendingPathComponent("seed\(seed)-\(kind.rawValue).csv"))
-          return (seconds, synthetic.rowCount,
-                  EvaluationSampling.evaluationTable(synthetic, role: "synthetic", label: kind.rawValue, rowCap: rowCap, seed: seed))
-        }()
-        AllocatorTuning.releaseFreedMemory()
-        let t2 = now()
-        var evalOptions = EvaluationOptions()
-        evalOptions.seed = seed
-        evalOptions.rowCap = rowCap
-        evalOptions.inputRows = ["train": train.rowCount, "holdout": holdout.rowCount, "synthetic": syntheticRows]
-        // The views are handed over whole, so the evaluation frees each column's cells once parsed.
-        var views = [trainEval(), EvaluationSampling.evaluationTable(holdout, role: "holdout", label: "holdout", rowCap: rowCap, seed: seed),
-                     consume syntheticEval]
-        let evaluation = try Evaluator.evaluate(releasing: &views, outcome: outcome, options: evalOptions, typing: typing)
-        let evaluateSeconds = now() - t2
-        AllocatorTuning.releaseFreedMemory()
-        try AtomicFile.write(try evaluation.summary.jsonData(), to: runsDir.appendingPathComponent("seed\(seed)-\(kind.rawValue).json"))
-        if si == 0 { rocCurves[kind.rawValue] = evaluation.details.rocCurves[.gradientBoosting] }
-        let run = BenchmarkResult.Run(synthesizer: kind.rawValue, seed: seed, trainRows: train.rowCount, holdoutRows: holdout.rowCount,
-                                      fitSeconds: fitSeconds, sampleSeconds: sampleSeconds, evaluateSeconds: evaluateSeconds,
-                                      metrics: evaluation.summary.metrics)
-        runs.append(run)
-        if !quiet {
-          func f(_ v: Double?) -> String { v.map { String(format: "%.3f", $0) } ?? "–" }
-          let s = evaluation.summary
-          say("\(tag): fit \(String(format: "%.1f", fitSeconds)) s, sample \(String(format: "%.2f", sampleSeconds)) s; "
-              + "S2R gb \(f(s.utility.gb.s2r)) lr \(f(s.utility.lr.s2r)), ratio gb \(f(s.utility.gb.ratio)) lr \(f(s.utility.lr.ratio)), "
-              + "DWD \(f(s.fidelity.dwd)), MIA \(f(s.privacy.mia))")
-        }
-      }
-    }
-    var notes = ["BLAS: \(BLAS.summary)", "rlsyn \(RLSynCommand.version)"]
-    for k in kinds { if let c = configurations[k.rawValue] { notes.append("\(k.rawValue) configuration: \(c)") } }
-    let result = BenchmarkResult(dataset: input.data, outcome: outcome, command: commandLine(), seeds: seedList,
-                                 trainFraction: trainFraction, synthesizers: kinds.map(\.rawValue), runs: runs,
-                                 totalSeconds: now(), notes: notes)
+    let progress: ((String) -> Void)? = quiet ? nil : { say($0) }
+    let done = try BenchmarkPipeline.run(plan, load: { try input.load(outcome: outcome) }, fitOptions: fitOptions,
+                                         log: { say($0) }, progress: progress)
+    let result = done.result, dir = URL(fileURLWithPath: output)
     let markdown = result.markdown(), json = try result.jsonData()
-    let html = BenchmarkReport.render(result, rocCurves: rocCurves)
+    let html = BenchmarkReport.render(result, rocCurves: done.rocCurves)
     try writeAllOrNothing([
       (dir.appendingPathComponent("benchmark.md"), { try AtomicFile.write(Data(markdown.utf8), to: $0) }),
       (dir.appendingPathComponent("benchmark.json"), { try AtomicFile.write(json, to: $0) }),

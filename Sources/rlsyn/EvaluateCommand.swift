@@ -50,8 +50,8 @@ struct EvaluateCommand: ParsableCommand {
       let cap = rowCap == 0 ? nil : rowCap
       let meta = try metadata.map { try Metadata.load(from: URL(fileURLWithPath: $0), displayName: $0) }
       // Each table is sampled (wide tables only) as soon as it is read, so at most one whole table is in memory.
-      var inputRows: [String: Int] = [:]
-      func view(_ table: DataTable, role: String, label: String) -> EvaluationTable {
+      var inputRows: [TableRole: Int] = [:]
+      func view(_ table: DataTable, role: TableRole, label: String) -> EvaluationTable {
         inputRows[role] = table.rowCount
         return EvaluationSampling.evaluationTable(table, role: role, label: label, rowCap: cap, seed: seed)
       }
@@ -66,12 +66,12 @@ struct EvaluateCommand: ParsableCommand {
         progress?("read \(path)", Double(now - started) / 1e9)
         started = now
       }
-      let tr = view(try load(train), role: "train", label: train)
+      let tr = view(try load(train), role: .train, label: train)
       readDone(train)
-      let ho = view(try load(holdout), role: "holdout", label: holdout)
+      let ho = view(try load(holdout), role: .holdout, label: holdout)
       readDone(holdout)
       let sy = view(try CSVReader.read(URL(fileURLWithPath: synthetic), options: CSVReadOptions(displayName: synthetic)),
-                    role: "synthetic", label: synthetic)
+                    role: .synthetic, label: synthetic)
       readDone(synthetic)
       var options = EvaluationOptions()
       options.seed = seed

@@ -28,8 +28,9 @@ import TabularData
     let b = try Evaluator.evaluate(train: train, holdout: holdout, synthetic: synthetic, outcome: "y", options: whole).summary
     let sampling = try #require(a.sampling)
     #expect(sampling.isSampled && sampling.rowCap == 200)
-    #expect(sampling.distanceRows == ["train": 200, "holdout": 200, "synthetic": 200])
-    #expect(sampling.rows == ["train": 600, "holdout": 300, "synthetic": 600] && sampling.inputRows == sampling.rows)
+    #expect(sampling.distanceRows == [.train: 200, .holdout: 200, .synthetic: 200])
+    #expect(sampling.rows == [.train: 600, .holdout: 300, .synthetic: 600] && sampling.inputRows == sampling.rows)
+    #expect(sampling.description.hasSuffix("; inputs train 600, holdout 300, synthetic 600"))
     #expect(a.notes.contains(sampling.description) && a.formattedTable().contains("sampled (at most 200 rows per table"))
     #expect(b.sampling?.isSampled == false && !b.formattedTable().contains("sampled"))
     // Utility and fidelity see every row either way; the distance metrics move by sampling noise only.
@@ -63,11 +64,11 @@ import TabularData
       try DataTable(columnNames: (0..<columns).map { "c\($0)" },
                     columns: (0..<columns).map { c in (0..<rows).map { String(($0 * 7 + c) % 2) as String? } })
     }
-    let wide = EvaluationSampling.evaluationTable(try table(columns: 201, rows: 90), role: "train", label: "w", rowCap: 40, seed: 1)
+    let wide = EvaluationSampling.evaluationTable(try table(columns: 201, rows: 90), role: .train, label: "w", rowCap: 40, seed: 1)
     #expect(wide.rowCount == 40 && wide.columnNames.count == 201)
-    let narrow = EvaluationSampling.evaluationTable(try table(columns: 200, rows: 90), role: "train", label: "n", rowCap: 40, seed: 1)
+    let narrow = EvaluationSampling.evaluationTable(try table(columns: 200, rows: 90), role: .train, label: "n", rowCap: 40, seed: 1)
     #expect(narrow.rowCount == 90)
-    let uncapped = EvaluationSampling.evaluationTable(try table(columns: 201, rows: 90), role: "train", label: "u", rowCap: nil, seed: 1)
+    let uncapped = EvaluationSampling.evaluationTable(try table(columns: 201, rows: 90), role: .train, label: "u", rowCap: nil, seed: 1)
     #expect(uncapped.rowCount == 90)
   }
 }

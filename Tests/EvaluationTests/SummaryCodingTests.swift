@@ -53,7 +53,8 @@ import Testing
     #expect(summary.fidelity.dwd == 1.3633846531601694 && summary.fidelity.det == 0.9984048335391447)
     #expect(summary.privacy.f1.keys.sorted() == [5, 10, 20] && summary.privacy.f1[10] == 0.36893203883495146)
     #expect(summary.privacy.airTrain == 0.3153386841969892 && summary.syntheticRowCount == 1140)
-    #expect(summary.rows == ["train": 1140, "holdout": 489, "synthetic": 1140] && summary.outcome == "death")
+    #expect(summary.rows == [.train: 1140, .holdout: 489, .synthetic: 1140] && summary.outcome == "death")
+    #expect(Set(summary.attributeInference.keys) == [.train, .holdout])
     // Byte for byte: same keys, same numbers (ratios recomputed from S2R and R2R), same nulls.
     let written = try summary.jsonData()
     #expect(written == data, "re-encoded JSON differs from the fixture")
@@ -64,10 +65,25 @@ import Testing
   @Test func keyLookupMatchesTheTypedFields() throws {
     let summary = try EvaluationSummary(jsonData: Data(contentsOf: Self.fixture))
     let m = summary.metrics
-    #expect(Set(m.keys) == Self.metricKeys)
+    #expect(Set(m.keys.map(\.name)) == Self.metricKeys)
     #expect(m.value(forKey: "ratio_gb") == summary.utility.gb.ratio && m.value(forKey: "R2S_lr") == nil)
     #expect(m.value(forKey: "MIA_grid") == summary.privacy.miaGrid && m.value(forKey: "F1_theta5") == summary.privacy.f1[5])
     #expect(m.value(forKey: "n_syn") == 1140 && m.value(forKey: "F1_theta7") == nil && m.value(forKey: "nope") == nil)
     #expect(EvaluationMetrics.f1Key(theta: 2.5) == "F1_theta2.5" && EvaluationMetrics.f1Key(theta: 20) == "F1_theta20")
+    // Typed keys read the same fields.
+    #expect(m.value(.utility(.ratio, .gradientBoosting)) == summary.utility.gb.ratio && m.value(.f1(theta: 5)) == summary.privacy.f1[5])
+    #expect(m.value(.syntheticRowCount) == 1140 && m.value(.fitSeconds) == nil)
+  }
+
+  /// Every key's name parses back to the key, and the names are the JSON's (score.py's) spelling.
+  @Test func metricKeyNamesRoundTrip() {
+    for key in MetricKey.evaluationKeys + MetricKey.timingKeys + [.f1(theta: 5), .f1(theta: 2.5)] {
+      #expect(MetricKey(name: key.name) == key, "\(key.name)")
+    }
+    #expect(Set(MetricKey.evaluationKeys.map(\.name) + ["F1_theta5", "F1_theta10", "F1_theta20"]) == Self.metricKeys)
+    #expect(MetricKey.utility(.s2r, .gradientBoosting).name == "S2R_gb" && MetricKey.utility(.ratio, .logisticRegression).name == "ratio_lr")
+    #expect(MetricKey(name: "nope") == nil && MetricKey(name: "F1_thetax") == nil)
+    #expect(TableRole.allCases.map(\.rawValue) == ["train", "holdout", "synthetic"])
+    #expect(ROCCurveKind.allCases.map(\.rawValue) == ["R2R", "S2R"])
   }
 }

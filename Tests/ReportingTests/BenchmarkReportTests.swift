@@ -23,21 +23,20 @@ import Testing
 
   @Test func meanAndSampleStandardDeviation() {
     let r = result()
-    let s = r.statistic("S2R_gb", "rlsyn")
+    let s = r.statistic(.utility(.s2r, .gradientBoosting), "rlsyn")
     #expect(s.n == 2 && abs(s.mean! - 0.82) < 1e-12 && abs(s.sd! - (0.0008).squareRoot()) < 1e-12)
-    #expect(r.statistic("fit_seconds", "gan").mean == 6)
-    #expect(r.statistic("R2S_lr", "gan").n == 0 && r.statistic("R2S_lr", "gan").mean == nil)
+    #expect(r.statistic(.fitSeconds, "gan").mean == 6)
+    #expect(r.statistic(.utility(.r2s, .logisticRegression), "gan").n == 0 && r.statistic(.utility(.r2s, .logisticRegression), "gan").mean == nil)
     #expect(BenchmarkResult.Statistic([3]).sd == nil)
   }
 
   @Test func bestFollowsEachMetricsDirection() {
     let r = result()
-    func info(_ key: String) -> BenchmarkResult.MetricInfo { BenchmarkResult.metrics.first { $0.key == key }! }
-    #expect(r.best(info("S2R_gb")) == "rlsyn")   // higher is better
-    #expect(r.best(info("DWD")) == "gan")        // lower is better
-    #expect(r.best(info("MIA")) == "gan")        // closest to 0.5 (0.50 vs 0.53)
-    #expect(r.best(info("fit_seconds")) == "gan")
-    #expect(r.best(info("R2R_gb")) == nil)       // a reference, not ranked
+    #expect(r.best(.utility(.s2r, .gradientBoosting)) == "rlsyn")   // higher is better
+    #expect(r.best(.dwd) == "gan")        // lower is better
+    #expect(r.best(.mia) == "gan")        // closest to 0.5 (0.50 vs 0.53)
+    #expect(r.best(.fitSeconds) == "gan")
+    #expect(r.best(.utility(.r2r, .gradientBoosting)) == nil)       // a reference, not ranked
   }
 
   @Test func markdownJSONAndPage() throws {
@@ -53,8 +52,8 @@ import Testing
     #expect((object["runs"] as? [Any])?.count == 4)
     let summary = try #require(object["summary"] as? [String: [String: [String: Any]]])
     #expect(summary["gan"]?["fit_seconds"]?["mean"] as? Double == 6)
-    let page = BenchmarkReport.render(r, rocCurves: ["rlsyn": ["R2R": [ROCPoint(fpr: 0, tpr: 0), ROCPoint(fpr: 1, tpr: 1)],
-                                                                "S2R": [ROCPoint(fpr: 0, tpr: 0), ROCPoint(fpr: 1, tpr: 1)]]])
+    let page = BenchmarkReport.render(r, rocCurves: ["rlsyn": [.realOnReal: [ROCPoint(fpr: 0, tpr: 0), ROCPoint(fpr: 1, tpr: 1)],
+                                                                .syntheticOnReal: [ROCPoint(fpr: 0, tpr: 0), ROCPoint(fpr: 1, tpr: 1)]]])
     #expect(page.hasPrefix("<!DOCTYPE html>") && !page.lowercased().contains("<script"))
     #expect(page.contains("d&lt;1&gt;.csv") && !page.contains("d<1>.csv"))
     #expect(page.components(separatedBy: "<svg").count - 1 >= 12)

@@ -102,8 +102,8 @@ func sampleEvaluation() throws -> Evaluation {
     let f = Reading.findings(summary {
       $0.utility.gb = UtilityScores(r2r: 0.8, s2r: 0.7); $0.privacy.mia = 0.61; $0.privacy.exact = 0.01
     })
-    #expect(f.contains { $0.area == "Utility" && $0.text.contains("0.700") && $0.text.contains("0.800") })
-    #expect(f.contains { $0.area == "Privacy" && $0.text.contains("0.610") })
+    #expect(f.contains { $0.area == .utility && $0.text.contains("0.700") && $0.text.contains("0.800") })
+    #expect(f.contains { $0.area == .privacy && $0.text.contains("0.610") })
     #expect(f.contains { $0.text.contains("1.0 % of the synthetic rows are exact copies") })
   }
 }
