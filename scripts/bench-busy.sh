@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Does a fit collapse when another process keeps a core busy? For each case (RLSyn concurrent, RLSyn --sequential,
+# Does a fit collapse when another process keeps a core busy? For each case (RLSyn concurrent, RLSyn sequential
+# (`--config` with {"rlsyn": {"concurrentDiscriminator": false}}),
 # GAN, diffusion, and `rlsyn evaluate`) this times the command twice per round: once alone on one idle core
 # (`taskset -c 0`, the reference), once on the whole machine with `yes > /dev/null` holding a core. The issue's
 # bar: busy ≤ 1.3 × one idle core. Rounds are interleaved; the table gives medians (wall seconds).
@@ -18,9 +19,13 @@ mkdir -p "$OUT"
 "$B" split examples/data/nhefs.csv --outcome death --seed 0 --output-dir "$OUT/data" >/dev/null
 "$B" fit "$OUT/data/train.csv" --model "$OUT/eval.rlsyn" --seed 0 --iterations 200 --quiet
 "$B" sample "$OUT/eval.rlsyn" --rows 1140 --seed 0 --output "$OUT/eval.csv"
-cases=("rlsyn" "rlsyn --sequential" "gan" "diffusion" "evaluate")
+echo '{"rlsyn": {"concurrentDiscriminator": false}}' >"$OUT/sequential.json"
+cases=("rlsyn" "rlsyn-sequential" "gan" "diffusion" "evaluate")
 command_for() { # $1 = case; prints the command, one word per line
-  if [ "$1" = evaluate ]; then
+  if [ "$1" = rlsyn-sequential ]; then
+    printf '%s\n' "$B" fit "$OUT/data/train.csv" --model "$OUT/m.rlsyn" --seed 0 --iterations "$ITERATIONS" --quiet --synthesizer rlsyn \
+      --config "$OUT/sequential.json"
+  elif [ "$1" = evaluate ]; then
     printf '%s\n' "$B" evaluate --train "$OUT/data/train.csv" --holdout "$OUT/data/holdout.csv" --synthetic "$OUT/eval.csv" --outcome death --seed 0
   else
     # shellcheck disable=SC2086
@@ -52,6 +57,6 @@ print("| command | one idle core | 2 cores, one held by `yes` | busy / idle |")
 print("|---|---:|---:|---:|")
 for c, v in rows.items():
     i = statistics.median(x for x, _ in v); b = statistics.median(y for _, y in v)
-    name = "rlsyn evaluate" if c == "evaluate" else f"rlsyn fit --synthesizer {c}"
+    name = {"evaluate": "rlsyn evaluate", "rlsyn-sequential": "rlsyn fit --synthesizer rlsyn --config sequential.json"}.get(c, f"rlsyn fit --synthesizer {c}")
     print(f"| `{name}` | {i:.2f} | {b:.2f} | {b / i:.2f} |")
 PY

@@ -82,8 +82,10 @@ TRAIN="$DATA/train.csv"
 SCHEMA="$DATA/schema.json"
 "$RLSYN" schema "$TRAIN" --output "$SCHEMA" >/dev/null
 
+# R1 on every step and the sequential order are expert settings (`--config`, docs/rlsyn.md).
+echo '{"rlsyn": {"r1Interval": 1, "concurrentDiscriminator": false}}' >"$OUT/sequential.json"
 SWIFT_FIT_OPTIONS=(--policy-width 256 --batch-size 256 --discriminator-steps 5 --ppo-epochs 4 --noise-dimension 64
-                   --r1-interval 1 --sequential --seed 0)
+                   --config "$OUT/sequential.json" --seed 0)
 SWIFT_SET=(--set policyWidth=256 --set batchSize=256 --set discriminatorSteps=5 --set ppoEpochs=4
            --set noiseDimension=64 --set r1Interval=1 --set concurrentDiscriminator=false)
 

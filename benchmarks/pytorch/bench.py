@@ -9,7 +9,8 @@
         warm-up iterations, optionally each phase timed separately, then the median of whole iterations.
     python bench.py fit TRAIN.csv SCHEMA.json [--config M.rlsyn] --threads T [--iterations 100] [--log-every 50]
         mirrors `rlsyn fit TRAIN --iterations N --policy-width 256 --batch-size 256 --discriminator-steps 5
-        --ppo-epochs 4 --noise-dimension 64 --r1-interval 1 --sequential --log-format json`:
+        --ppo-epochs 4 --noise-dimension 64 --config SEQ.json --log-format json` (SEQ.json:
+        {"rlsyn": {"r1Interval": 1, "concurrentDiscriminator": false}}):
         progress as JSON lines (the same keys as the Swift tool's), the training loop's time in elapsed_seconds.
 
 --config takes the RLSyn configuration from a Swift model file (what the script passes: a 1-iteration fit with the
