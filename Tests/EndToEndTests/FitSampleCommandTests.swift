@@ -109,3 +109,33 @@ import NeuralNetworks
     #expect(try CommandRunner.run(["sample", model, "--rows", "20", "--output", out]).status == 0)
   }
 }
+
+/// `rlsyn sample --condition COLUMN=VALUE` through the real executable.
+@Suite struct ConditionalSampleCommandTests {
+  @Test func conditionsHoldInEveryRowAndBadOnesAreOneLineErrors() throws {
+    let dir = try CommandRunner.temporaryDirectory()
+    let model = dir.appendingPathComponent("m.rlsyn").path
+    let fit = try CommandRunner.run(["fit", CommandRunner.dataset("nhefs.csv").path, "--model", model, "--synthesizer", "gan",
+                                     "--iterations", "6", "--batch-size", "64", "--quiet"])
+    #expect(fit.status == 0, "\(fit.stderr)")
+    let out = dir.appendingPathComponent("s.csv").path
+    let r = try CommandRunner.run(["sample", model, "--rows", "120", "--output", out, "--condition", "death=1", "--condition", "sex=0"])
+    #expect(r.status == 0, "\(r.stderr)")
+    let lines = try String(contentsOfFile: out, encoding: .utf8).split(separator: "\n")
+    let header = lines[0].split(separator: ",").map(String.init)
+    let death = try #require(header.firstIndex(of: "death")), sex = try #require(header.firstIndex(of: "sex"))
+    #expect(lines.count == 121)
+    for line in lines.dropFirst() {
+      let cells = line.split(separator: ",", omittingEmptySubsequences: false)
+      #expect(cells[death] == "1" && cells[sex] == "0")
+    }
+    for bad in [["--condition", "death"], ["--condition", "dead=1"], ["--condition", "death=7"], ["--condition", "wt71=70.5"],
+                ["--condition", "death=0", "--condition", "death=1"]] {
+      let target = dir.appendingPathComponent("bad.csv")
+      let b = try CommandRunner.run(["sample", model, "--rows", "10", "--output", target.path] + bad)
+      #expect(b.status == 1, "\(bad): \(b.stderr)")
+      #expect(b.stderr.hasPrefix("error: ") && b.stderr.split(separator: "\n").count == 1, "\(bad): \(b.stderr)")
+      #expect(!FileManager.default.fileExists(atPath: target.path), "\(bad)")
+    }
+  }
+}
