@@ -95,6 +95,48 @@ extension SyntheticDataModel {
                      maximumDrawnRows: Int? = nil) throws -> DataTable {
     precondition(rows >= 0, "sample: negative row count")
     if conditions.isEmpty { return sample(rows: rows, seed: seed, threads: threads) }
+    let records = try conditionalRecords(rows: rows, seed: seed, conditions: conditions, threads: threads,
+                                         maximumDrawnRows: maximumDrawnRows)
+    return userTable(records, seed: seed)
+  }
+
+  /// One request of ``sample(_:seed:threads:)``: `rows` records meeting `conditions`.
+  public struct ConditionalRequest: Sendable, Equatable {
+    public var rows: Int
+    public var conditions: [SampleCondition]
+    public init(rows: Int, conditions: [SampleCondition]) {
+      self.rows = rows
+      self.conditions = conditions
+    }
+  }
+
+  /// The requests' records one after the other, like SDV's `sample_from_conditions`: request `k` draws
+  /// `rows` records meeting its conditions (as ``sample(rows:seed:conditions:threads:maximumDrawnRows:)``, from a seed
+  /// derived from `seed` and `k`, with its own budget). Every request is validated before any is drawn.
+  public func sample(_ requests: [ConditionalRequest], seed: UInt64, threads: Int = TrainingContext.defaultThreads,
+                     maximumDrawnRows: Int? = nil) throws -> DataTable {
+    for request in requests {
+      precondition(request.rows >= 0, "sample: negative row count")
+      _ = try conditionPlan(request.conditions)
+    }
+    var parts: [Matrix] = []
+    for (k, request) in requests.enumerated() where request.rows > 0 {
+      let requestSeed = Self.batchSeed(seed ^ 0x5851_F42D_4C95_7F2D, UInt64(k))
+      parts.append(try conditionalRecords(rows: request.rows, seed: requestSeed, conditions: request.conditions, threads: threads,
+                                          maximumDrawnRows: maximumDrawnRows))
+    }
+    return userTable(parts.isEmpty ? Matrix(rows: 0, cols: encoder.layout.width) : Matrix.concatenateRows(parts), seed: seed)
+  }
+
+  /// Decoded `records` in the user's shape, exactly as ``sample(rows:seed:threads:)`` writes its records.
+  private func userTable(_ records: Matrix, seed: UInt64) -> DataTable {
+    let decoded = encoder.decode(records)
+    return preparation?.userTable(decoded, seed: seed ^ 0x9E37_79B9_7F4A_7C15) ?? decoded
+  }
+
+  /// `rows` encoded records meeting every condition (rejection sampling; see ``sample(rows:seed:conditions:threads:maximumDrawnRows:)``).
+  func conditionalRecords(rows: Int, seed: UInt64, conditions: [SampleCondition], threads: Int, maximumDrawnRows: Int?) throws -> Matrix {
+    if conditions.isEmpty { return sampleEncoded(rows: rows, seed: seed, threads: threads) }
     let plan = try conditionPlan(conditions)
     let budget = Swift.max(1, maximumDrawnRows ?? Self.conditionBudget(rows: rows))
     let width = Swift.max(1, encoder.layout.width)
@@ -131,9 +173,7 @@ extension SyntheticDataModel {
       kept += take.count
       batch += 1
     }
-    let records = parts.isEmpty ? Matrix(rows: 0, cols: encoder.layout.width) : Matrix.concatenateRows(parts)
-    let decoded = encoder.decode(records)
-    return preparation?.userTable(decoded, seed: seed ^ 0x9E37_79B9_7F4A_7C15) ?? decoded
+    return parts.isEmpty ? Matrix(rows: 0, cols: encoder.layout.width) : Matrix.concatenateRows(parts)
   }
 
   /// The seed of batch `index` (SplitMix64 of the two).

@@ -137,5 +137,22 @@ import NeuralNetworks
       #expect(b.stderr.hasPrefix("error: ") && b.stderr.split(separator: "\n").count == 1, "\(bad): \(b.stderr)")
       #expect(!FileManager.default.fileExists(atPath: target.path), "\(bad)")
     }
+
+    // --conditions FILE.csv: num_rows records per line, in order; an empty cell sets no condition.
+    let file = dir.appendingPathComponent("conditions.csv")
+    try "death,sex,num_rows\n1,0,15\n0,,5\n".write(to: file, atomically: true, encoding: .utf8)
+    let byFile = dir.appendingPathComponent("f.csv").path
+    let f = try CommandRunner.run(["sample", model, "--conditions", file.path, "--output", byFile, "--seed", "2"])
+    #expect(f.status == 0, "\(f.stderr)")
+    let rows = try String(contentsOfFile: byFile, encoding: .utf8).split(separator: "\n").dropFirst()
+      .map { $0.split(separator: ",", omittingEmptySubsequences: false) }
+    #expect(rows.count == 20)
+    #expect(rows.prefix(15).allSatisfy { $0[death] == "1" && $0[sex] == "0" })
+    #expect(rows.suffix(5).allSatisfy { $0[death] == "0" })
+    let noCount = dir.appendingPathComponent("no-count.csv")
+    try "death,n\n1,3\n".write(to: noCount, atomically: true, encoding: .utf8)
+    let bad = try CommandRunner.run(["sample", model, "--conditions", noCount.path, "--output", dir.appendingPathComponent("bad.csv").path])
+    #expect(bad.status == 1 && bad.stderr.contains("no num_rows column") && bad.stderr.split(separator: "\n").count == 1, "\(bad.stderr)")
+    #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("bad.csv").path))
   }
 }

@@ -100,6 +100,26 @@ import Synthesizers
     #expect(SyntheticDataModel.conditionBudget(rows: 1_000_000) == 10_000_000)
   }
 
+  @Test func requestsAreSampledInOrderLikeSampleFromConditions() throws {
+    let model = try Self.model(.rlsyn)
+    let requests: [SyntheticDataModel.ConditionalRequest] = [
+      .init(rows: 30, conditions: try Self.conditions("death=1", "sex=0")),
+      .init(rows: 0, conditions: try Self.conditions("death=0")),
+      .init(rows: 20, conditions: []),
+      .init(rows: 10, conditions: try Self.conditions("education=4")),
+    ]
+    let out = try model.sample(requests, seed: 5, threads: 2)
+    #expect(out.rowCount == 60)
+    let death = out.column("death"), sex = out.column("sex"), education = out.column("education")
+    #expect((0..<30).allSatisfy { death[$0] == "1" && sex[$0] == "0" })
+    #expect((50..<60).allSatisfy { education[$0] == "4" })
+    #expect(try model.sample(requests, seed: 5, threads: 1) == out)
+    // A bad request anywhere is refused before anything is drawn.
+    #expect(throws: ConditionalSamplingError.self) {
+      try model.sample(requests + [.init(rows: 1, conditions: [SampleCondition(column: "death", value: "9")])], seed: 5, threads: 2)
+    }
+  }
+
   @Test func rowsPassingCellTests() throws {
     let t = try DataTable(columnNames: ["a", "b"], columns: [["1", "1.0", nil, "x", "2"], ["u", "v", "u", "u", ""]])
     #expect(t.rows(passing: [CellTest(column: 0, rule: .number(1))]) == [0, 1])
