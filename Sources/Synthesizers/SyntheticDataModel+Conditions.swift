@@ -40,8 +40,8 @@ public enum ConditionalSamplingError: Error, CustomStringConvertible, Equatable 
   case unsupported(SampleCondition, reason: String)
   /// Two conditions ask one column for different values.
   case contradictory(SampleCondition, SampleCondition)
-  /// The budget of drawn rows ran out before `needed` rows matched.
-  case tooRare([SampleCondition], matched: Int, drawn: Int, needed: Int)
+  /// The budget of drawn rows ran out, or would at the rate seen, before `needed` rows matched.
+  case tooRare([SampleCondition], matched: Int, drawn: Int, needed: Int, budget: Int)
 
   public var description: String {
     switch self {
@@ -56,10 +56,11 @@ public enum ConditionalSamplingError: Error, CustomStringConvertible, Equatable 
       return "condition \(condition) is not supported: \(reason)"
     case let .contradictory(a, b):
       return "conditions \(a) and \(b) contradict each other"
-    case let .tooRare(conditions, matched, drawn, needed):
+    case let .tooRare(conditions, matched, drawn, needed, budget):
       let what = conditions.map(\.description).joined(separator: ", ")
       return "condition\(conditions.count > 1 ? "s" : "") \(what) \(conditions.count > 1 ? "are" : "is") too rare for this model: "
-        + "\(grouped(matched)) of \(grouped(drawn)) drawn rows matched (needed \(grouped(needed)))"
+        + "\(grouped(matched)) of \(grouped(drawn)) drawn rows matched (needed \(grouped(needed))"
+        + (drawn < budget ? "; at that rate the budget of \(grouped(budget)) drawn rows would not do)" : ")")
     }
   }
 }
@@ -146,15 +147,17 @@ extension SyntheticDataModel {
     var batch: UInt64 = 0
     var columns: [Int]? = nil
     while kept < rows {
-      guard drawn < budget else { throw ConditionalSamplingError.tooRare(conditions, matched: matched, drawn: drawn, needed: rows) }
-      // Batch size from the acceptance rate so far (a tenth more than it predicts), or growing ×4 while nothing matched.
+      guard drawn < budget else { throw ConditionalSamplingError.tooRare(conditions, matched: matched, drawn: drawn, needed: rows, budget: budget) }
+      // Batch size from the acceptance rate so far (a tenth more than it predicts), or twice the rows drawn so far while
+      // nothing matched.
       var size: Int
       if drawn == 0 {
         size = 2 * rows
       } else if matched == 0 {
-        size = 4 * drawn
+        size = 2 * drawn
       } else {
-        size = Int((Double(rows - kept) * Double(drawn) / Double(matched) * 1.1).rounded(.up))
+        // At most twice the rows drawn so far, so that the early stop below is checked before a long batch.
+        size = Swift.min(Int((Double(rows - kept) * Double(drawn) / Double(matched) * 1.1).rounded(.up)), 2 * drawn)
       }
       size = Swift.min(Swift.max(size, 1_024), largestBatch, budget - drawn)
       let batchSeed = Self.batchSeed(seed, batch)
@@ -172,6 +175,15 @@ extension SyntheticDataModel {
       if !take.isEmpty { parts.append(encoded.gatherRows(take)) }
       kept += take.count
       batch += 1
+      // Stop early when even a generous upper bound on the acceptance rate (about 3 standard errors above the
+      // observed one; 5 / drawn when nothing matched) leaves the budget too small for the rows still needed.
+      if kept < rows {
+        let m = Double(matched)
+        let upperRate = (m + 3 * m.squareRoot() + 5) / Double(drawn)
+        if Double(drawn) + Double(rows - kept) / upperRate > Double(budget) {
+          throw ConditionalSamplingError.tooRare(conditions, matched: matched, drawn: drawn, needed: rows, budget: budget)
+        }
+      }
     }
     return parts.isEmpty ? Matrix(rows: 0, cols: encoder.layout.width) : Matrix.concatenateRows(parts)
   }

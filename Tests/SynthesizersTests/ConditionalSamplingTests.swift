@@ -88,12 +88,23 @@ import Synthesizers
   @Test func tooRareStopsAtTheBudget() throws {
     let model = try Self.model(.gan)
     let started = Date()
-    // 5,000 rows cannot come out of 20,000 draws of a condition met by about a third of them (or fewer).
+    // 5,000 rows cannot come out of 20,000 draws of a condition met by fewer than a quarter of them.
     #expect {
       _ = try model.sample(rows: 5_000, seed: 0, conditions: Self.conditions("death=1", "sex=1"), threads: 2, maximumDrawnRows: 20_000)
     } throws: { error in
       let text = String(describing: error)
-      return text.hasPrefix("conditions death=1, sex=1 are too rare for this model: ") && text.contains(" of 20,000 drawn rows matched (needed 5,000)")
+      return text.hasPrefix("conditions death=1, sex=1 are too rare for this model: ") && text.contains(" drawn rows matched (needed 5,000")
+        && !text.contains("\n")
+    }
+    // An age the model never draws: given up long before the default budget of 1,000,000 draws.
+    let drawn = Set(model.sample(rows: 5_000, seed: 0, threads: 2).column("age").compactMap { $0 })
+    if let absent = (32...56).map(String.init).first(where: { !drawn.contains($0) }) {
+      #expect {
+        _ = try model.sample(rows: 100, seed: 0, conditions: Self.conditions("age=\(absent)"), threads: 2)
+      } throws: { error in
+        let text = String(describing: error)
+        return text.contains("too rare for this model: 0 of ") && text.contains("the budget of 1,000,000 drawn rows would not do")
+      }
     }
     #expect(Date().timeIntervalSince(started) < 60)
     #expect(SyntheticDataModel.conditionBudget(rows: 500) == 1_000_000)
