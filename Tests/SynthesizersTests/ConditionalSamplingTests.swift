@@ -131,6 +131,23 @@ import Synthesizers
     }
   }
 
+  @Test func columnsThePreparationChangesAreMatchedOnTheUsersTable() throws {
+    // education and alcoholfreq are modelled as one joint column; age is clamped after decoding.
+    let table = try Self.table()
+    var metadata = Metadata(columns: [:])
+    metadata.constraints = [.fixedCombinations(["education", "alcoholfreq"]), .scalarRange(column: "age", low: 30, high: 60, strict: false)]
+    let schema = try Schema.infer(from: table, overrides: metadata)
+    let model = try SyntheticDataModel.fit(table, schema: schema, synthesizer: .gan, options: smallOptions(seed: 3))
+    #expect(model.preparation?.combinations.isEmpty == false)
+    let out = try model.sample(rows: 60, seed: 1, conditions: Self.conditions("education=2", "death=1"), threads: 2)
+    #expect(out.rowCount == 60)
+    #expect(out.column("education").allSatisfy { $0 == "2" } && out.column("death").allSatisfy { $0 == "1" })
+    let age = try #require(model.sample(rows: 100, seed: 1, threads: 2).column("age").first!)
+    let ages = try model.sample(rows: 10, seed: 1, conditions: Self.conditions("age=\(age)"), threads: 2)
+    #expect(ages.column("age").allSatisfy { $0 == age })
+    #expect(throws: ConditionalSamplingError.self) { try model.sample(rows: 5, seed: 1, conditions: Self.conditions("alcoholfreq=9"), threads: 2) }
+  }
+
   @Test func rowsPassingCellTests() throws {
     let t = try DataTable(columnNames: ["a", "b"], columns: [["1", "1.0", nil, "x", "2"], ["u", "v", "u", "u", ""]])
     #expect(t.rows(passing: [CellTest(column: 0, rule: .number(1))]) == [0, 1])
