@@ -109,3 +109,50 @@ import NeuralNetworks
     #expect(try CommandRunner.run(["sample", model, "--rows", "20", "--output", out]).status == 0)
   }
 }
+
+/// `rlsyn sample --condition COLUMN=VALUE` through the real executable.
+@Suite struct ConditionalSampleCommandTests {
+  @Test func conditionsHoldInEveryRowAndBadOnesAreOneLineErrors() throws {
+    let dir = try CommandRunner.temporaryDirectory()
+    let model = dir.appendingPathComponent("m.rlsyn").path
+    let fit = try CommandRunner.run(["fit", CommandRunner.dataset("nhefs.csv").path, "--model", model, "--synthesizer", "gan",
+                                     "--iterations", "6", "--batch-size", "64", "--quiet"])
+    #expect(fit.status == 0, "\(fit.stderr)")
+    let out = dir.appendingPathComponent("s.csv").path
+    let r = try CommandRunner.run(["sample", model, "--rows", "120", "--output", out, "--condition", "death=1", "--condition", "sex=0"])
+    #expect(r.status == 0, "\(r.stderr)")
+    let lines = try String(contentsOfFile: out, encoding: .utf8).split(separator: "\n")
+    let header = lines[0].split(separator: ",").map(String.init)
+    let death = try #require(header.firstIndex(of: "death")), sex = try #require(header.firstIndex(of: "sex"))
+    #expect(lines.count == 121)
+    for line in lines.dropFirst() {
+      let cells = line.split(separator: ",", omittingEmptySubsequences: false)
+      #expect(cells[death] == "1" && cells[sex] == "0")
+    }
+    for bad in [["--condition", "death"], ["--condition", "dead=1"], ["--condition", "death=7"], ["--condition", "wt71=70.5"],
+                ["--condition", "death=0", "--condition", "death=1"]] {
+      let target = dir.appendingPathComponent("bad.csv")
+      let b = try CommandRunner.run(["sample", model, "--rows", "10", "--output", target.path] + bad)
+      #expect(b.status == 1, "\(bad): \(b.stderr)")
+      #expect(b.stderr.hasPrefix("error: ") && b.stderr.split(separator: "\n").count == 1, "\(bad): \(b.stderr)")
+      #expect(!FileManager.default.fileExists(atPath: target.path), "\(bad)")
+    }
+
+    // --conditions FILE.csv: num_rows records per line, in order; an empty cell sets no condition.
+    let file = dir.appendingPathComponent("conditions.csv")
+    try "death,sex,num_rows\n1,0,15\n0,,5\n".write(to: file, atomically: true, encoding: .utf8)
+    let byFile = dir.appendingPathComponent("f.csv").path
+    let f = try CommandRunner.run(["sample", model, "--conditions", file.path, "--output", byFile, "--seed", "2"])
+    #expect(f.status == 0, "\(f.stderr)")
+    let rows = try String(contentsOfFile: byFile, encoding: .utf8).split(separator: "\n").dropFirst()
+      .map { $0.split(separator: ",", omittingEmptySubsequences: false) }
+    #expect(rows.count == 20)
+    #expect(rows.prefix(15).allSatisfy { $0[death] == "1" && $0[sex] == "0" })
+    #expect(rows.suffix(5).allSatisfy { $0[death] == "0" })
+    let noCount = dir.appendingPathComponent("no-count.csv")
+    try "death,n\n1,3\n".write(to: noCount, atomically: true, encoding: .utf8)
+    let bad = try CommandRunner.run(["sample", model, "--conditions", noCount.path, "--output", dir.appendingPathComponent("bad.csv").path])
+    #expect(bad.status == 1 && bad.stderr.contains("no num_rows column") && bad.stderr.split(separator: "\n").count == 1, "\(bad.stderr)")
+    #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("bad.csv").path))
+  }
+}

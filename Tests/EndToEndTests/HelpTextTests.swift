@@ -14,7 +14,7 @@ import TestSupport
     ("fit", "Fit a synthesizer", rlsynOptions + ["--metadata", "--model", "--seed", "--synthesizer", "--preset", "--iterations",
                                                   "--batch-size", "--config", "--encoding", "--rare-count", "--log-every", "--log-format",
                                                   "--threads", "--quiet"] + common),
-    ("sample", "Write synthetic records", ["--rows", "--output", "--seed"] + common),
+    ("sample", "Write synthetic records", ["--rows", "--output", "--seed", "--condition", "--conditions"] + common),
     ("self-check", "Print the BLAS in use", ["--bench", "--repeats"] + common),
     ("schema", "Infer the column kinds", ["--metadata", "--output", "--outcome"] + common),
     ("evaluate", "Score a synthetic table", ["--train", "--holdout", "--synthetic", "--outcome", "--json", "--report", "--metadata",
