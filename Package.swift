@@ -69,6 +69,6 @@ let package = Package(
     .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "TestSupport"], exclude: ["Fixtures"]),
     .testTarget(name: "ReportingTests", dependencies: ["Reporting"]),
     .testTarget(name: "BenchmarkingTests", dependencies: ["Benchmarking"]),
-    .testTarget(name: "EndToEndTests", dependencies: ["TestSupport", "NeuralNetworks"], exclude: ["Fixtures"]),
+    .testTarget(name: "EndToEndTests", dependencies: ["TestSupport", "NeuralNetworks", "TabularData"], exclude: ["Fixtures"]),
   ]
 )

@@ -104,14 +104,15 @@ public enum BenchmarkPipeline {
       if si == seedList.count - 1 { loaded = nil; AllocatorTuning.releaseFreedMemory() }
       try CSVWriter.write(train, to: runsDir.appendingPathComponent("seed\(seed)-train.csv"))
       try CSVWriter.write(holdout, to: runsDir.appendingPathComponent("seed\(seed)-holdout.csv"))
-      // The schema a fit on the training split would infer (with the metadata's overrides).
+      // The schema a fit on the training split would infer (with the metadata's overrides). The evaluation
+      // reads every table with it: dates as numbers, made-up identifier and personal columns left out.
       let schema = try Schema.infer(from: train, overrides: meta)
       // Wide tables are evaluated on at most 30,000 rows per table (EvaluationSampling), as score.py does.
       // The per-cell views are made for each evaluation and released before the next fit: on a wide table
       // each is about 0.7 GB, and remaking them takes seconds.
       let rowCap = plan.rowCap
       func trainEval() -> EvaluationTable {
-        EvaluationSampling.evaluationTable(train, role: .train, label: "train", rowCap: rowCap, seed: seed)
+        EvaluationSampling.evaluationTable(train.datesAsNumbers(schema), role: .train, label: "train", rowCap: rowCap, seed: seed)
       }
       let typing = ColumnTyping(inferringFrom: trainEval(), overrides: meta.map(ColumnTyping.overrides(from:)) ?? [:])
       for kind in kinds {
@@ -139,7 +140,7 @@ public enum BenchmarkPipeline {
           let seconds = now() - t1
           try CSVWriter.write(synthetic, to: runsDir.appendingPathComponent("seed\(seed)-\(kind.rawValue).csv"))
           return (seconds, synthetic.rowCount,
-                  EvaluationSampling.evaluationTable(synthetic, role: .synthetic, label: kind.rawValue, rowCap: rowCap, seed: seed))
+                  EvaluationSampling.evaluationTable(synthetic.datesAsNumbers(schema), role: .synthetic, label: kind.rawValue, rowCap: rowCap, seed: seed))
         }()
         AllocatorTuning.releaseFreedMemory()
         let t2 = now()
@@ -148,7 +149,7 @@ public enum BenchmarkPipeline {
         evalOptions.rowCap = rowCap
         evalOptions.inputRows = [.train: train.rowCount, .holdout: holdout.rowCount, .synthetic: syntheticRows]
         // The views are handed over whole, so the evaluation frees each column's cells once parsed.
-        var views = [trainEval(), EvaluationSampling.evaluationTable(holdout, role: .holdout, label: "holdout", rowCap: rowCap, seed: seed),
+        var views = [trainEval(), EvaluationSampling.evaluationTable(holdout.datesAsNumbers(schema), role: .holdout, label: "holdout", rowCap: rowCap, seed: seed),
                      consume syntheticEval]
         let evaluation = try Evaluator.evaluate(releasing: &views, outcome: outcome, options: evalOptions, typing: typing)
         let evaluateSeconds = now() - t2

@@ -56,9 +56,9 @@ struct EvaluateCommand: ParsableCommand {
         return EvaluationSampling.evaluationTable(table, role: role, label: label, rowCap: cap, seed: seed)
       }
       let progress = evaluationProgress()
-      func load(_ path: String) throws -> DataTable {
+      func load(_ path: String) throws -> LoadedTable {
         try TabularInput.load(data: URL(fileURLWithPath: path), dataName: path, metadata: metadata.map { URL(fileURLWithPath: $0) },
-                              metadataName: metadata, outcome: outcome).table
+                              metadataName: metadata, outcome: outcome)
       }
       var started = DispatchTime.now().uptimeNanoseconds
       func readDone(_ path: String) {
@@ -66,11 +66,15 @@ struct EvaluateCommand: ParsableCommand {
         progress?("read \(path)", Double(now - started) / 1e9)
         started = now
       }
-      let tr = view(try load(train), role: .train, label: train)
+      // Every table is read with the training split's schema: dates become numbers (days or seconds) and
+      // identifier and personal-information columns, which are made up rather than modelled, are left out.
+      let trainLoaded = try load(train)
+      let schema = trainLoaded.schema
+      let tr = view(trainLoaded.table.datesAsNumbers(schema), role: .train, label: train)
       readDone(train)
-      let ho = view(try load(holdout), role: .holdout, label: holdout)
+      let ho = view(try load(holdout).table.datesAsNumbers(schema), role: .holdout, label: holdout)
       readDone(holdout)
-      let sy = view(try CSVReader.read(URL(fileURLWithPath: synthetic), options: CSVReadOptions(displayName: synthetic)),
+      let sy = view(try CSVReader.read(URL(fileURLWithPath: synthetic), options: CSVReadOptions(displayName: synthetic)).datesAsNumbers(schema),
                     role: .synthetic, label: synthetic)
       readDone(synthetic)
       var options = EvaluationOptions()
