@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Same seed → same model file and same sample, byte for byte, between this tree and a base commit.
 #   bash scripts/check-model-identity.sh [BASE]      (BASE default: cd08e90, the last commit before issue 32's refactor)
+#   NEW_ARGS="--rare-count 1" bash scripts/check-model-identity.sh   (fit arguments for this tree's build only; k = 1
+#   turns issue 33's release rules off, so the comparison isolates every other change)
 # Builds BASE in a git worktree under .build-identity/, fits every synthesizer and preset briefly on the bundled
 # NHEFS and SUPPORT2 tables with both builds (same seed, same thread count), and compares the model files and
 # samples with cmp. Prints one line per case and exits 1 on any difference. About 5 minutes on 2 cores.
@@ -37,7 +39,8 @@ for c in "${CASES[@]}"; do
   for side in old new; do
     bin=$OLD; [ $side = new ] && bin=$NEW
     # shellcheck disable=SC2086
-    "$bin" fit "$data" --model "$WORK/$name-$side.rlsyn" --seed 7 --threads "$THREADS" --quiet $args
+    extra=""; [ $side = new ] && extra=${NEW_ARGS:-}
+    "$bin" fit "$data" --model "$WORK/$name-$side.rlsyn" --seed 7 --threads "$THREADS" --quiet $args $extra
     "$bin" sample "$WORK/$name-$side.rlsyn" --rows 500 --seed 3 --output "$WORK/$name-$side.csv"
   done
   if cmp -s "$WORK/$name-old.rlsyn" "$WORK/$name-new.rlsyn" && cmp -s "$WORK/$name-old.csv" "$WORK/$name-new.csv"; then

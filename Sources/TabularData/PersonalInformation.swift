@@ -77,6 +77,19 @@ public enum PersonalInformation: String, Codable, Sendable, CaseIterable {
     return nil
   }
 
+  /// Whether a column's name says it holds record identifiers (`subject_id`, `hadm_id`, `patientID`, `MRN`,
+  /// `patient_no`): such a column of whole numbers that repeat (one subject, many admissions) is still an
+  /// identifier, not a count.
+  public static func isIdentifierName(_ name: String) -> Bool {
+    let w = words(name)
+    guard let last = w.last else { return false }
+    if ["id", "mrn", "uuid", "guid", "identifier"].contains(last) { return true }
+    if w.count >= 2, ["no", "num", "number", "nr"].contains(last),
+       !Set(w.dropLast()).isDisjoint(with: ["patient", "subject", "record", "case", "encounter", "visit", "admission",
+                                             "member", "account", "medical", "chart", "hospital"]) { return true }
+    return false
+  }
+
   /// The kind the cells of a text column show, when at least 90 % of a sample of them fit one pattern:
   /// e-mail addresses, phone numbers (7–15 digits with separators), street addresses (a number, then words),
   /// free text (four or more words on average), or personal names (one to three capitalised words) when there

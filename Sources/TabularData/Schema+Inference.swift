@@ -248,6 +248,8 @@ extension Schema {
     } else if stats.allNumeric {
       if !stats.allWhole { kind = .continuous }
       else if unique { kind = .identifier }
+      else if distinct > options.maxPlainCategories, Double(distinct) > 0.5 * Double(stats.nonMissing),
+              PersonalInformation.isIdentifierName(name) { kind = .identifier }
       else if distinct <= options.maxCodeLevels { kind = .categorical }
       else if distinct <= options.maxCodeBookLevels, stats.minimum >= 2,
               stats.maximum - stats.minimum + 1 == Double(distinct) { kind = .categorical }

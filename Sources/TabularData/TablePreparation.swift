@@ -301,7 +301,8 @@ extension TablePreparation {
       // Interpolated columns: limit to the k-th smallest and largest training values, never write a training value.
       let sorted = present.sorted()
       let lower = sorted[Swift.min(k - 1, sorted.count - 1)], upper = sorted[Swift.max(sorted.count - k, 0)]
-      if !isDate { column.avoidsTrainingValues = true }
+      // k = 1 releases everything seen at least once: no rule applies, and the model is as without preparation.
+      if !isDate && k > 1 { column.avoidsTrainingValues = true }
       if column.kind == .integer { column.kind = .continuous; column.decimals = 0; column.minimumDecimals = 0 }
       guard lower <= upper, sorted.first! < lower || sorted.last! > upper else { return (column, cells) }
       let clamped = values.map { $0.map { Swift.min(Swift.max($0, lower), upper) } }

@@ -79,6 +79,21 @@ import NumericCore
     #expect(PersonalInformation.fromContent(["Mary Smith", "John O'Neil"], manyDistinct: false) == nil, "a few capitalised words are categories")
     #expect(PersonalInformation.fromContent(["Cardiology", "ICU"], manyDistinct: false) == nil)
   }
+
+  /// A whole-number identifier that repeats (one subject, several admissions) is an identifier by its name;
+  /// the same numbers under another name are an integer column.
+  @Test func repeatingNumericIdentifiersAreIdentifiers() throws {
+    for (name, yes) in [("subject_id", true), ("hadm_id", true), ("patientID", true), ("MRN", true), ("patient_no", true),
+                        ("visits", false), ("idle_days", false), ("stay_length", false), ("video", false)] {
+      #expect(PersonalInformation.isIdentifierName(name) == yes, "\(name)")
+    }
+    var lines = ["subject_id,visit_count,age"]
+    for r in 0..<600 { lines.append("\(10_000_000 + (r * 7919) % 400),\(10_000_000 + (r * 7919) % 400),\(20 + r % 60)") }
+    let schema = try Schema.infer(from: try Self.table(lines.joined(separator: "\n")))
+    #expect(schema.column(named: "subject_id")?.kind == .identifier)
+    #expect(schema.column(named: "visit_count")?.kind == .integer)
+    #expect(schema.column(named: "age")?.kind == .integer)
+  }
 }
 
 @Suite struct TextShapeTests {
