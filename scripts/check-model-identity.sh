@@ -38,8 +38,8 @@ for c in "${CASES[@]}"; do
   IFS='|' read -r name data args <<<"$c"
   for side in old new; do
     bin=$OLD; [ $side = new ] && bin=$NEW
-    # shellcheck disable=SC2086
     extra=""; [ $side = new ] && extra=${NEW_ARGS:-}
+    # shellcheck disable=SC2086
     "$bin" fit "$data" --model "$WORK/$name-$side.rlsyn" --seed 7 --threads "$THREADS" --quiet $args $extra
     "$bin" sample "$WORK/$name-$side.rlsyn" --rows 500 --seed 3 --output "$WORK/$name-$side.csv"
   done
