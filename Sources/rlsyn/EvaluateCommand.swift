@@ -72,7 +72,10 @@ struct EvaluateCommand: ParsableCommand {
       let schema = trainLoaded.schema
       let tr = view(trainLoaded.table.datesAsNumbers(schema), role: .train, label: train)
       readDone(train)
-      let ho = view(try load(holdout).table.datesAsNumbers(schema), role: .holdout, label: holdout)
+      // The holdout is read like the synthetic table: the metadata's category lists describe the training rows, and
+      // a holdout row may hold a level they never saw (a rare code), which the evaluation handles.
+      let ho = view(try CSVReader.read(URL(fileURLWithPath: holdout), options: CSVReadOptions(displayName: holdout)).datesAsNumbers(schema),
+                    role: .holdout, label: holdout)
       readDone(holdout)
       let sy = view(try CSVReader.read(URL(fileURLWithPath: synthetic), options: CSVReadOptions(displayName: synthetic)).datesAsNumbers(schema),
                     role: .synthetic, label: synthetic)
