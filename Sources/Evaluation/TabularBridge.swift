@@ -27,9 +27,11 @@ extension ColumnTyping {
         }
       } else {
         switch column.sdtype {
-        case "numerical": out[name] = .numeric
+        case "numerical", "datetime": out[name] = .numeric
         case "id": out[name] = .ignored
-        default: out[name] = .categorical
+        case _ where column.pii == true: out[name] = .ignored
+        case "categorical", "boolean": out[name] = .categorical
+        default: out[name] = .ignored  // personal sdtypes (name, email, …): made up, never modelled
         }
       }
     }
@@ -47,5 +49,20 @@ extension EvaluationSampling {
     let wide = table.columnCount > defaultWideColumnThreshold
     let keep = sampleRows(count: table.rowCount, cap: wide ? rowCap : nil, seed: tableSeed(seed, table: role))
     return EvaluationTable(keep.count == table.rowCount ? table : table.selectingRows(keep), label: label)
+  }
+}
+
+extension EvaluationDetails {
+  /// Labels the histogram bins of date columns with dates in the column's own format: the evaluation sees
+  /// dates as day, minute or second counts (``DataTable/datesAsNumbers(_:)``), the reader wants a date axis.
+  public mutating func labelDates(_ schema: Schema) {
+    for i in marginals.indices where marginals[i].kind == .numeric {
+      guard let column = schema.column(named: marginals[i].name), column.kind == .datetime,
+            let format = column.datetimeFormat else { continue }
+      let edges = marginals[i].edges
+      for b in 0..<min(edges.count - 1, marginals[i].labels.count) where edges[b].isFinite && edges[b + 1].isFinite {
+        marginals[i].labels[b] = "\(format.string(Int(edges[b].rounded(.down))))–\(format.string(Int(edges[b + 1].rounded(.down))))"
+      }
+    }
   }
 }

@@ -91,7 +91,8 @@ struct EvaluateCommand: ParsableCommand {
       let typing = ColumnTyping(inferringFrom: tr, overrides: meta.map(ColumnTyping.overrides(from:)) ?? [:])
       // Handed over whole, so that each column's cells are freed once parsed.
       var tables = [consume tr, consume ho, consume sy]
-      let result = try Evaluator.evaluate(releasing: &tables, outcome: outcome, options: options, typing: typing)
+      var result = try Evaluator.evaluate(releasing: &tables, outcome: outcome, options: options, typing: typing)
+      result.details.labelDates(schema)
       // Render everything before writing anything, then write each file atomically.
       let jsonData = try json.map { _ in try result.summary.jsonData() }
       let html = report.map { _ in

@@ -156,12 +156,17 @@ import TestSupport
     #expect(try CommandRunner.run(["sample", model.path, "--rows", "1400", "--output", synthetic.path]).status == 0)
     // With the training split's metadata, whose category lists miss codes that only the holdout has.
     let r = try CommandRunner.run(["evaluate", "--train", train.path, "--holdout", dir.appendingPathComponent("holdout.csv").path,
-                                   "--synthetic", synthetic.path, "--outcome", "death_180d", "--json", json.path, "--metadata", meta.path])
+                                   "--synthetic", synthetic.path, "--outcome", "death_180d", "--json", json.path, "--metadata", meta.path,
+                                   "--report", dir.appendingPathComponent("r.html").path])
     #expect(r.status == 0, "\(r.stderr)")
     let root = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: json)) as? [String: Any])
     let columns = try #require(root["columns"] as? [[String: Any]], "\(root.keys)")
     let kinds = Dictionary(uniqueKeysWithValues: columns.compactMap { c in (c["name"] as? String).map { ($0, c["kind"] as? String) } })
     #expect(kinds["patient_id"] == nil && kinds["first_name"] == nil, "made-up columns are not scored: \(kinds.keys.sorted())")
     #expect(kinds["admission_date"] == "numeric" && kinds["death_date"] == "numeric", "\(kinds)")
+    // The report's date columns are charted on a date axis, in each column's format.
+    let html = try String(contentsOf: dir.appendingPathComponent("r.html"), encoding: .utf8)
+    #expect(html.contains(/\d{4}-\d{2}-\d{2}–\d{4}-\d{2}-\d{2}/), "admission_date bins as dates")
+    #expect(html.contains(/\d{2}\.\d{2}\.\d{4}–\d{2}\.\d{2}\.\d{4}/), "death_date bins as dates")
   }
 }
