@@ -286,16 +286,11 @@ extension TablePreparation {
       let common = tally.filter { $0.value >= k }.keys.sorted()
       if !isDate && (column.kind == .integer || repeated) && !common.isEmpty {
         guard common.count < tally.count else { return (column, cells) }
-        // Snap every rare value to the nearest common one (ties: the lower).
-        func nearest(_ v: Double) -> Double {
-          var lo = 0, hi = common.count
-          while lo < hi { let mid = (lo + hi) / 2; if common[mid] < v { lo = mid + 1 } else { hi = mid } }
-          if lo == common.count { return common[lo - 1] }
-          if lo == 0 || common[lo] == v { return common[lo] }
-          return v - common[lo - 1] <= common[lo] - v ? common[lo - 1] : common[lo]
-        }
-        let snapped = values.map { $0.map { tally[$0]! >= k ? $0 : nearest($0) } }
-        column.minimum = common.first; column.maximum = common.last
+        let released = releasedRareValues(tally: tally, common: common, k: k,
+                                          unit: column.kind == .integer ? 1 : pow(10, -Double(column.decimals)))
+        let snapped = values.map { $0.map { tally[$0]! >= k ? $0 : released[$0]! } }
+        let kept = snapped.compactMap { $0 }
+        column.minimum = kept.min(); column.maximum = kept.max()
         return (column, rewritten(cells, values, snapped, decimals: column.decimals, isInteger: column.kind == .integer, minimumDecimals: column.minimumDecimals))
       }
       // Interpolated columns: limit to the k-th smallest and largest training values, never write a training value.
@@ -311,6 +306,51 @@ extension TablePreparation {
     default:
       return (column, cells)
     }
+  }
+
+  /// What each value seen fewer than `k` times (by `tally`) is released as. Inside the range of the `common` values
+  /// (seen at least `k` times, sorted) a rare value snaps to the nearest common one (ties: the lower). Beyond it, each
+  /// tail is cut, from the common range outward, into runs of at least `k` records, and every value of a run is
+  /// released as the run's median moved by whole `unit`s to the nearest value no training record holds fewer than
+  /// `k` times. Tails keep their shape, and an outlier seen once (an age of 65,526) is hidden in its run's median.
+  static func releasedRareValues(tally: [Double: Int], common: [Double], k: Int, unit: Double) -> [Double: Double] {
+    var out: [Double: Double] = [:]
+    let rare = tally.filter { $0.value < k }
+    let rareSteps = Set(rare.keys.map { ($0 / unit).rounded() })
+    func offRare(_ v: Double) -> Double {
+      let m = (v / unit).rounded()
+      for step in 0..<100_000 {
+        for candidate in [m + Double(step), m - Double(step)] where !rareSteps.contains(candidate) {
+          return candidate * unit
+        }
+      }
+      return v
+    }
+    func groupTail(_ tail: [Double], boundary: Double) {
+      var runs: [[Double]] = [], run: [Double] = []
+      for v in tail {
+        run.append(contentsOf: repeatElement(v, count: tally[v]!))
+        if run.count >= k { runs.append(run); run = [] }
+      }
+      if !run.isEmpty {
+        if runs.isEmpty { for v in Set(run) { out[v] = boundary }; return }
+        runs[runs.count - 1] += run
+      }
+      for members in runs {
+        let median = members.sorted()[members.count / 2]
+        let value = offRare(median)
+        for v in Set(members) { out[v] = value }
+      }
+    }
+    let first = common.first!, last = common.last!
+    groupTail(rare.keys.filter { $0 < first }.sorted(by: >), boundary: first)
+    groupTail(rare.keys.filter { $0 > last }.sorted(), boundary: last)
+    for v in rare.keys where v > first && v < last {
+      var lo = 0, hi = common.count
+      while lo < hi { let mid = (lo + hi) / 2; if common[mid] < v { lo = mid + 1 } else { hi = mid } }
+      out[v] = v - common[lo - 1] <= common[lo] - v ? common[lo - 1] : common[lo]
+    }
+    return out
   }
 
   /// `cells` with the changed values written anew (unchanged cells keep their exact spelling).
