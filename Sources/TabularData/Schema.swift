@@ -55,6 +55,25 @@ public struct ColumnSchema: Codable, Sendable, Equatable {
   /// Decoded values are never exactly a training value (nudged by one unit of the last decimal); set by
   /// ``TablePreparation`` on interpolated continuous columns. Nil in model files written before it existed.
   public var avoidsTrainingValues: Bool?
+  /// Decoded values are clamped to `[low, high]` (the k-th smallest and largest training values of an interpolated
+  /// column; ``TablePreparation``). Nil when no such rule applies, and in model files written before it existed.
+  public var releaseRange: [Double]?
+  /// Values seen fewer than k times in training (integer and repeated-value columns), each decoded as the value
+  /// at the same index of ``rareValuesReleasedAs`` (``TablePreparation/releasedRareValues(tally:common:k:unit:)``).
+  public var rareValues: [Double]?
+  /// What each of ``rareValues`` is written as.
+  public var rareValuesReleasedAs: [Double]?
+  /// Values seen at least k times in an interpolated column (zeros, round numbers): written as they are, not
+  /// moved off the training values as ``avoidsTrainingValues`` moves the others.
+  public var commonValues: [Double]?
+
+  /// The decode-time release rule of this column: clamp to ``releaseRange``, then replace a rare value (matched at
+  /// the column's precision) by what it is released as. Nil when the column has none.
+  public var releaseRule: ReleaseRule? {
+    guard releaseRange != nil || rareValues != nil || commonValues != nil else { return nil }
+    return ReleaseRule(range: releaseRange, rare: rareValues ?? [], releasedAs: rareValuesReleasedAs ?? [],
+                       common: commonValues ?? [], decimals: kind == .integer ? 0 : decimals)
+  }
 
   /// A column description; inference fills every field, tests may give only a few.
   public init(name: String, kind: ColumnKind, hasMissing: Bool = false, minimum: Double? = nil, maximum: Double? = nil,
@@ -178,5 +197,36 @@ extension Schema {
         }
       }
     }
+  }
+}
+
+/// How a numeric column's decoded values are released (see ``ColumnSchema/releaseRule``). Applied after decoding,
+/// so the model is trained on the training values unchanged and the rule touches only what is written.
+public struct ReleaseRule: Sendable {
+  let range: ClosedRange<Double>?
+  let replacements: [Double: Double]
+  let common: Set<Double>
+  let scale: Double
+
+  init(range: [Double]?, rare: [Double], releasedAs: [Double], common: [Double], decimals: Int) {
+    self.range = range.flatMap { $0.count == 2 && $0[0] <= $0[1] ? $0[0]...$0[1] : nil }
+    var scale = 1.0
+    for _ in 0..<Swift.min(Swift.max(decimals, 0), 15) { scale *= 10 }
+    self.scale = scale
+    var map: [Double: Double] = [:]
+    for (v, r) in zip(rare, releasedAs) { map[(v * scale).rounded()] = r }
+    replacements = map
+    self.common = Set(common.map { ($0 * scale).rounded() })
+  }
+
+  /// Whether `x`, at the column's precision, is a value seen at least k times (written as it is).
+  public func isCommon(_ x: Double) -> Bool { !common.isEmpty && common.contains((x * scale).rounded()) }
+
+  /// `x` as released.
+  public func apply(_ x: Double) -> Double {
+    var y = x
+    if let range { y = Swift.min(Swift.max(y, range.lowerBound), range.upperBound) }
+    if !replacements.isEmpty, let r = replacements[(y * scale).rounded()] { y = r }
+    return y
   }
 }

@@ -80,10 +80,12 @@ extension TableEncoder {
       let scores = t + coder.gaussian! * stride
       let isInteger = column.kind == .integer
       let avoids = column.avoidsTrainingValues == true
+      let release = column.releaseRule
       coder.transform!.withKernel { kernel in
         for i in 0..<rows {
           if let indicator, indicator[i] > 0.5 { out.appendMissing(); continue }
-          let x = kernel.inverse(scores[i])
+          var x = kernel.inverse(scores[i])
+          if let release { x = release.apply(isInteger ? x.rounded() : x) }
           if isInteger && column.minimumDecimals > 0 {
             // Whole numbers the input spelled with a fraction ("18.0", as pandas writes them) keep that spelling.
             appendDecimal(x.rounded(), decimals: column.decimals, minimumDecimals: column.minimumDecimals, to: &out.bytes)
@@ -91,7 +93,7 @@ extension TableEncoder {
             let n = x.rounded()
             if n.magnitude < 9.0e18 { appendInteger(Int64(n), to: &out.bytes) }
             else { out.bytes.append(contentsOf: String(format: "%.0f", n).utf8) }
-          } else if avoids {
+          } else if avoids && !(release?.isCommon(x) ?? false) {
             appendDecimal(kernel.avoidingKnots(x, decimals: column.decimals), decimals: column.decimals,
                           minimumDecimals: column.minimumDecimals, to: &out.bytes)
           } else {

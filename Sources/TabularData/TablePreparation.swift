@@ -288,10 +288,13 @@ extension TablePreparation {
         guard common.count < tally.count else { return (column, cells) }
         let released = releasedRareValues(tally: tally, common: common, k: k,
                                           unit: column.kind == .integer ? 1 : pow(10, -Double(column.decimals)))
-        let snapped = values.map { $0.map { tally[$0]! >= k ? $0 : released[$0]! } }
-        let kept = snapped.compactMap { $0 }
-        column.minimum = kept.min(); column.maximum = kept.max()
-        return (column, rewritten(cells, values, snapped, decimals: column.decimals, isInteger: column.kind == .integer, minimumDecimals: column.minimumDecimals))
+        // Applied when decoding (ColumnSchema.releaseRule): the model learns the training values unchanged.
+        let rare = released.keys.sorted()
+        column.rareValues = rare
+        column.rareValuesReleasedAs = rare.map { released[$0]! }
+        let written = common + column.rareValuesReleasedAs!
+        column.minimum = written.min(); column.maximum = written.max()
+        return (column, cells)
       }
       // Interpolated columns: limit to the k-th smallest and largest training values, never write a training value.
       let sorted = present.sorted()
@@ -299,6 +302,14 @@ extension TablePreparation {
       // k = 1 releases everything seen at least once: no rule applies, and the model is as without preparation.
       if !isDate && k > 1 { column.avoidsTrainingValues = true }
       if column.kind == .integer { column.kind = .continuous; column.decimals = 0; column.minimumDecimals = 0 }
+      if !isDate {
+        // Clamped when decoding (ColumnSchema.releaseRule): the model learns the training values unchanged.
+        guard k > 1, lower <= upper else { return (column, cells) }
+        column.releaseRange = [lower, upper]
+        if !common.isEmpty { column.commonValues = common }
+        column.minimum = lower; column.maximum = upper
+        return (column, cells)
+      }
       guard lower <= upper, sorted.first! < lower || sorted.last! > upper else { return (column, cells) }
       let clamped = values.map { $0.map { Swift.min(Swift.max($0, lower), upper) } }
       column.minimum = lower; column.maximum = upper

@@ -142,7 +142,11 @@ import NumericCore
     #expect(preparation.gaps.contains { $0.low == "admitted" && $0.high == "discharged" })
     let codes = Set(model.column("code").compactMap { $0 })
     #expect(codes == ["A01", "B02", "C03", "D04", TablePreparation.pooledLevel])
-    #expect(!model.column("age").contains("65526"), "a value seen once is snapped")
+    // Numbers keep their training values in the model table; the release rule acts on decoded values.
+    let ageRule = try #require(modelSchema.column(named: "age")?.releaseRule)
+    #expect(ageRule.apply(65_526) != 65_526, "a value seen once is never written")
+    #expect(ageRule.apply(65_526) < 100, "…and the outlier is hidden in its run's median")
+    #expect(ageRule.apply(45) == 45, "common values are written as they are")
     #expect(modelSchema.column(named: "weight")?.avoidsTrainingValues == true)
     #expect(modelSchema.column(named: "admitted")?.kind == .continuous)
     // Backward: formats, the inequality chain, made-up identifiers and names.
@@ -157,6 +161,25 @@ import NumericCore
     #expect(ids.count == table.rowCount && Set(ids).count == ids.count && Set(ids).isDisjoint(with: table.column("id").compactMap { $0 }))
     #expect(ids.allSatisfy { $0.range(of: #"^P\d{4}$"#, options: .regularExpression) != nil })
     #expect(Set(back.column("name").compactMap { $0 }).isDisjoint(with: table.column("name").compactMap { $0 }))
+  }
+
+  /// Rare values inside the common range snap to the nearest common value; each tail is cut into runs of at least k
+  /// records released as the run's median moved off rare training values.
+  @Test func rareValuesSnapInsideAndRunMediansInTheTails() {
+    var tally: [Double: Int] = [:]
+    for v in 10...20 { tally[Double(v)] = 9 }             // common 10…20
+    tally[15.5] = 1                                        // rare, inside: snaps to 15 (ties: the lower)
+    for v in [30.0, 31, 33, 40, 41, 42, 50, 65_526] { tally[v] = 1 }   // upper tail: runs of 5 and 3 → one run of 8
+    tally[2] = 2; tally[1] = 2                             // lower tail of 4 records: to the boundary
+    let common = tally.filter { $0.value >= 5 }.keys.sorted()
+    let released = TablePreparation.releasedRareValues(tally: tally, common: common, k: 5, unit: 1)
+    #expect(released[15.5] == 15)
+    #expect(released[1] == 10 && released[2] == 10)
+    let tail = Set([30.0, 31, 33, 40, 41, 42, 50, 65_526].map { released[$0]! })
+    #expect(tail.count == 1)
+    let value = tail.first!
+    #expect(value > 30 && value < 60, "the median of the run, not the outlier: \(value)")
+    #expect(tally[value] == nil || tally[value]! >= 5, "never a rare training value")
   }
 
   @Test func gapsAndClampsHoldForAnyDecodedValues() throws {
