@@ -14,10 +14,12 @@ import Foundation
 ///   in place of `high` (when `low` is present wherever `high` is); others are enforced by clamping.
 /// - **Fixed combinations** become one categorical column of the combinations seen.
 /// - **Rare values are never released** (k = ``rareCount``): categorical levels seen fewer than k times are
-///   pooled (text: into the level ``pooledLevel``; numeric codes: into the nearest common code); whole-number
-///   and repeated numeric values seen fewer than k times are snapped to the nearest value seen at least k times;
-///   other continuous columns are limited to their k-th smallest and largest training values and never write
-///   a training value exactly (``ColumnSchema/avoidsTrainingValues``).
+///   pooled (text: into the level ``pooledLevel``; numeric codes: into the nearest common code). Numbers keep
+///   their training values in the model table; their rule is stored in the column's schema and applied to
+///   decoded values (``ColumnSchema/releaseRule``): whole-number and repeated values seen fewer than k times are
+///   written as the nearest common value, or in the tails as their run's median (``releasedRareValues(tally:common:k:unit:)``);
+///   other continuous columns are limited to their k-th smallest and largest training values and never write a
+///   rare training value exactly (``ColumnSchema/avoidsTrainingValues``). Dates are clamped on the table.
 ///
 /// Backward (``userTable(_:seed:)``): the inverse, then identifiers and personal information made up in their
 /// shape, columns in the user's order.
