@@ -59,15 +59,19 @@ public struct RDPAccountant: Sendable {
 
   /// Rényi orders α (each > 1) at which the divergence is tracked.
   public let orders: [Double]
+  /// How the sampled Gaussian's fractional-order series is summed (`SampledGaussian.Series`; the default
+  /// `.magnitudeBound` is dp-accounting's, `.signed` is exact and can be tighter where ε is large).
+  public let series: SampledGaussian.Series
   /// Accumulated RDP (nats) at each order, aligned with `orders`; all 0 before any composition.
   public private(set) var rdp: [Double]
   /// Steps composed so far (all mechanisms counted).
   public private(set) var steps: Int = 0
 
   /// An empty accountant (no privacy spent). Precondition: every order > 1.
-  public init(orders: [Double] = RDPAccountant.defaultOrders) {
+  public init(orders: [Double] = RDPAccountant.defaultOrders, series: SampledGaussian.Series = .magnitudeBound) {
     precondition(!orders.isEmpty && orders.allSatisfy { $0 > 1 }, "Rényi orders must be > 1")
     self.orders = orders
+    self.series = series
     self.rdp = Array(repeating: 0, count: orders.count)
   }
 
@@ -78,7 +82,7 @@ public struct RDPAccountant: Sendable {
     try Self.validate(samplingRate: q, noiseMultiplier: sigma)
     guard steps >= 0 else { throw PrivacyAccountingError.invalidSteps(steps) }
     guard steps > 0 else { return }
-    let step = SampledGaussian.renyiDivergences(orders: orders, samplingRate: q, noiseMultiplier: sigma)
+    let step = SampledGaussian.renyiDivergences(orders: orders, samplingRate: q, noiseMultiplier: sigma, series: series)
     for i in rdp.indices { rdp[i] += Double(steps) * step[i] }
     self.steps += steps
   }
@@ -114,9 +118,9 @@ public struct RDPAccountant: Sendable {
   /// steps = 0 gives 0.
   public static func epsilon(
     samplingRate q: Double, noiseMultiplier sigma: Double, steps: Int, delta: Double,
-    orders: [Double] = RDPAccountant.defaultOrders
+    orders: [Double] = RDPAccountant.defaultOrders, series: SampledGaussian.Series = .magnitudeBound
   ) throws -> Double {
-    var accountant = RDPAccountant(orders: orders)
+    var accountant = RDPAccountant(orders: orders, series: series)
     try accountant.composeSampledGaussian(samplingRate: q, noiseMultiplier: sigma, steps: steps)
     return try accountant.epsilon(delta: delta)
   }
@@ -126,12 +130,12 @@ public struct RDPAccountant: Sendable {
   /// (nondecreasing) ε of T · RDP, capped at 2⁵³.
   public static func steps(
     forEpsilon epsilon: Double, delta: Double, samplingRate q: Double, noiseMultiplier sigma: Double,
-    orders: [Double] = RDPAccountant.defaultOrders
+    orders: [Double] = RDPAccountant.defaultOrders, series: SampledGaussian.Series = .magnitudeBound
   ) throws -> Int {
     try validate(epsilon: epsilon)
     try validate(delta: delta)
     try validate(samplingRate: q, noiseMultiplier: sigma)
-    let step = SampledGaussian.renyiDivergences(orders: orders, samplingRate: q, noiseMultiplier: sigma)
+    let step = SampledGaussian.renyiDivergences(orders: orders, samplingRate: q, noiseMultiplier: sigma, series: series)
     func fits(_ t: Int) throws -> Bool {
       try Self.epsilon(orders: orders, rdp: step.map { Double(t) * $0 }, delta: delta).epsilon <= epsilon
     }
@@ -154,14 +158,15 @@ public struct RDPAccountant: Sendable {
   /// `maxNoiseMultiplier` is not enough.
   public static func noiseMultiplier(
     forEpsilon epsilon: Double, delta: Double, samplingRate q: Double, steps: Int,
-    orders: [Double] = RDPAccountant.defaultOrders
+    orders: [Double] = RDPAccountant.defaultOrders, series: SampledGaussian.Series = .magnitudeBound
   ) throws -> Double {
     try validate(epsilon: epsilon)
     try validate(delta: delta)
     try validate(samplingRate: q, noiseMultiplier: 1)
     guard steps >= 1 else { throw PrivacyAccountingError.invalidSteps(steps) }
     func fits(_ sigma: Double) throws -> Bool {
-      try Self.epsilon(samplingRate: q, noiseMultiplier: sigma, steps: steps, delta: delta, orders: orders) <= epsilon
+      try Self.epsilon(samplingRate: q, noiseMultiplier: sigma, steps: steps, delta: delta, orders: orders, series: series)
+        <= epsilon
     }
     var lo = 0.0, hi = 1.0  // !fits(lo) (σ = 0 is no privacy), fits(hi) once bracketed
     if try fits(hi) {
