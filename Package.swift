@@ -7,6 +7,7 @@ import PackageDescription
 //   Benchmarking (the `rlsyn benchmark` pipeline) on Synthesizers, Evaluation and Reporting;
 //   `rlsyn` on Benchmarking and the libraries its commands use (not Autodiff or NeuralNetworks);
 //   `rlsyn-bench` on the layers it times.
+// Privacy (the differential-privacy accountant) stands alone and depends on nothing.
 let package = Package(
   name: "RLSyn",
   platforms: [.macOS(.v13)],
@@ -21,6 +22,7 @@ let package = Package(
     .library(name: "Evaluation", targets: ["Evaluation"]),
     .library(name: "Reporting", targets: ["Reporting"]),
     .library(name: "Benchmarking", targets: ["Benchmarking"]),
+    .library(name: "Privacy", targets: ["Privacy"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -40,6 +42,7 @@ let package = Package(
     .target(name: "Evaluation", dependencies: ["NumericCore", "TabularData"]),
     .target(name: "Reporting", dependencies: ["Evaluation"]),
     .target(name: "Benchmarking", dependencies: ["NumericCore", "TabularData", "Synthesizers", "Evaluation", "Reporting"]),
+    .target(name: "Privacy"),
 
     // MARK: - Command-line tool
     .executableTarget(
@@ -70,5 +73,6 @@ let package = Package(
     .testTarget(name: "ReportingTests", dependencies: ["Reporting"]),
     .testTarget(name: "BenchmarkingTests", dependencies: ["Benchmarking"]),
     .testTarget(name: "EndToEndTests", dependencies: ["TestSupport", "NeuralNetworks", "TabularData"], exclude: ["Fixtures"]),
+    .testTarget(name: "PrivacyTests", dependencies: ["Privacy"], exclude: ["Fixtures"]),
   ]
 )
