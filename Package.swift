@@ -38,7 +38,7 @@ let package = Package(
     .target(name: "Autodiff", dependencies: ["NumericCore"]),
     .target(name: "NeuralNetworks", dependencies: ["NumericCore", "Autodiff"]),
     .target(name: "TabularData", dependencies: ["NumericCore"]),
-    .target(name: "Synthesizers", dependencies: ["NumericCore", "Autodiff", "NeuralNetworks", "TabularData"]),
+    .target(name: "Synthesizers", dependencies: ["NumericCore", "Autodiff", "NeuralNetworks", "TabularData", "Privacy"]),
     .target(name: "Evaluation", dependencies: ["NumericCore", "TabularData"]),
     .target(name: "Reporting", dependencies: ["Evaluation"]),
     .target(name: "Benchmarking", dependencies: ["NumericCore", "TabularData", "Synthesizers", "Evaluation", "Reporting"]),

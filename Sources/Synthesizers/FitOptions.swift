@@ -19,6 +19,11 @@ public struct FitOptions {
   /// k of the release rule: categorical levels and numeric values seen fewer than k times in training are never
   /// written (``TablePreparation``). Default 5.
   public var rareCount = 5
+  /// A differentially private fit (RLSyn only; docs/privacy.md), nil for an ordinary one.
+  public var privacy: PrivacyRequest?
+  /// The metadata whose kinds, levels and bounds a private fit may use (declared public), and its file's name.
+  public var publicMetadata: Metadata?
+  public var publicMetadataFile: String?
   /// Overrides of the fields every configuration has (nil: keep the default).
   public var iterations: Int?
   public var batchSize: Int?

@@ -36,11 +36,23 @@ extension SyntheticDataModel {
   public static func fit<S: Synthesizer>(_ table: DataTable, schema: Schema? = nil, using synthesizer: S.Type,
                                          options: FitOptions = FitOptions(),
                                          progress: (TrainingProgress) -> Void = { _ in }) throws -> SyntheticDataModel {
-    let userSchema = try schema ?? Schema.infer(from: table)
-    let prepared = try TablePreparation.fit(table, schema: userSchema, rareCount: options.rareCount, seed: options.seed)
+    var userSchema = try schema ?? Schema.infer(from: table)
+    var encoding = options.encoding, rareCount = options.rareCount
+    if let request = options.privacy {
+      // Only the discriminator's DP-SGD reads records; everything else comes from the public metadata.
+      guard S.kind == .rlsyn else { throw FitInterrupted(reason: "differential privacy (--epsilon) is implemented for rlsyn only", partialModel: nil) }
+      do { try request.validate() } catch let e as TrainingError { throw FitInterrupted(reason: e.description, partialModel: nil) }
+      userSchema = try userSchema.publicForPrivateFit(table, metadata: options.publicMetadata, metadataFile: options.publicMetadataFile)
+      encoding.numeric = .minmax
+      encoding.perColumn = [:]
+      encoding.integersTakeObservedValues = false
+      encoding.dequantizeLevels = false
+      rareCount = 1   // the noise protects rare values; the release rules would read the data
+    }
+    let prepared = try TablePreparation.fit(table, schema: userSchema, rareCount: rareCount, seed: options.seed)
     let preparation = prepared.preparation.isIdentity ? nil : prepared.preparation
     let table = prepared.table, schema = prepared.schema
-    let encoder = try TableEncoder(fitting: table, schema: schema, options: options.encoding)
+    let encoder = try TableEncoder(fitting: table, schema: schema, options: encoding, publicBounds: options.privacy != nil)
     var data = try encoder.encode(table)
     encoder.dequantize(&data, seed: options.seed ^ 0xD0_7E_5A_11)   // its own stream: the trainer's draws stay as they were
     let layout = RecordLayout(encoder)
@@ -48,7 +60,7 @@ extension SyntheticDataModel {
     let configuration: S.Configuration
     let loop: TrainingLoop<S.Trainer>
     do {
-      configuration = try options.configuration(for: S.self, rows: table.rowCount)
+      configuration = try privateConfiguration(try options.configuration(for: S.self, rows: table.rowCount), options.privacy, rows: table.rowCount)
       let trainer = try S.makeTrainer(configuration: configuration, layout: layout, data: data, seed: options.seed)
       loop = TrainingLoop(trainer: trainer, iterations: configuration.iterations, reportEvery: configuration.logEvery,
                           threads: options.threads ?? TrainingContext.defaultThreads)
@@ -65,5 +77,24 @@ extension SyntheticDataModel {
       throw FitInterrupted(reason: e.description, partialModel: model())
     }
     return model()
+  }
+}
+
+extension SyntheticDataModel {
+  /// `configuration` for a private fit: RLSyn's parts that would read the data (the policy heads' marginal
+  /// initialisation, the mean and correlation penalties' targets) off, and the privacy planned.
+  static func privateConfiguration<C: SynthesizerConfiguration>(_ configuration: C, _ request: PrivacyRequest?, rows: Int) throws -> C {
+    guard let request else { return configuration }
+    guard var c = configuration as? RLSynConfiguration else { throw TrainingError.invalid("differential privacy is implemented for rlsyn only") }
+    c.marginalInitialization = false
+    c.meanPenalty = 0
+    c.correlationPenalty = 0
+    c.anchoredCorrelationPenalty = 0
+    let privacy = try request.plan(rows: rows, batchSize: c.batchSize, plannedSteps: c.iterations * c.discriminatorSteps)
+    // With --noise-multiplier and --epsilon the fit stops when the budget is spent.
+    c.iterations = Swift.max(1, privacy.steps / Swift.max(c.discriminatorSteps, 1))
+    c.privacy = privacy
+    guard let typed = c as? C else { throw TrainingError.invalid("differential privacy is implemented for rlsyn only") }
+    return typed
   }
 }

@@ -177,7 +177,7 @@ public struct DataTable: Sendable {
   public func line(ofRow row: Int) -> Int? { row < lineNumbers.count ? Int(lineNumbers[row]) : nil }
 
   /// An error located at one cell (row is 0-based here, 1-based in the message).
-  func error(_ code: TabularError.Code, row: Int, column: Int, _ detail: String) -> TabularError {
+  public func error(_ code: TabularError.Code, row: Int, column: Int, _ detail: String) -> TabularError {
     TabularError(code, file: source, row: row + 1, line: line(ofRow: row), column: columnNames[column], detail)
   }
 

@@ -49,7 +49,9 @@ public struct TableEncoder: Codable, Sendable {
   ///
   /// - Throws: ``TabularError`` if `table` lacks a column of `schema` or has extra ones, if a numeric
   ///   column holds text, or `options.perColumn` names an unknown or non-numeric column.
-  public init(fitting table: DataTable, schema: Schema, options: EncodingOptions = .init()) throws {
+  /// - Parameter publicBounds: fit every numeric transform on the schema's `minimum…maximum` alone, reading no
+  ///   value of the table (a differentially private fit, whose bounds are declared public).
+  public init(fitting table: DataTable, schema: Schema, options: EncodingOptions = .init(), publicBounds: Bool = false) throws {
     self.schema = schema
     self.options = options
     for name in options.perColumn.keys.sorted() where schema.column(named: name)?.isNumeric != true {
@@ -103,7 +105,7 @@ public struct TableEncoder: Codable, Sendable {
 
     // Numeric transforms, fitted on this table's values.
     for (c, column) in schema.columns.enumerated() where column.isNumeric {
-      let values = try Self.numericValues(table, mapping[c])
+      let values = publicBounds ? [] : try Self.numericValues(table, mapping[c])
       let method = options.perColumn[column.name] ?? options.numeric
       let fallback = (column.minimum ?? 0)...(Swift.max(column.minimum ?? 0, column.maximum ?? 0))
       coders[c].transform = NumericTransform(method: method, values: values, knots: options.quantileKnots, fallback: fallback,

@@ -203,6 +203,8 @@ public struct RLSynConfiguration: Codable, Sendable, Equatable {
   /// (``rolloutBatches(width:)``).
   // Default: Two batches per rollout up to 256 encoded columns: six PPO steps beside the discriminator's, nearly free on two cores.
   public var rolloutBatches: Int = 0
+  /// The fit's differential privacy (``DifferentialPrivacy``); nil for an ordinary fit, and then not written.
+  public var privacy: DifferentialPrivacy? = nil
 
 
   /// The values of `preset`: the declared defaults above with the preset's fields (``presetFields``) applied.
