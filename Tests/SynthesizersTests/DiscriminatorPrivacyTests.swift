@@ -64,7 +64,7 @@ import TestSupport
     for (a, b) in zip(result.clippedSum, expectedSum) { #expect(isClose(a, b, absolute: 1e-4, relative: 1e-4)) }
   }
 
-  @Test(arguments: [(Float(0), 1), (15, 1), (15, 2)])
+  @Test(arguments: [(Float(0), 1), (0, 2), (15, 1), (15, 2)])
   func withAHugeClipNormTheStepIsTheOrdinaryGradient(gamma: Float, blocks: Int) {
     var rng = RandomSource(seed: 23)
     let d = Discriminator(inputs: 20, width: 24, rng: &rng)
@@ -92,15 +92,39 @@ import TestSupport
     }
   }
 
-  @Test func noiseOnTheDiscriminatorsGradientHasStandardDeviationSigmaTimesC() {
+  @Test(arguments: [Float(0), 15])
+  func theStepIsTheNoisyClippedRealSumOverTheDenominatorPlusTheFakeGradient(gamma: Float) {
+    // With clipping active: for γ = 0 the step stacks real and fake records into one batch; it must equal the parts.
+    var rng = RandomSource(seed: 26)
+    let d = Discriminator(inputs: 14, width: 10, rng: &rng)
+    let real = rng.normalMatrix(rows: 33, cols: 14, std: 2), fake = rng.normalMatrix(rows: 30, cols: 14)
+    let clip = d.perRecordRealGradients(real: real, gamma: gamma).norms().sorted()[10]
+    var r1 = RandomSource(seed: 9), r2 = RandomSource(seed: 9)
+    let step = d.privateGradients(real: real, fake: fake, gamma: gamma, clipNorm: clip, noiseMultiplier: 0.8,
+                                  realDenominator: 40, rng: &r1, blocks: 2)
+    var noise = d.parameters.map { Matrix(rows: $0.rows, cols: $0.cols) }
+    Discriminator.addGaussianNoise(to: &noise, noiseMultiplier: 0.8, clipNorm: clip, rng: &r2)
+    let realPart = d.privateRealGradients(real: real, gamma: gamma, clipNorm: clip)
+    let fakePart = d.fakeGradients(fake: fake)
+    #expect(zip(step.norms, realPart.norms).allSatisfy { isClose($0, $1, absolute: 0, relative: 1e-5) })
+    for k in noise.indices {
+      let expected = (realPart.clippedSum[k] + noise[k]) * (1 / 40) + fakePart.gradients[k]
+      #expect(isClose(step.gradients[k], expected, absolute: 1e-5, relative: 1e-4), "parameter \(k)")
+    }
+    #expect(isClose(step.bce, realPart.bce + fakePart.bce, absolute: 1e-6, relative: 1e-5))
+    #expect(isClose(step.r1, realPart.r1, absolute: 1e-6, relative: 1e-5))
+  }
+
+  @Test(arguments: [Float(0), 10])
+  func noiseOnTheDiscriminatorsGradientHasStandardDeviationSigmaTimesC(gamma: Float) {
     var rng = RandomSource(seed: 24)
     let d = Discriminator(inputs: 100, width: 128, rng: &rng)
     let real = rng.normalMatrix(rows: 16, cols: 100), fake = rng.normalMatrix(rows: 16, cols: 100)
     let sigma: Float = 0.9, clip: Float = 2
     // The noise is what σ > 0 adds to the σ = 0 gradient, times the real denominator.
     var r0 = RandomSource(seed: 5), r1 = RandomSource(seed: 5)
-    let quiet = d.privateGradients(real: real, fake: fake, gamma: 10, clipNorm: clip, noiseMultiplier: 0, realDenominator: 1, rng: &r0)
-    let noisy = d.privateGradients(real: real, fake: fake, gamma: 10, clipNorm: clip, noiseMultiplier: sigma, realDenominator: 1, rng: &r1)
+    let quiet = d.privateGradients(real: real, fake: fake, gamma: gamma, clipNorm: clip, noiseMultiplier: 0, realDenominator: 1, rng: &r0)
+    let noisy = d.privateGradients(real: real, fake: fake, gamma: gamma, clipNorm: clip, noiseMultiplier: sigma, realDenominator: 1, rng: &r1)
     let values = zip(noisy.gradients, quiet.gradients).flatMap { ($0 - $1).storage }.map(Double.init)
     let mean = values.reduce(0, +) / Double(values.count)
     let sd = (values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(values.count - 1)).squareRoot()

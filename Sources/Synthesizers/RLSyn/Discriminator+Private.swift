@@ -65,18 +65,58 @@ extension Discriminator {
   /// `(Σ_i clip_C(g_i) + N(0, σ²C²·I)) / realDenominator + ∇ mean_j softplus(D(y_j))`.
   ///
   /// `realDenominator` is the expected number of real records in a batch (`q · N` under Poisson sampling at rate q), not
-  /// the drawn batch's size, which would itself depend on the data. The noise comes from `rng`. With σ = 0, C large
-  /// and `realDenominator` = `real.rows`, this is the ordinary gradient of ``loss(real:fake:gamma:)`` (up to rounding).
+  /// the drawn batch's size, which would itself depend on the data. The noise comes from `rng` (one normal per
+  /// coordinate, parameter by parameter). With σ = 0, C large and `realDenominator` = `real.rows`, this is the ordinary
+  /// gradient of ``loss(real:fake:gamma:)`` (up to rounding). Returns the loss's BCE and R1 as ``loss(real:fake:gamma:)``
+  /// does, and each real record's gradient norm before clipping.
+  ///
+  /// Without R1 (γ = 0) real and fake records go through the network as one stacked batch, as in the ordinary step: each
+  /// row's gradient factors are the same, only its weight differs (its clipping factor over `realDenominator` for a
+  /// real record, `1/n_f` for a fake one). With R1 the real records go alone, so that the penalty's tangent pass runs
+  /// over them only.
   public func privateGradients(real: Matrix, fake: Matrix, gamma: Float, clipNorm: Float, noiseMultiplier: Float,
                                realDenominator: Float, rng: inout RandomSource, blocks: Int = 1)
     -> (bce: Float, r1: Float, gradients: [Matrix], norms: [Float]) {
     precondition(realDenominator > 0, "privateGradients: the real records' denominator must be positive")
+    var noise = parameters.map { Matrix(rows: $0.rows, cols: $0.cols) }
+    Self.addGaussianNoise(to: &noise, noiseMultiplier: noiseMultiplier, clipNorm: clipNorm, rng: &rng)
+    guard gamma > 0 else {
+      let stacked = stackedGradients(real: real, fake: fake, clipNorm: clipNorm, realDenominator: realDenominator, blocks: blocks)
+      return (stacked.bce, 0, zip(stacked.gradients, noise).map { $0 + $1 * (1 / realDenominator) }, stacked.norms)
+    }
     let realPart = privateRealGradients(real: real, gamma: gamma, clipNorm: clipNorm, blocks: blocks)
-    var noisy = realPart.clippedSum
-    Self.addGaussianNoise(to: &noisy, noiseMultiplier: noiseMultiplier, clipNorm: clipNorm, rng: &rng)
     let fakePart = fakeGradients(fake: fake, blocks: blocks)
-    let gradients = zip(noisy, fakePart.gradients).map { $0 * (1 / realDenominator) + $1 }
+    let gradients = (0..<noise.count).map { k in (realPart.clippedSum[k] + noise[k]) * (1 / realDenominator) + fakePart.gradients[k] }
     return (realPart.bce + fakePart.bce, realPart.r1, gradients, realPart.norms)
+  }
+
+  /// ``privateGradients(real:fake:gamma:clipNorm:noiseMultiplier:realDenominator:rng:blocks:)`` without R1 or noise, real
+  /// and fake records stacked into one batch.
+  func stackedGradients(real: Matrix, fake: Matrix, clipNorm: Float, realDenominator: Float, blocks: Int)
+    -> (bce: Float, gradients: [Matrix], norms: [Float]) {
+    let nr = real.rows, nf = fake.rows
+    let records = Matrix.concatenateRows([real, fake])
+    let ranges = DataParallel.rowBlocks(rows: records.rows, blocks: blocks)
+    let parts = DataParallel.mapBlocks(ranges.count) { i -> (bce: Float, gradients: [Matrix], norms: [Float]) in
+      let range = ranges[i]
+      let realRows = Swift.max(0, Swift.min(range.upperBound, nr) - range.lowerBound)
+      // d softplus(−f)/df = −σ(−f) for a real record, d softplus(f)/df = σ(f) for a fake one.
+      let g = PerRecordGradients(network: self.network, inputs: records.rows(range), penaltyWeight: 0) { f in
+        Matrix(rows: f.rows, cols: 1) { out in
+          for k in 0..<f.rows { out[k] = k < realRows ? -Matrix.sigmoid(-f.storage[k]) : Matrix.sigmoid(f.storage[k]) }
+        }
+      }
+      let norms = Array(g.norms().prefix(realRows))
+      let weights = PerRecordGradients.clipScales(norms: norms, clipNorm: clipNorm).map { $0 / realDenominator }
+        + [Float](repeating: 1 / Float(Swift.max(nf, 1)), count: range.count - realRows)
+      var bce: Float = 0
+      for k in 0..<range.count {
+        let f = g.outputs.storage[k]
+        bce += k < realRows ? Matrix.softplus(-f) / Float(Swift.max(nr, 1)) : Matrix.softplus(f) / Float(Swift.max(nf, 1))
+      }
+      return (bce, g.sum(weights: weights), norms)
+    }
+    return (parts.reduce(0) { $0 + $1.bce }, DataParallel.sum(parts.map(\.gradients)), parts.flatMap(\.norms))
   }
 
   /// Adds `N(0, (σ·C)²)` to every coordinate of `gradients`, from `rng` (the Gaussian mechanism on a sum clipped to C).
