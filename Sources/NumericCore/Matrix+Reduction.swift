@@ -56,6 +56,25 @@ extension Matrix {
     }
   }
 
+  /// Squared Euclidean norms of the rows, `Σ_j m_ij²`, as a `rows × 1` column vector (vectorised like
+  /// ``sumOverColumns()``, without the squared copy).
+  @inlinable
+  public func rowSquaredNorms() -> Matrix {
+    let r = rows, c = cols
+    return withUnsafeBufferPointer { p in
+      Matrix(rows: r, cols: 1) { o in
+        for i in 0..<r {
+          var s: Float = 0
+          if c > 0, let src = p.baseAddress {
+            let row = src + i * c
+            for j in 0..<c { s = Relaxed.multiplyAdd(row[j], row[j], s) }
+          }
+          o[i] = s
+        }
+      }
+    }
+  }
+
   /// Column means as a `1 × cols` row vector.
   @inlinable
   public func meanOverRows() -> Matrix { rows == 0 ? Matrix(rows: 1, cols: cols) : sumOverRows() * (1 / Float(rows)) }

@@ -9,4 +9,5 @@ let registeredBenchmarks: [any ParsableCommand.Type] = [
   EvaluateBenchmark.self,
   RecoveryBenchmark.self,
   IterationBenchmark.self,
+  PrivateDiscriminatorBenchmark.self,
 ]

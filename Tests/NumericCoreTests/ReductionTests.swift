@@ -14,6 +14,18 @@ import TestSupport
   }
 
   @Test(arguments: awkwardShapes.map { [$0.rows, $0.cols] })
+  func rowSquaredNorms(_ shape: [Int]) {
+    let (r, c) = (shape[0], shape[1])
+    let x = randomMatrix(r, c, seed: 19)
+    let norms = x.rowSquaredNorms()
+    #expect(norms.rows == r && norms.cols == 1)
+    for i in 0..<r {
+      let squares = (0..<c).map { Double(x[i, $0]) * Double(x[i, $0]) }
+      #expect(Swift.abs(Double(norms[i, 0]) - squares.reduce(0, +)) <= sumTolerance(squares), "row \(i) on \(r)×\(c)")
+    }
+  }
+
+  @Test(arguments: awkwardShapes.map { [$0.rows, $0.cols] })
   func sumsAndMeans(_ shape: [Int]) {
     let (r, c) = (shape[0], shape[1])
     let x = randomMatrix(r, c, seed: 17)
