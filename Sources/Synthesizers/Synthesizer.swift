@@ -73,9 +73,17 @@ extension SynthesizerConfiguration {
 public struct TrainingFigure: Sendable, Codable, Equatable {
   public var name: String
   public var value: Float
-  public init(_ name: String, _ value: Float) {
+  /// Reported as its latest value (a running total, such as ε spent), not as the mean since the last report.
+  public var reportsLatest: Bool
+  public init(_ name: String, _ value: Float, reportsLatest: Bool = false) {
     self.name = name
     self.value = value
+    self.reportsLatest = reportsLatest
+  }
+  enum CodingKeys: String, CodingKey { case name, value }
+  public init(from decoder: Decoder) throws {
+    let c = try decoder.container(keyedBy: CodingKeys.self)
+    self.init(try c.decode(String.self, forKey: .name), try c.decode(Float.self, forKey: .value))
   }
 }
 

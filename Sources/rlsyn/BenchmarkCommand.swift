@@ -4,6 +4,7 @@ import Foundation
 import NumericCore
 import Reporting
 import Synthesizers
+import TabularData
 
 /// `rlsyn benchmark`: split, fit every synthesizer, sample, evaluate, for several seeds; one comparison table.
 struct BenchmarkCommand: ParsableCommand {
@@ -70,11 +71,12 @@ struct BenchmarkCommand: ParsableCommand {
   func benchmark() throws {
     let plan = BenchmarkPlan(dataName: input.data, outcome: outcome, synthesizers: try kinds(), seeds: seeds, trainFraction: trainFraction,
                              threads: threads, outputFolder: output, command: commandLine(), notes: ["rlsyn \(RLSynCommand.version)"])
+    let publicMetadata = try input.metadata.map { try Metadata.load(from: URL(fileURLWithPath: $0), displayName: $0) }
     func fitOptions(_ kind: SynthesizerKind, _ seed: UInt64) throws -> FitOptions {
       var options = FitOptions(seed: seed, sourceFile: input.data, threads: threads)
       options.iterations = kind == .gan ? ganIterations : kind == .diffusion ? diffusionIterations : kind == .rlsyn ? rlsynIterations : nil
       try configFile.read(into: &options)
-      rlsyn.adjust(&options)
+      rlsyn.adjust(&options, metadata: publicMetadata, metadataFile: input.metadata)
       return options
     }
     let progress: ((String) -> Void)? = quiet ? nil : { say($0) }

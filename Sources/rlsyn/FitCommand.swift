@@ -52,7 +52,10 @@ struct FitCommand: ParsableCommand {
     options.iterations = iterations
     options.batchSize = batchSize
     options.logEvery = logEvery
-    rlsyn.adjust(&options)
+    rlsyn.adjust(&options, metadata: loaded.metadata, metadataFile: input.metadata)
+    if options.privacy != nil && synthesizer != .rlsyn {
+      throw CommandFailure("--epsilon and --noise-multiplier apply to rlsyn only (differential privacy is not implemented for \(synthesizer.rawValue))")
+    }
     if let dimension = rlsyn.noiseDimension { options.adjust(GANSynthesizer.self) { $0.noiseDimension = dimension } }
     if !quiet && logFormat == .text {
       let rows = table.rowCount

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Synthesizers
+import TabularData
 
 /// The RLSyn hyperparameters a user tunes, on `rlsyn fit` and `rlsyn benchmark`: sizes, learning rates and the
 /// method parameters the paper names. Each overrides the preset (and `--config`) and is stored in the model file;
@@ -17,10 +18,29 @@ struct RLSynOptions: ParsableArguments {
   @Option(help: "Entropy bonus β.") var entropyCoefficient: Float?
   @Option(help: "R1 gradient-penalty weight γ.") var r1Gamma: Float?
   @Option(help: "Mean-matching penalty weight λm.") var meanPenalty: Float?
+  @Option(help: ArgumentHelp("Differential privacy: fit RLSyn with (ε, δ)-DP at this ε (needs --metadata declaring every column's kind, levels and bounds; docs/privacy.md).", valueName: "ε"))
+  var epsilon: Double?
+  @Option(help: ArgumentHelp("δ of a private fit (default 1e-5, or 1/rows above 100,000 rows).", valueName: "δ"))
+  var delta: Double?
+  @Option(help: ArgumentHelp("σ of a private fit's noise (default: the smallest that keeps the fit within --epsilon; with --epsilon the fit stops when the budget is spent).", valueName: "σ"))
+  var noiseMultiplier: Double?
 
-  /// Registers ``apply(to:)`` for RLSyn fits in `options`.
-  func adjust(_ options: inout FitOptions) {
+  /// The private-fit request, if --epsilon or --noise-multiplier was given (checked as the options are parsed).
+  func privacyRequest() throws -> PrivacyRequest? {
+    guard epsilon != nil || noiseMultiplier != nil || delta != nil else { return nil }
+    let request = PrivacyRequest(epsilon: epsilon, delta: delta, noiseMultiplier: noiseMultiplier)
+    do { try request.validate() } catch let e as TrainingError { throw ValidationError(e.description) }
+    return request
+  }
+
+  func validate() throws { _ = try privacyRequest() }
+
+  /// Registers ``apply(to:)`` for RLSyn fits in `options`, and the private-fit request with the metadata it uses.
+  func adjust(_ options: inout FitOptions, metadata: Metadata? = nil, metadataFile: String? = nil) {
     options.adjust(RLSynSynthesizer.self) { [self] c in apply(to: &c) }
+    options.privacy = try? privacyRequest()
+    options.publicMetadata = metadata
+    options.publicMetadataFile = metadataFile
   }
 
   /// Applies the options given to an RLSyn configuration.

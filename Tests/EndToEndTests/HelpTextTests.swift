@@ -7,7 +7,7 @@ import TestSupport
 @Suite struct HelpTextTests {
   static let rlsynOptions = ["--noise-dimension", "--policy-width", "--discriminator-width", "--policy-learning-rate",
                              "--discriminator-learning-rate", "--discriminator-steps", "--ppo-epochs", "--clip-epsilon",
-                             "--entropy-coefficient", "--r1-gamma", "--mean-penalty"]
+                             "--entropy-coefficient", "--r1-gamma", "--mean-penalty", "--epsilon", "--delta", "--noise-multiplier"]
   static let common = ["--version", "--help"]
 
   static let expected: [(command: String, abstract: String, options: [String])] = [

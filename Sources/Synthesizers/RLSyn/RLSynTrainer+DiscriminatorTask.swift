@@ -34,8 +34,18 @@ extension RLSynTrainer {
     let noise = drawn > 0 ? rng.normalMatrix(rows: batch * drawn, cols: configuration.noiseDimension) : nil
     let stream = rng.split()
     let reused = reusedBatches > 0 ? rolloutRecords?.rows(0..<(reusedBatches * batch)) : nil
-    return PendingDiscriminatorInputs(real: (0..<k).map { _ in realBatches.next(batch, rng: &rng) }, reused: reused,
-                                      noise: noise, stream: stream)
+    let real = privateRecords != nil ? (0..<k).map { _ in poissonSample() } : (0..<k).map { _ in realBatches.next(batch, rng: &rng) }
+    return PendingDiscriminatorInputs(real: real, reused: reused, noise: noise, stream: stream)
+  }
+
+  /// A private fit's real batch: every training record independently with probability q (Poisson sampling, which
+  /// the accountant assumes), so the batch's size varies.
+  func poissonSample() -> Matrix {
+    guard let records = privateRecords, let q = configuration.privacy?.samplingRate else { return Matrix(rows: 0, cols: 0) }
+    var chosen: [Int] = []
+    chosen.reserveCapacity(Int(q * Double(records.rows) * 1.2) + 8)
+    for r in 0..<records.rows where rng.uniformDouble() < q { chosen.append(r) }
+    return records.gatherRows(chosen)
   }
 
   /// The K real batches and K fake batches of `pending`, the fakes it still needs drawn from `policy`.
@@ -71,7 +81,8 @@ extension RLSynTrainer {
       let lazy = discriminatorStepCount % cfg.r1Interval == 0
       discriminatorStepCount += 1
       let gamma = lazy ? cfg.r1Gamma * Float(cfg.r1Interval) : 0
-      let result = discriminatorGradients(real: real, fake: fake, gamma: gamma, blocks: blocks)
+      let result = configuration.privacy == nil ? discriminatorGradients(real: real, fake: fake, gamma: gamma, blocks: blocks)
+        : privateDiscriminatorGradients(real: real, fake: fake, gamma: gamma, blocks: blocks)
       discriminatorOptimizer.update(result.gradients)
       stats.bce = result.bce
       if lazy { stats.r1 = result.r1 / Float(cfg.r1Interval) }
@@ -96,5 +107,16 @@ extension RLSynTrainer {
       return (bce * share, penalty * share, gradients(of: total * share, withRespectTo: d.parameters).map(\.value))
     }
     return (parts.reduce(0) { $0 + $1.bce }, parts.reduce(0) { $0 + $1.r1 }, DataParallel.sum(parts.map(\.gradients)))
+  }
+
+  /// A private fit's discriminator gradient: DP-SGD on the real records (each record's BCE + R1 gradient clipped
+  /// to C, Gaussian noise σC on their sum, divided by the expected batch q·N), the fake records' gradient as usual.
+  func privateDiscriminatorGradients(real: Matrix, fake: Matrix, gamma: Float, blocks: Int) -> (bce: Float, r1: Float, gradients: [Matrix]) {
+    let dp = configuration.privacy!
+    let expected = Float(dp.samplingRate * Double(privateRecords!.rows))
+    let result = discriminator.privateGradients(real: real, fake: fake, gamma: gamma, clipNorm: Float(dp.clipNorm),
+                                                noiseMultiplier: Float(dp.noiseMultiplier), realDenominator: expected,
+                                                rng: &privacyNoise!, blocks: blocks)
+    return (result.bce, result.r1, result.gradients)
   }
 }

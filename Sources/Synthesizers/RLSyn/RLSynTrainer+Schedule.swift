@@ -60,8 +60,16 @@ extension RLSynTrainer {
       timings.total = now() - start
       stepTimings?.append(timings)
     }
-    return RLSynStepMetrics(meanReward: rewards.mean(), discriminatorLoss: discriminatorStats.bce, r1Penalty: discriminatorStats.r1,
-                            policyLoss: policyStats.loss, entropy: policyStats.entropy)
+    var metrics = RLSynStepMetrics(meanReward: rewards.mean(), discriminatorLoss: discriminatorStats.bce, r1Penalty: discriminatorStats.r1,
+                                   policyLoss: policyStats.loss, entropy: policyStats.entropy)
+    if let dp = cfg.privacy {
+      // ε is recomputed only when it is reported (the accountant sums a series per order).
+      if context.iteration % Swift.max(cfg.logEvery, 1) == 0 || context.iteration >= cfg.iterations {
+        epsilonSpent = Float(dp.epsilonSpent(afterSteps: discriminatorStepCount))
+      }
+      metrics.epsilon = epsilonSpent
+    }
+    return metrics
   }
 
   /// Copies every weight of `source` into `destination`'s own storage (same architecture).

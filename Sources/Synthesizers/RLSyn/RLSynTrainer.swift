@@ -19,10 +19,13 @@ public struct RLSynStepMetrics: TrainingMetrics {
   public var policyLoss: Float
   /// Mean entropy per record (the configured estimate).
   public var entropy: Float
+  /// A private fit's ε spent so far (nil for an ordinary fit).
+  public var epsilon: Float? = nil
 
   public var figures: [TrainingFigure] {
     [TrainingFigure("mean_reward", meanReward), TrainingFigure("discriminator_loss", discriminatorLoss),
      TrainingFigure("policy_loss", policyLoss), TrainingFigure("entropy", entropy), TrainingFigure("r1_penalty", r1Penalty)]
+      + (epsilon.map { [TrainingFigure("epsilon", $0, reportsLatest: true)] } ?? [])
   }
 }
 
@@ -63,6 +66,12 @@ public final class RLSynTrainer: SynthesizerTrainer {
   let correlationPenaltyTarget: CorrelationTarget?
   /// Discriminator steps so far: the lazy R1 term applies on every ``RLSynConfiguration/r1Interval``-th.
   var discriminatorStepCount = 0
+  /// A private fit's training records (Poisson-sampled for each discriminator step) and the stream of its noise;
+  /// nil for an ordinary fit, whose draws stay as they were.
+  let privateRecords: Matrix?
+  var privacyNoise: RandomSource?
+  /// The ε a private fit had spent at the last report.
+  var epsilonSpent: Float = 0
   /// ``RecordLayout/factorMembership()`` of the layout (per-column terms → per-factor sums); nil when every factor is
   /// the record column of its own index, where the sums are the terms themselves (wide tables of binary codes).
   let factorMembership: Matrix?
@@ -83,6 +92,8 @@ public final class RLSynTrainer: SynthesizerTrainer {
     discriminator = Discriminator(inputs: layout.width, width: configuration.discriminatorWidth, rng: &drng)
     rng = root.split()
     realBatches = BatchCycler(data: data)
+    privateRecords = configuration.privacy != nil ? data : nil
+    privacyNoise = configuration.privacy != nil ? root.split() : nil
     if configuration.marginalInitialization { model.policy.initializeToMarginals(of: data) }
     if configuration.policyAverageDecay > 0 {
       // A second policy with the same starting weights is trained; the model's policy tracks its average.

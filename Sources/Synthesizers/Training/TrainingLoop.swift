@@ -59,8 +59,10 @@ public final class TrainingLoop<Trainer: SynthesizerTrainer> {
                                        quantity: "the " + bad.name.replacingOccurrences(of: "_", with: " "))
         }
         if names.isEmpty { names = figures.map(\.name); sums = [Double](repeating: 0, count: names.count) }
-        for (k, f) in figures.enumerated() where k < sums.count { sums[k] += Double(f.value) }
         count += 1
+        for (k, f) in figures.enumerated() where k < sums.count {
+          if f.reportsLatest { sums[k] = Double(f.value) * Double(count) } else { sums[k] += Double(f.value) }
+        }
         guard completedIterations % reportEvery == 0 || completedIterations == iterations else { continue }
         let values = snapshotted.map(\.value)
         guard values.allSatisfy(\.isFinite) else {
