@@ -68,7 +68,7 @@ let package = Package(
     .testTarget(name: "AutodiffTests", dependencies: ["Autodiff", "TestSupport"]),
     .testTarget(name: "NeuralNetworksTests", dependencies: ["NeuralNetworks", "TestSupport"]),
     .testTarget(name: "TabularDataTests", dependencies: ["TabularData", "TestSupport"]),
-    .testTarget(name: "SynthesizersTests", dependencies: ["Synthesizers", "TestSupport"], exclude: ["Fixtures"]),
+    .testTarget(name: "SynthesizersTests", dependencies: ["Synthesizers", "Privacy", "TestSupport"], exclude: ["Fixtures"]),
     .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "TestSupport"], exclude: ["Fixtures"]),
     .testTarget(name: "ReportingTests", dependencies: ["Reporting"]),
     .testTarget(name: "BenchmarkingTests", dependencies: ["Benchmarking"]),

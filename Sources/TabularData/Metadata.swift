@@ -319,8 +319,8 @@ extension Metadata {
       if let r = c.computerRepresentation { fields.append("\"computer_representation\": \(str(r))") }
       if let kind = c.kind { fields.append("\"kind\": \(str(kind.rawValue))") }
       if let missing = c.missing { fields.append("\"missing\": \(missing)") }
-      if let minimum = c.minimum { fields.append("\"min\": \(num(minimum))") }
-      if let maximum = c.maximum { fields.append("\"max\": \(num(maximum))") }
+      if let minimum = c.minimum, minimum.isFinite { fields.append("\"min\": \(num(minimum))") }
+      if let maximum = c.maximum, maximum.isFinite { fields.append("\"max\": \(num(maximum))") }
       if let decimals = c.decimals { fields.append("\"decimals\": \(decimals)") }
       if let maxCategories = c.maxCategories { fields.append("\"max_categories\": \(maxCategories)") }
       if let format = c.datetimeFormat { fields.append("\"datetime_format\": \(str(format))") }

@@ -121,7 +121,12 @@ public enum PersonalInformation: String, Codable, Sendable, CaseIterable {
       else if " -().+/".contains(ch) { separators += 1 }
       else { return false }
     }
-    return (7...15).contains(digits) && (separators > 0 || s.hasPrefix("+"))
+    guard (7...15).contains(digits) && (separators > 0 || s.hasPrefix("+")) else { return false }
+    // Dates (2012/01/01, 01-02-2014) and record numbers (17-000003) are not phone numbers: short numbers must be
+    // written as a local 3-4 number, and no number has the groups of a date.
+    let groups = s.split(whereSeparator: { !($0.isASCII && $0.isNumber) }).map(\.count)
+    if groups == [4, 2, 2] || groups == [2, 2, 4] || (groups.count == 3 && groups[2] == 4 && groups[0] <= 2 && groups[1] <= 2) { return false }
+    return digits >= 10 || groups.suffix(2) == [3, 4]
   }
 
   static func isStreetAddress(_ s: String) -> Bool {

@@ -263,7 +263,7 @@ extension Schema {
     }
 
     var column = ColumnSchema(name: name, kind: kind, hasMissing: stats.missing > 0, missingCount: stats.missing, distinctCount: distinct)
-    if stats.allNumeric {
+    if stats.allNumeric && stats.minimum.isFinite && stats.maximum.isFinite {   // an all-missing column has neither
       column.minimum = stats.minimum
       column.maximum = stats.maximum
     }

@@ -28,6 +28,9 @@ public struct TextShape: Codable, Sendable, Equatable {
   public var salt: UInt64
   /// Sorted salted FNV-1a hashes of the training values, stored base64-encoded: what generation must avoid.
   public var excludedHashes: String
+  /// Whether no training value has a leading zero where its shape starts with a digit (`0499` would read as the
+  /// real id 499): then made-up values start with 1–9 there. Nil in model files written before it existed.
+  public var leadingDigitNonZero: Bool?
 
   static let upper: Unicode.Scalar = "\u{1}", lower: Unicode.Scalar = "\u{2}", digit: Unicode.Scalar = "\u{3}"
 
@@ -57,6 +60,10 @@ public struct TextShape: Codable, Sendable, Equatable {
     if !common.isEmpty { pairs = common } else { pairs = Array(pairs.prefix(1)) }
     templates = pairs.map(\.key)
     counts = pairs.map(\.value)
+    let zeroLed = values.contains { value in
+      value.dropFirst(shared.count).unicodeScalars.first == "0"
+    }
+    leadingDigitNonZero = templates.contains { $0.unicodeScalars.first == Self.digit } && !zeroLed ? true : nil
     var hashes = values.map { Self.hash($0, salt: salt) }
     hashes.sort()
     excludedHashes = hashes.withUnsafeBufferPointer { Data(buffer: $0) }.base64EncodedString()
@@ -112,10 +119,11 @@ public struct TextShape: Codable, Sendable, Equatable {
         while t < counts.count - 1 && pick >= counts[t] { pick -= counts[t]; t += 1 }
         var view = String.UnicodeScalarView()
         view.append(contentsOf: prefix.unicodeScalars)
-        for scalar in parsed.isEmpty ? [] : parsed[t] {
+        for (position, scalar) in (parsed.isEmpty ? [] : parsed[t]).enumerated() {
           switch scalar {
           case Self.upper: view.append(uppers[Int(rng.next() % 26)])
           case Self.lower: view.append(lowers[Int(rng.next() % 26)])
+          case Self.digit where position == 0 && leadingDigitNonZero == true: view.append(digits[1 + Int(rng.next() % 9)])
           case Self.digit: view.append(digits[Int(rng.next() % 10)])
           default: view.append(scalar)
           }

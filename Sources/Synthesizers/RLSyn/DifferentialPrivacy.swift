@@ -40,19 +40,25 @@ public struct DifferentialPrivacy: Codable, Sendable, Equatable {
 }
 
 /// A request for a differentially private fit (`rlsyn fit --epsilon E [--delta D] [--noise-multiplier S]`).
-public struct PrivacyRequest: Sendable, Equatable {
+// A class: a struct of optional Doubles inside FitOptions was miscopied across module boundaries by the Swift 6.x
+// compiler in test builds (a null retain in FitOptions' outlined copy), which a reference avoids.
+public final class PrivacyRequest: Sendable, Equatable {
   /// The budget; nil with a noise multiplier given: spend whatever the planned steps cost.
-  public var epsilon: Double?
+  public let epsilon: Double?
   /// nil: ``defaultDelta(rows:)``.
-  public var delta: Double?
+  public let delta: Double?
   /// nil: the smallest σ that keeps the planned steps within ``epsilon``. Given with ``epsilon``: the fit stops
   /// when the budget is spent.
-  public var noiseMultiplier: Double?
+  public let noiseMultiplier: Double?
   /// C, the per-record clipping norm.
-  public var clipNorm: Double
+  public let clipNorm: Double
 
   public init(epsilon: Double? = nil, delta: Double? = nil, noiseMultiplier: Double? = nil, clipNorm: Double = 1) {
     self.epsilon = epsilon; self.delta = delta; self.noiseMultiplier = noiseMultiplier; self.clipNorm = clipNorm
+  }
+
+  public static func == (a: PrivacyRequest, b: PrivacyRequest) -> Bool {
+    a.epsilon == b.epsilon && a.delta == b.delta && a.noiseMultiplier == b.noiseMultiplier && a.clipNorm == b.clipNorm
   }
 
   /// δ when none is given: 10⁻⁵, or 1/n when the table has more than 100,000 rows (δ must stay well below 1/n).

@@ -1,0 +1,134 @@
+import Foundation
+import NumericCore
+import Privacy
+import TabularData
+import Testing
+import Synthesizers
+
+/// Differentially private fits (issue 34): planning the noise, the public schema, and what a private model holds.
+@Suite struct PrivateFitTests {
+  /// 300 rows: a bounded measurement, a three-level category and a binary outcome.
+  static func table() throws -> DataTable {
+    var rng = RandomSource(seed: 11)
+    var lines = ["bp,ward,death"]
+    for _ in 0..<300 {
+      let ward = ["A", "B", "C"][rng.integer(below: 3)]
+      let bp = 90 + 40 * Double(rng.uniform())
+      lines.append("\(String(format: "%.1f", bp)),\(ward),\(bp > 115 ? 1 : 0)")
+    }
+    return try CSVReader.parse(lines.joined(separator: "\n"), name: "private.csv")
+  }
+
+  static func metadata(_ columns: String) throws -> Metadata {
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent("private-\(UUID().uuidString).json")
+    try Data("{\"columns\": {\(columns)}}".utf8).write(to: url)
+    defer { try? FileManager.default.removeItem(at: url) }
+    return try Metadata.load(from: url, displayName: "meta.json")
+  }
+
+  static let declared = """
+    "bp": {"sdtype": "numerical", "computer_representation": "Float", "min": 80, "max": 140, "decimals": 1, "missing": false},
+    "ward": {"sdtype": "categorical", "categories": ["A", "B", "C", "D"], "missing": false},
+    "death": {"sdtype": "categorical", "kind": "binary", "categories": ["0", "1"], "missing": false}
+    """
+
+  static func options(_ request: PrivacyRequest, metadata: Metadata?) -> FitOptions {
+    var options = FitOptions(seed: 2, threads: 1)
+    options.iterations = 12
+    options.batchSize = 64
+    options.privacy = request
+    options.publicMetadata = metadata
+    options.publicMetadataFile = "meta.json"
+    return options
+  }
+
+  @Test func theNoiseIsCalibratedToTheBudget() throws {
+    let plan = try PrivacyRequest(epsilon: 3).plan(rows: 1_000, batchSize: 100, plannedSteps: 400)
+    #expect(plan.epsilon <= 3 && plan.epsilon > 2.97, "\(plan.epsilon)")
+    #expect(plan.delta == 1e-5 && plan.samplingRate == 0.1 && plan.steps == 400 && plan.clipNorm == 1)
+    let reference = try RDPAccountant.epsilon(samplingRate: 0.1, noiseMultiplier: plan.noiseMultiplier, steps: 400, delta: 1e-5)
+    #expect(abs(reference - plan.epsilon) < 1e-9)
+    // More noise for a smaller budget, and half the steps spend less.
+    let tighter = try PrivacyRequest(epsilon: 1).plan(rows: 1_000, batchSize: 100, plannedSteps: 400)
+    #expect(tighter.noiseMultiplier > plan.noiseMultiplier)
+    #expect(plan.epsilonSpent(afterSteps: 200) < plan.epsilon && plan.epsilonSpent(afterSteps: 0) == 0)
+    // δ defaults to 1/n above 100,000 rows.
+    #expect(PrivacyRequest.defaultDelta(rows: 200_000) == 5e-6)
+  }
+
+  @Test func aGivenNoiseMultiplierStopsTheFitAtTheBudget() throws {
+    let plan = try PrivacyRequest(epsilon: 2, noiseMultiplier: 3).plan(rows: 1_000, batchSize: 100, plannedSteps: 100_000)
+    #expect(plan.steps < 100_000 && plan.steps > 0 && plan.epsilon <= 2)
+    #expect(plan.epsilonSpent(afterSteps: plan.steps + 1) > 2)
+  }
+
+  @Test func badRequestsAreOneLineErrors() {
+    for request in [PrivacyRequest(epsilon: 0), PrivacyRequest(epsilon: -1), PrivacyRequest(epsilon: 1, delta: 1),
+                    PrivacyRequest(epsilon: 1, delta: 0), PrivacyRequest(delta: 1e-5)] {
+      #expect(throws: TrainingError.self) { try request.validate() }
+    }
+    // A budget that cannot pay for one step at the given noise.
+    #expect {
+      _ = try PrivacyRequest(epsilon: 0.001, noiseMultiplier: 0.5).plan(rows: 100, batchSize: 50, plannedSteps: 10)
+    } throws: { error in String(describing: error).contains("cannot pay for a single discriminator step") }
+  }
+
+  @Test func aPrivateFitUsesOnlyTheDeclaredSchemaAndRecordsItsPrivacy() throws {
+    let table = try Self.table()
+    let metadata = try Self.metadata(Self.declared)
+    let schema = try Schema.infer(from: table, overrides: metadata)
+    let model = try SyntheticDataModel.fit(table, schema: schema, synthesizer: .rlsyn,
+                                           options: Self.options(PrivacyRequest(epsilon: 1), metadata: metadata))
+    let configuration = try #require(model.configuration as? RLSynConfiguration)
+    let privacy = try #require(configuration.privacy)
+    #expect(privacy.epsilon <= 1 && privacy.epsilon > 0.99 && privacy.steps == 12 * configuration.discriminatorSteps)
+    #expect(!configuration.marginalInitialization && configuration.meanPenalty == 0)
+    // The declared level D (absent from the data) is a level; numbers decode inside the declared bounds.
+    #expect(model.encoder.schema.column(named: "ward")?.categories == ["A", "B", "C", "D"])
+    let sample = model.sample(rows: 400, seed: 1)
+    let bp = sample.column("bp").compactMap { $0.flatMap(Double.init) }
+    #expect(bp.count == 400 && bp.allSatisfy { (80...140).contains($0) })
+    // The stored privacy survives a round trip through the model file.
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent("private-\(UUID().uuidString).rlsyn")
+    defer { try? FileManager.default.removeItem(at: url) }
+    try model.save(to: url)
+    let loaded = try SyntheticDataModel.load(from: url)
+    #expect((loaded.configuration as? RLSynConfiguration)?.privacy == privacy)
+  }
+
+  @Test func undeclaredBoundsAndValuesOutsideThemAreRefused() throws {
+    let table = try Self.table()
+    let noBounds = try Self.metadata("""
+      "bp": {"sdtype": "numerical", "computer_representation": "Float"},
+      "ward": {"sdtype": "categorical", "categories": ["A", "B", "C"]},
+      "death": {"sdtype": "categorical", "categories": ["0", "1"]}
+      """)
+    #expect {
+      _ = try SyntheticDataModel.fit(table, schema: try Schema.infer(from: table, overrides: noBounds), synthesizer: .rlsyn,
+                                     options: Self.options(PrivacyRequest(epsilon: 1), metadata: noBounds))
+    } throws: { error in
+      let text = String(describing: error)
+      return text.contains("meta.json") && text.contains("'bp'") && text.contains("\"min\" and \"max\"")
+    }
+    let narrow = try Self.metadata(Self.declared.replacingOccurrences(of: "\"max\": 140", with: "\"max\": 100"))
+    #expect {
+      _ = try SyntheticDataModel.fit(table, schema: try Schema.infer(from: table, overrides: narrow), synthesizer: .rlsyn,
+                                     options: Self.options(PrivacyRequest(epsilon: 1), metadata: narrow))
+    } throws: { error in
+      let text = String(describing: error)
+      return text.contains("private.csv") && text.contains("row ") && text.contains("'bp'") && text.contains("outside the declared bounds")
+    }
+    #expect {
+      _ = try SyntheticDataModel.fit(table, synthesizer: .rlsyn, options: Self.options(PrivacyRequest(epsilon: 1), metadata: nil))
+    } throws: { error in String(describing: error).contains("needs --metadata") }
+    #expect {
+      _ = try SyntheticDataModel.fit(table, synthesizer: .gan, options: Self.options(PrivacyRequest(epsilon: 1), metadata: try Self.metadata(Self.declared)))
+    } throws: { error in String(describing: error).contains("rlsyn only") }
+  }
+
+  /// Without a privacy request nothing changes: the configuration has no privacy field and is written as before.
+  @Test func anOrdinaryConfigurationHasNoPrivacyField() throws {
+    let json = String(decoding: try JSONEncoder().encode(RLSynConfiguration(preset: .small)), as: UTF8.self)
+    #expect(!json.contains("privacy"))
+  }
+}
