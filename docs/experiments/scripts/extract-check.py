@@ -10,6 +10,8 @@ rlsyn's CSV reader.
 
 Checks:
   columns       the synthetic header equals the training header
+  kind          (WARN) a column that is not datetime although >= 90 % of its distinct training values look like
+                dates (ISO with Z or offset, YYYY/MM/DD, DD/MM/YYYY, MM/DD/YY, 12-hour times, 08-Jan-2015, Jan 1 2000)
   datetime      every non-missing synthetic value of a datetime column matches its datetime_format exactly
                 (padded fields two digits, `%-m` one or two without a leading zero) and names a real date
   date-range    synthetic dates lie between the k-th smallest and k-th largest training date (docs/tabular.md)
@@ -22,7 +24,8 @@ Checks:
   fixed-comb    every FixedCombinations constraint: synthetic combinations were seen in training (or are pooled)
   pii           no value of a personal-information column (pii: true or a personal sdtype) is a training value
                 of that column; (WARN) shape agreement with the training values
-  id-leak       no identifier value is a training value of that column
+  id-leak       no identifier value is a training value of that column; for whole-number identifiers, also
+                when read as numbers (id-leak-num: '0499' is 499 to pandas, R or a spreadsheet)
   id-format     identifiers keep the format: a training shape (letters -> A/a, digits -> 9, other characters
                 kept), a training length, the prefix and suffix every training value shares; unique where the
                 training values were; (WARN) a leading zero where no training value has one
@@ -181,6 +184,21 @@ def main():
     def present(col, table):
         return [v for v in table.get(col, []) if not is_missing(v)]
 
+    # Columns whose training values look like dates but that the metadata does not call datetime.
+    date_like = re.compile(
+        r"\d{4}[-/.]\d{1,2}[-/.]\d{1,2}([ T]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?)?(Z|[+-]\d{2}:?\d{2})?"
+        r"|\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}( \d{1,2}:\d{2}(:\d{2})?( ?[AaPp][Mm])?)?"
+        r"|\d{1,2}[- ][A-Za-z]{3}[- ]\d{2,4}|[A-Za-z]{3} \d{1,2},? \d{4}")
+    for name, c in columns.items():
+        if c.get("sdtype") == "datetime" or name not in train:
+            continue
+        distinct = set(present(name, train))
+        if len(distinct) >= 10:
+            share = sum(1 for v in distinct if date_like.fullmatch(v.strip())) / len(distinct)
+            if share >= 0.9:
+                rep.line("WARN", "kind", name, f"{share:.0%} of the distinct training values look like dates, but the "
+                         f"metadata says sdtype {c.get('sdtype')!r}", sorted(distinct)[:3])
+
     fmts, parsed_syn, parsed_train = {}, {}, {}
     for name, c in columns.items():
         if name not in syn or name not in train:
@@ -244,6 +262,12 @@ def main():
             tset = set(tvals)
             leak = [v for v in svals if v in tset]
             rep.verdict("id-leak", name, sorted(set(leak)), len(svals), "identifiers equal to a training value")
+            if tvals and all(v.isdigit() for v in tvals):
+                # Whole-number identifiers are read as numbers by pandas, R and spreadsheets: '0499' is 499.
+                tints = set(int(v) for v in tvals)
+                nleak = [v for v in svals if v.isdigit() and v not in tset and int(v) in tints]
+                rep.verdict("id-leak-num", name, sorted(set(nleak)), len(svals),
+                            "identifiers equal to a training value when read as numbers")
             tshapes, tlens = set(map(shape, tvals)), set(map(len, tvals))
             pre, suf = common_prefix(tvals), common_suffix(tvals)
             bad = [v for v in svals if shape(v) not in tshapes or len(v) not in tlens or not v.startswith(pre) or not v.endswith(suf)]

@@ -28,6 +28,9 @@ Generated (MIMIC-IV admissions-shaped, Faker names, seed 33):
                     (one-digit months/days), followup (dates mixed with 'unknown' / 'N/A' junk), icd_code with
                     3,000 levels (Zipf), ward, insurance, notes (free text), legacy_flag (all missing), lab_value
                     with one absurd 65526, age, los_days. Outcome: hospital_expire_flag.
+  formats.csv       400 rows, one column per date spelling seen in real exports (ISO with Z / offset / fraction,
+                    YYYY/MM/DD, DD/MM/YYYY, MM/DD/YY, 12-hour AM/PM, YYYYMMDD, DD-MM-YYYY, 08-Jan-2015, dates with
+                    3 % junk, date and date-time mixed, time only, year only), plus zip5, mrn_num, icd9_code, ssn.
 """
 import argparse
 import datetime as dt
@@ -138,6 +141,45 @@ def mimic(out, n):
     df.to_csv(f"{out}/mimic.csv", index=False)
 
 
+def formats(out, n=400):
+    """A zoo of date spellings, one per column, for what `rlsyn schema` infers from each."""
+    import csv
+    random.seed(5)
+    base = dt.datetime(2014, 1, 1)
+    rows = []
+    for i in range(n):
+        t = base + dt.timedelta(minutes=random.randint(0, 60 * 24 * 900), seconds=random.randint(0, 59))
+        d = t.date()
+        rows.append({
+            "iso_z": t.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "iso_frac": t.strftime("%Y-%m-%d %H:%M:%S") + f".{random.randint(0, 999999):06d}",
+            "iso_offset": t.strftime("%Y-%m-%dT%H:%M:%S+01:00"),
+            "slash_ymd": d.strftime("%Y/%m/%d"),
+            "eu_slash": d.strftime("%d/%m/%Y"),
+            "us_2digit": d.strftime("%m/%d/%y"),
+            "us_12h": t.strftime("%m/%d/%Y %I:%M %p"),
+            "compact": d.strftime("%Y%m%d"),
+            "dash_dmy": d.strftime("%d-%m-%Y"),
+            "mon_name": d.strftime("%d-%b-%Y"),
+            "date_with_junk": d.strftime("%Y-%m-%d") if random.random() < 0.97 else random.choice(["unknown", "9999-99-99", "TBD"]),
+            "date_few_missing": "" if random.random() < 0.5 else d.strftime("%m/%d/%Y"),
+            "us_onedigit_hour": f"{d.month}/{d.day}/{d.year} {t.hour}:{t.minute:02d}",
+            "year_only": str(d.year),
+            "time_only": t.strftime("%H:%M"),
+            "mixed_iso": t.strftime("%Y-%m-%d %H:%M:%S") if i % 2 else d.strftime("%Y-%m-%d"),
+            "zip5": f"{random.randint(1000, 99999):05d}",
+            "mrn_num": str(random.randint(100000, 999999)),
+            "icd9_code": random.choice(["250.00", "401.9", "428.0", "V45.81", "E849.7", "038.9", "584.9", "486", "599.0"]
+                                       + [f"{random.randint(1, 999):03d}.{random.randint(0, 99)}" for _ in range(3)]),
+            "ssn": f"{random.randint(100, 899)}-{random.randint(10, 99)}-{random.randint(1000, 9999)}",
+            "gender": random.choice("MF"),
+        })
+    with open(f"{out}/formats.csv", "w", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=list(rows[0]))
+        w.writeheader()
+        w.writerows(rows)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("out")
@@ -146,6 +188,7 @@ def main():
     os.makedirs(a.out, exist_ok=True)
     real_tables(a.out)
     mimic(a.out, a.mimic_rows)
+    formats(a.out)
     for f in sorted(os.listdir(a.out)):
         if f.endswith(".csv"):
             df = pd.read_csv(f"{a.out}/{f}", dtype=str, keep_default_na=False)

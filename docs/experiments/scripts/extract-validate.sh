@@ -47,7 +47,7 @@ phases=${PHASES:-fit evaluate}
   done
 done
 # Then the evaluation on a split: split, schema on the training split, fit, sample, evaluate (and check).
-declare -A outcome=([aids2]=status [covid]=drive_thru_ind [mimic]=hospital_expire_flag [mplsstops]=personSearch
+declare -A outcome=([aids2]=status [covid]=drive_thru_ind [mimic]=hospital_expire_flag [mplsstops]=problem
                     [seattlepets]=is_dog [clinical]=death_180d [flights]=)
 [[ " $phases " == *" evaluate "* ]] && for t in $tables; do
   o=${outcome[$t]:-}
