@@ -55,7 +55,7 @@ extension TablePreparation {
     // Dates that are no gap's high: clamp first, so that gaps build on final lows.
     let gapHighs = Set(gaps.map(\.high))
     for date in datetimes where !gapHighs.contains(date.name) { clampDate(date.name) }
-    for gap in gaps {
+    for gap in Self.dependencyOrder(gaps, low: \.low, high: \.high) {
       let low = values(gap.low), delta = values(gap.high)
       var high: [Double?] = zip(low, delta).map { pair in
         guard let l = pair.0, let d = pair.1 else { return nil }
@@ -69,8 +69,13 @@ extension TablePreparation {
         numbers[gap.high] = high
       }
     }
-    // Every constraint again, as a clamp (a no-op where the gap transform already holds it).
-    for constraint in constraints {
+    // Every constraint again, as a clamp (a no-op where the gap transform already holds it): ranges first, then the
+    // inequalities in dependency order, so that no column is raised after it served as another's low.
+    let ranges = constraints.filter { if case .scalarRange = $0 { return true } else { return false } }
+    let inequalities = constraints.compactMap { c -> (low: String, high: String, constraint: Constraint)? in
+      if case .inequality(let low, let high, _) = c { return (low, high, c) } else { return nil }
+    }
+    for constraint in ranges + Self.dependencyOrder(inequalities, low: \.low, high: \.high).map(\.constraint) {
       switch constraint {
       case .inequality(let lowName, let highName, let strict):
         let gap = Gap(low: lowName, high: highName, lowSecondsPerUnit: dates[lowName]?.format.secondsPerUnit,
@@ -176,5 +181,21 @@ extension DataTable {
       storage.append(TablePreparation.numberColumn(units, decimals: 0))
     }
     return DataTable(columnNames: names, storage: storage, rowCount: rowCount, source: source)
+  }
+}
+
+extension TablePreparation {
+  /// `items` (relations `low ≤ high`) ordered so that an item whose low is another's high comes after it; a cycle
+  /// keeps the remaining items in their given order.
+  static func dependencyOrder<T>(_ items: [T], low: (T) -> String, high: (T) -> String) -> [T] {
+    var remaining = Array(items.indices), ordered: [T] = []
+    while !remaining.isEmpty {
+      let highsLeft = Set(remaining.map { high(items[$0]) })
+      let ready = remaining.filter { !highsLeft.contains(low(items[$0])) }
+      let next = ready.isEmpty ? [remaining[0]] : ready
+      ordered += next.map { items[$0] }
+      remaining.removeAll { next.contains($0) }
+    }
+    return ordered
   }
 }

@@ -231,6 +231,8 @@ extension TablePreparation {
     var column = column
     switch column.kind {
     case .binary, .categorical:
+      // k = 1: every level is released, declared levels the data lacks included (a private fit reads no counts).
+      guard k > 1 else { return (column, cells) }
       let lookup = CategoryLookup(column)
       var counts = [Int](repeating: 0, count: column.categories.count)
       var codes = [Int?](repeating: nil, count: cells.count)

@@ -182,6 +182,15 @@ import NumericCore
     #expect(tally[value] == nil || tally[value]! >= 5, "never a rare training value")
   }
 
+  /// Relations are applied so that a column serves as a low only once it is final (a chain listed backwards).
+  @Test func relationsAreAppliedInDependencyOrder() {
+    let listed = [("discharge", "death"), ("admission", "discharge"), ("birth", "admission")]
+    let ordered = TablePreparation.dependencyOrder(listed, low: { $0.0 }, high: { $0.1 })
+    #expect(ordered.map(\.0) == ["birth", "admission", "discharge"])
+    let cycle = [("a", "b"), ("b", "a")]
+    #expect(TablePreparation.dependencyOrder(cycle, low: { $0.0 }, high: { $0.1 }).count == 2)
+  }
+
   @Test func gapsAndClampsHoldForAnyDecodedValues() throws {
     let table = try Self.extract()
     let schema = try Schema.infer(from: table)
