@@ -93,6 +93,7 @@ public enum BenchmarkPipeline {
     var runs: [BenchmarkResult.Run] = []
     var rocCurves: [String: [ROCCurveKind: [ROCPoint]]] = [:]
     var configurations: [SynthesizerKind: String] = [:]
+    var privacyNote: String?
     let seedList = (0..<plan.seeds).map(UInt64.init)
     log("benchmark on \(plan.dataName): \(rowCount) rows, outcome \(outcome); synthesizers \(kinds.map(\.rawValue).joined(separator: ", ")); "
         + "\(plan.seeds) seed\(plan.seeds == 1 ? "" : "s")")
@@ -133,6 +134,10 @@ public enum BenchmarkPipeline {
         let fitSeconds = now() - t0
         AllocatorTuning.releaseFreedMemory()
         configurations[kind] = String(decoding: fitted.configurationJSON, as: UTF8.self)
+        if privacyNote == nil, let p = (fitted.configuration as? RLSynConfiguration)?.privacy {
+          privacyNote = String(format: "Differential privacy: %@ is (ε = %.3g, δ = %.3g)-DP (σ = %.3g, q = %.3g, %d noisy steps, C = %.3g; %@)",
+                               kind.rawValue, p.epsilon, p.delta, p.noiseMultiplier, p.samplingRate, p.steps, p.clipNorm, p.accountant)
+        }
         // The synthetic table lives only until it is written and its evaluation view is made.
         let (sampleSeconds, syntheticRows, syntheticEval) = try { () throws -> (Double, Int, EvaluationTable) in
           let t1 = now()
@@ -168,7 +173,7 @@ public enum BenchmarkPipeline {
         }
       }
     }
-    var notes = ["BLAS: \(BLAS.summary)"] + plan.notes
+    var notes = ["BLAS: \(BLAS.summary)"] + plan.notes + (privacyNote.map { [$0] } ?? [])
     for k in kinds { if let c = configurations[k] { notes.append("\(k.rawValue) configuration: \(c)") } }
     let result = BenchmarkResult(dataset: plan.dataName, outcome: outcome, command: plan.command, seeds: seedList,
                                  trainFraction: plan.trainFraction, synthesizers: kinds.map(\.rawValue), runs: runs,

@@ -147,6 +147,7 @@ public struct BenchmarkResult: Codable, Sendable {
     }
     lines.append("")
     lines.append(String(format: "Total wall-clock time: %.1f s.", totalSeconds))
+    for note in notes where note.hasPrefix("Differential privacy:") { lines.append(""); lines.append(note) }
     return lines.joined(separator: "\n") + "\n"
   }
 

@@ -131,8 +131,12 @@ extension TablePreparation {
           }
         }
         let present = units.compactMap { $0 }.sorted()
-        let lower = present.isEmpty ? 0 : Int(present[Swift.min(k - 1, present.count - 1)])
-        let upper = present.isEmpty ? 0 : Int(present[Swift.max(present.count - k, 0)])
+        // The k-th smallest and largest dates, one unit inside (when that leaves a range), so that dates clamped to
+        // the bounds do not repeat a training date.
+        let inside = k > 1 ? 1 : 0
+        var lower = present.isEmpty ? 0 : Int(present[Swift.min(k - 1, present.count - 1)])
+        var upper = present.isEmpty ? 0 : Int(present[Swift.max(present.count - k, 0)])
+        if upper - lower > 2 * inside { lower += inside; upper -= inside }
         preparation.datetimes.append(Datetime(name: column.name, format: format, lower: Swift.min(lower, upper), upper: Swift.max(lower, upper)))
         numbers[column.name] = units
         var modelColumn = ColumnSchema(name: column.name, kind: .continuous, hasMissing: column.hasMissing, missingCount: column.missingCount,

@@ -77,8 +77,10 @@ public struct TextShape: Codable, Sendable, Equatable {
       prefix.removeLast(prefix.count - k)
       if prefix.isEmpty { break }
     }
-    // Digits that every value happens to share (all ids start with 1) are still a class, not part of the prefix.
-    while let last = prefix.last, last.properties.numericType != nil { prefix.removeLast() }
+    // Digits every value shares (MIMIC's subject_id all start with 1) stay in the prefix while at least four free
+    // positions remain; in shorter values they are a class, so that the shapes still hold enough values.
+    let shortest = values.map { $0.unicodeScalars.count }.min() ?? 0
+    while let last = prefix.last, last.properties.numericType != nil, shortest - prefix.count < 4 { prefix.removeLast() }
     var view = String.UnicodeScalarView()
     view.append(contentsOf: prefix)
     return String(view)
