@@ -87,10 +87,11 @@ extension SyntheticDataModel {
     guard let request else { return configuration }
     guard var c = configuration as? RLSynConfiguration else { throw TrainingError.invalid("differential privacy is implemented for rlsyn only") }
     c.marginalInitialization = false
-    c.meanPenalty = 0
     c.correlationPenalty = 0
     c.anchoredCorrelationPenalty = 0
-    let privacy = try request.plan(rows: rows, batchSize: c.batchSize, plannedSteps: c.iterations * c.discriminatorSteps)
+    // The mean penalty's targets are released once with Gaussian noise (DifferentialPrivacy.meanShare of ε).
+    let privacy = try request.plan(rows: rows, batchSize: c.batchSize, plannedSteps: c.iterations * c.discriminatorSteps,
+                                   releasesMeans: c.meanPenalty > 0)
     // With --noise-multiplier and --epsilon the fit stops when the budget is spent.
     c.iterations = Swift.max(1, privacy.steps / Swift.max(c.discriminatorSteps, 1))
     c.privacy = privacy

@@ -82,7 +82,11 @@ import Synthesizers
     let configuration = try #require(model.configuration as? RLSynConfiguration)
     let privacy = try #require(configuration.privacy)
     #expect(privacy.epsilon <= 1 && privacy.epsilon > 0.99 && privacy.steps == 12 * configuration.discriminatorSteps)
-    #expect(!configuration.marginalInitialization && configuration.meanPenalty == 0)
+    #expect(!configuration.marginalInitialization)
+    // The mean penalty's targets are released once with Gaussian noise, inside the same budget.
+    let z = try #require(privacy.meanNoiseMultiplier)
+    let meansAlone = try RDPAccountant.epsilon(samplingRate: 1, noiseMultiplier: z, steps: 1, delta: privacy.delta)
+    #expect(abs(meansAlone - DifferentialPrivacy.meanShare * 1) < 0.01, "\(meansAlone)")
     // The declared level D (absent from the data) is a level; numbers decode inside the declared bounds.
     #expect(model.encoder.schema.column(named: "ward")?.categories == ["A", "B", "C", "D"])
     let sample = model.sample(rows: 400, seed: 1)

@@ -28,15 +28,31 @@ public struct DifferentialPrivacy: Codable, Sendable, Equatable {
   public var steps: Int
   /// How ε was computed.
   public var accountant: String
+  /// z of the one Gaussian release of the encoded columns' means (the mean penalty's targets): noise of standard
+  /// deviation z·√d on their sums, d the encoded width (a record's encoded values lie in [0, 1]). Nil: not released.
+  public var meanNoiseMultiplier: Double? = nil
 
   /// The accountant every fit uses.
   public static let accountantName = "Renyi DP of the Poisson-sampled Gaussian (Mironov, Talwar, Zhang 2019), dp-accounting's orders and conversion"
 
   /// ε after the first `steps` noisy steps (0 before any).
   public func epsilonSpent(afterSteps steps: Int) -> Double {
-    guard steps > 0 else { return 0 }
-    return (try? RDPAccountant.epsilon(samplingRate: samplingRate, noiseMultiplier: noiseMultiplier, steps: steps, delta: delta)) ?? .infinity
+    Self.epsilon(samplingRate: samplingRate, noiseMultiplier: noiseMultiplier, steps: steps, meanNoiseMultiplier: meanNoiseMultiplier, delta: delta)
   }
+
+  /// ε of the means' release (if any) composed with `steps` sampled Gaussian steps, in Rényi DP.
+  static func epsilon(samplingRate: Double, noiseMultiplier: Double, steps: Int, meanNoiseMultiplier: Double?, delta: Double) -> Double {
+    var accountant = RDPAccountant()
+    do {
+      if let z = meanNoiseMultiplier { try accountant.composeSampledGaussian(samplingRate: 1, noiseMultiplier: z, steps: 1) }
+      if steps > 0 { try accountant.composeSampledGaussian(samplingRate: samplingRate, noiseMultiplier: noiseMultiplier, steps: steps) }
+      if accountant.steps == 0 { return 0 }
+      return try accountant.epsilon(delta: delta)
+    } catch { return .infinity }
+  }
+
+  /// The share of ε a private fit spends on the means (the rest on the discriminator's steps).
+  public static let meanShare = 0.1
 }
 
 /// A request for a differentially private fit (`rlsyn fit --epsilon E [--delta D] [--noise-multiplier S]`).
@@ -76,11 +92,45 @@ public final class PrivacyRequest: Sendable, Equatable {
   /// The privacy of a fit of `plannedSteps` noisy steps on `rows` records with batches of `batchSize` expected real
   /// records: σ calibrated to the budget, or the steps cut to it when σ is given.
   /// - Throws: ``TrainingError`` when the budget cannot pay for a single step.
-  public func plan(rows: Int, batchSize: Int, plannedSteps: Int) throws -> DifferentialPrivacy {
+  public func plan(rows: Int, batchSize: Int, plannedSteps: Int, releasesMeans: Bool = false) throws -> DifferentialPrivacy {
     try validate()
     let q = Swift.min(1, Double(batchSize) / Double(Swift.max(rows, 1)))
     let delta = self.delta ?? Self.defaultDelta(rows: rows)
     var sigma: Double, steps = plannedSteps
+    if releasesMeans {
+      // The means take a fixed share of ε; σ is the smallest that keeps the composition within ε.
+      let z: Double
+      do {
+        z = try epsilon.map { try RDPAccountant.noiseMultiplier(forEpsilon: DifferentialPrivacy.meanShare * $0, delta: delta, samplingRate: 1, steps: 1) } ?? 10
+      } catch let e as PrivacyAccountingError { throw TrainingError.invalid(e.description) }
+      func total(_ s: Double, _ t: Int) -> Double {
+        DifferentialPrivacy.epsilon(samplingRate: q, noiseMultiplier: s, steps: t, meanNoiseMultiplier: z, delta: delta)
+      }
+      switch (epsilon, noiseMultiplier) {
+      case let (e?, s?):
+        sigma = s
+        var lo = 0, hi = plannedSteps
+        while lo < hi { let mid = (lo + hi + 1) / 2; if total(s, mid) <= e { lo = mid } else { hi = mid - 1 } }
+        steps = lo
+        guard steps >= 1 else {
+          throw TrainingError.invalid("ε = \(e) cannot pay for a single discriminator step at noise multiplier \(s) "
+                                      + "(sampling rate \(String(format: "%.4g", q)), δ = \(delta)); raise --epsilon or --noise-multiplier")
+        }
+      case let (e?, nil):
+        var lo = 0.05, hi = 1.0
+        while total(hi, plannedSteps) > e { hi *= 2; if hi > RDPAccountant.maxNoiseMultiplier { throw TrainingError.invalid("ε = \(e) is out of reach for \(plannedSteps) steps") } }
+        for _ in 0..<60 where hi / lo > 1 + 1e-4 { let mid = (lo * hi).squareRoot(); if total(mid, plannedSteps) <= e { hi = mid } else { lo = mid } }
+        sigma = hi
+      case let (nil, s?):
+        sigma = s
+      case (nil, nil):
+        throw TrainingError.invalid("a private fit needs --epsilon or --noise-multiplier")
+      }
+      var privacy = DifferentialPrivacy(epsilon: 0, delta: delta, noiseMultiplier: sigma, clipNorm: clipNorm, samplingRate: q,
+                                        steps: steps, accountant: DifferentialPrivacy.accountantName, meanNoiseMultiplier: z)
+      privacy.epsilon = privacy.epsilonSpent(afterSteps: steps)
+      return privacy
+    }
     do {
       switch (epsilon, noiseMultiplier) {
       case let (e?, s?):

@@ -110,9 +110,16 @@ public final class RLSynTrainer: SynthesizerTrainer {
     factorMembership = layout.factors.enumerated().allSatisfy { $1 == [$0] } ? nil : layout.factorMembership()
     var unusedWeights = RandomSource(seed: 0)
     fakeSource = RLSynPolicy(configuration: configuration, layout: layout, rng: &unusedWeights)
-    // The training records' column means (the mean-matching targets) and `1 / variance` weights.
-    let columnMeans = data.meanOverRows()
-    let inverseVariances = data.varianceOverRows().map { 1 / Swift.max($0, 1e-4) }
+    // The training records' column means (the mean-matching targets) and `1 / variance` weights; in a private fit the
+    // means released once with Gaussian noise (DifferentialPrivacy.meanNoiseMultiplier), weights from them alone.
+    var columnMeans = data.meanOverRows()
+    var inverseVariances = data.varianceOverRows().map { 1 / Swift.max($0, 1e-4) }
+    if let z = configuration.privacy?.meanNoiseMultiplier {
+      let d = data.cols, n = Float(data.rows)
+      let noise = privacyNoise!.normalMatrix(rows: 1, cols: d, std: Float(z * Double(d).squareRoot()))
+      columnMeans = (data.sumOverRows() + noise).map { Swift.min(Swift.max($0 / n, 0), 1) }
+      inverseVariances = columnMeans.map { 1 / Swift.max($0 * (1 - $0), 1e-2) }
+    }
     meanPenaltyTarget = Self.penaltyTarget(layout: layout, configuration: configuration, columnMeans: columnMeans,
                                            inverseVariances: inverseVariances)
     let penaltyWidth = meanPenaltyTarget.means.cols
