@@ -84,6 +84,11 @@ public struct ColumnSchema: Codable, Sendable, Equatable {
     self.minimumDecimals = minimumDecimals; self.missingCount = missingCount; self.distinctCount = distinctCount
   }
 
+  /// The decimals a value is moved by to avoid a rare training value: the column's precision, but no finer than its
+  /// shortest-written values' (at least 4), so that a column written with float noise (`6.699999999999999`, 15
+  /// decimals) moves `27.6` to `27.6001`, not to a number that prints within noise of it.
+  public var nudgeDecimals: Int { Swift.min(decimals, Swift.max(minimumDecimals, 4)) }
+
   /// Whether the column is modelled as a number (one Gaussian matrix column).
   public var isNumeric: Bool { kind == .continuous || kind == .integer }
 

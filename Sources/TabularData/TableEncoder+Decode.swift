@@ -94,7 +94,7 @@ extension TableEncoder {
             if n.magnitude < 9.0e18 { appendInteger(Int64(n), to: &out.bytes) }
             else { out.bytes.append(contentsOf: String(format: "%.0f", n).utf8) }
           } else if avoids && !(release?.isCommon(x) ?? false) {
-            appendDecimal(kernel.avoidingKnots(x, decimals: column.decimals), decimals: column.decimals,
+            appendDecimal(kernel.avoidingKnots(x, decimals: column.nudgeDecimals), decimals: column.decimals,
                           minimumDecimals: column.minimumDecimals, to: &out.bytes)
           } else {
             appendDecimal(x, decimals: column.decimals, minimumDecimals: column.minimumDecimals, to: &out.bytes)

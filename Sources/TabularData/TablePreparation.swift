@@ -295,7 +295,7 @@ extension TablePreparation {
       if !isDate && (column.kind == .integer || repeated) && !common.isEmpty {
         guard common.count < tally.count else { return (column, cells) }
         let released = releasedRareValues(tally: tally, common: common, k: k,
-                                          unit: column.kind == .integer ? 1 : pow(10, -Double(column.decimals)))
+                                          unit: column.kind == .integer ? 1 : pow(10, -Double(column.nudgeDecimals)))
         // Applied when decoding (ColumnSchema.releaseRule): the model learns the training values unchanged.
         let rare = released.keys.sorted()
         column.rareValues = rare
