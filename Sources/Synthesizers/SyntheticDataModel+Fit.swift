@@ -43,7 +43,7 @@ extension SyntheticDataModel {
       guard S.kind == .rlsyn else { throw FitInterrupted(reason: "differential privacy (--epsilon) is implemented for rlsyn only", partialModel: nil) }
       do { try request.validate() } catch let e as TrainingError { throw FitInterrupted(reason: e.description, partialModel: nil) }
       userSchema = try userSchema.publicForPrivateFit(table, metadata: options.publicMetadata, metadataFile: options.publicMetadataFile)
-      encoding.numeric = .minmax
+      encoding.numeric = .quantile   // from noisy histograms (privateHistograms), not from the records
       encoding.perColumn = [:]
       encoding.integersTakeObservedValues = false
       encoding.dequantizeLevels = false
@@ -52,7 +52,19 @@ extension SyntheticDataModel {
     let prepared = try TablePreparation.fit(table, schema: userSchema, rareCount: rareCount, seed: options.seed)
     let preparation = prepared.preparation.isIdentity ? nil : prepared.preparation
     let table = prepared.table, schema = prepared.schema
-    let encoder = try TableEncoder(fitting: table, schema: schema, options: encoding, publicBounds: options.privacy != nil)
+    // A private fit plans its noise first: the numeric columns' histograms are released with it.
+    var planned: S.Configuration?
+    var histograms: [String: [Double]] = [:]
+    if options.privacy != nil {
+      do {
+        planned = try privateConfiguration(try options.configuration(for: S.self, rows: table.rowCount), options.privacy, rows: table.rowCount)
+      } catch let e as TrainingError { throw FitInterrupted(reason: e.description, partialModel: nil) }
+      if let z = (planned as? RLSynConfiguration)?.privacy?.histogramNoiseMultiplier {
+        histograms = try privateHistograms(table, schema: schema, noiseMultiplier: z, seed: options.seed)
+      }
+    }
+    let encoder = try TableEncoder(fitting: table, schema: schema, options: encoding, publicBounds: options.privacy != nil,
+                                   histograms: histograms)
     var data = try encoder.encode(table)
     encoder.dequantize(&data, seed: options.seed ^ 0xD0_7E_5A_11)   // its own stream: the trainer's draws stay as they were
     let layout = RecordLayout(encoder)
@@ -60,7 +72,7 @@ extension SyntheticDataModel {
     let configuration: S.Configuration
     let loop: TrainingLoop<S.Trainer>
     do {
-      configuration = try privateConfiguration(try options.configuration(for: S.self, rows: table.rowCount), options.privacy, rows: table.rowCount)
+      configuration = try planned ?? options.configuration(for: S.self, rows: table.rowCount)
       let trainer = try S.makeTrainer(configuration: configuration, layout: layout, data: data, seed: options.seed)
       loop = TrainingLoop(trainer: trainer, iterations: configuration.iterations, reportEvery: configuration.logEvery,
                           threads: options.threads ?? TrainingContext.defaultThreads)
@@ -89,13 +101,41 @@ extension SyntheticDataModel {
     c.marginalInitialization = false
     c.correlationPenalty = 0
     c.anchoredCorrelationPenalty = 0
-    // The mean penalty's targets are released once with Gaussian noise (DifferentialPrivacy.meanShare of ε).
+    // The numeric columns' histograms (the encoder's quantiles) and the mean penalty's targets are released once each
+    // with Gaussian noise (DifferentialPrivacy.meanShare of ε each).
     let privacy = try request.plan(rows: rows, batchSize: c.batchSize, plannedSteps: c.iterations * c.discriminatorSteps,
-                                   releasesMeans: c.meanPenalty > 0)
+                                   releasesMeans: c.meanPenalty > 0, releasesHistograms: true)
     // With --noise-multiplier and --epsilon the fit stops when the budget is spent.
     c.iterations = Swift.max(1, privacy.steps / Swift.max(c.discriminatorSteps, 1))
     c.privacy = privacy
     guard let typed = c as? C else { throw TrainingError.invalid("differential privacy is implemented for rlsyn only") }
     return typed
+  }
+}
+
+extension SyntheticDataModel {
+  /// Bins per numeric column of a private fit's histograms.
+  public static let privateHistogramBins = 32
+
+  /// Each numeric column's counts in ``privateHistogramBins`` equal-width bins over its declared `minimum…maximum`,
+  /// with Gaussian noise of standard deviation z·√m (m numeric columns: a record adds 1 to one bin of each, so the
+  /// counts' L2 sensitivity is √m), from a stream of its own.
+  static func privateHistograms(_ table: DataTable, schema: Schema, noiseMultiplier z: Double, seed: UInt64) throws -> [String: [Double]] {
+    let numeric = schema.columns.filter(\.isNumeric)
+    var rng = RandomSource(seed: seed ^ 0x4849_5354_4F47_5241)
+    let std = Float(z * Double(numeric.count).squareRoot())
+    var out: [String: [Double]] = [:]
+    for column in numeric {
+      guard let low = column.minimum, let high = column.maximum, high > low, let index = table.columnIndex(column.name) else { continue }
+      let bins = privateHistogramBins
+      var counts = [Double](repeating: 0, count: bins)
+      for r in 0..<table.rowCount {
+        guard let text = table.cell(row: r, column: index), let v = Double(text) else { continue }
+        counts[Swift.min(Swift.max(Int((v - low) / (high - low) * Double(bins)), 0), bins - 1)] += 1
+      }
+      let noise = rng.normalMatrix(rows: 1, cols: bins, std: std)
+      out[column.name] = (0..<bins).map { counts[$0] + Double(noise[0, $0]) }
+    }
+    return out
   }
 }

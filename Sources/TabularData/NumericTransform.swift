@@ -90,6 +90,36 @@ public struct NumericTransform: Codable, Sendable, Equatable {
     scoreIndex = BucketIndex(knotScores.map(Double.init))
   }
 
+  /// A quantile transform from a histogram alone, reading no record: knots at the bin `edges` (ascending, one more
+  /// than `counts`) with the cumulative probabilities of the counts (negative counts, from a private fit's noise,
+  /// count as 0; every bin gets half a record, so the CDF rises strictly), i.e. a piecewise-linear CDF; mean and
+  /// spread from the bins' centres.
+  public init(histogramEdges edges: [Double], counts: [Double]) {
+    precondition(edges.count == counts.count + 1 && counts.count >= 1, "a histogram needs one more edge than bins")
+    let weights = counts.map { Swift.max($0, 0) + 0.5 }
+    let total = weights.reduce(0, +)
+    method = .quantile
+    lower = edges.first!
+    upper = edges.last!
+    let centres = (0..<counts.count).map { (edges[$0] + edges[$0 + 1]) / 2 }
+    let average = zip(centres, weights).reduce(0) { $0 + $1.0 * $1.1 } / total
+    mean = average
+    let variance = zip(centres, weights).reduce(0) { $0 + ($1.0 - average) * ($1.0 - average) * $1.1 } / total
+    standardDeviation = variance > 0 ? variance.squareRoot() : 1
+    var values: [Double] = [], scores: [Float] = []
+    var below = 0.0
+    for (k, edge) in edges.enumerated() {
+      let p = Swift.min(Swift.max(below / total, 1e-4), 1 - 1e-4)
+      let score = Float(inverseNormalCDF(p))
+      if scores.last.map({ score > $0 }) ?? true { values.append(edge); scores.append(score) }
+      if k < weights.count { below += weights[k] }
+    }
+    knotValues = values
+    knotScores = scores
+    valueIndex = BucketIndex(knotValues)
+    scoreIndex = BucketIndex(knotScores.map(Double.init))
+  }
+
   /// Knots at the distinct values with mid-rank probabilities `(before + count/2) / n`, thinned to
   /// `maxKnots` at evenly spaced probabilities when there are more distinct values.
   private mutating func fitQuantiles(_ sorted: [Double], maxKnots: Int, discrete: Bool, repeatedValueMultiplicity: Double) {

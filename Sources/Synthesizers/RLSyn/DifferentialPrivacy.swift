@@ -31,20 +31,24 @@ public struct DifferentialPrivacy: Codable, Sendable, Equatable {
   /// z of the one Gaussian release of the encoded columns' means (the mean penalty's targets): noise of standard
   /// deviation z·√d on their sums, d the encoded width (a record's encoded values lie in [0, 1]). Nil: not released.
   public var meanNoiseMultiplier: Double? = nil
+  /// z of the one Gaussian release of the numeric columns' histograms (the encoder's quantiles): noise of standard
+  /// deviation z·√m on each count, m the number of numeric columns. Nil: not released.
+  public var histogramNoiseMultiplier: Double? = nil
 
   /// The accountant every fit uses.
   public static let accountantName = "Renyi DP of the Poisson-sampled Gaussian (Mironov, Talwar, Zhang 2019), dp-accounting's orders and conversion"
 
   /// ε after the first `steps` noisy steps (0 before any).
   public func epsilonSpent(afterSteps steps: Int) -> Double {
-    Self.epsilon(samplingRate: samplingRate, noiseMultiplier: noiseMultiplier, steps: steps, meanNoiseMultiplier: meanNoiseMultiplier, delta: delta)
+    Self.epsilon(samplingRate: samplingRate, noiseMultiplier: noiseMultiplier, steps: steps,
+                 oneShots: [meanNoiseMultiplier, histogramNoiseMultiplier].compactMap { $0 }, delta: delta)
   }
 
   /// ε of the means' release (if any) composed with `steps` sampled Gaussian steps, in Rényi DP.
-  static func epsilon(samplingRate: Double, noiseMultiplier: Double, steps: Int, meanNoiseMultiplier: Double?, delta: Double) -> Double {
+  static func epsilon(samplingRate: Double, noiseMultiplier: Double, steps: Int, oneShots: [Double], delta: Double) -> Double {
     var accountant = RDPAccountant()
     do {
-      if let z = meanNoiseMultiplier { try accountant.composeSampledGaussian(samplingRate: 1, noiseMultiplier: z, steps: 1) }
+      for z in oneShots { try accountant.composeSampledGaussian(samplingRate: 1, noiseMultiplier: z, steps: 1) }
       if steps > 0 { try accountant.composeSampledGaussian(samplingRate: samplingRate, noiseMultiplier: noiseMultiplier, steps: steps) }
       if accountant.steps == 0 { return 0 }
       return try accountant.epsilon(delta: delta)
@@ -92,19 +96,20 @@ public final class PrivacyRequest: Sendable, Equatable {
   /// The privacy of a fit of `plannedSteps` noisy steps on `rows` records with batches of `batchSize` expected real
   /// records: σ calibrated to the budget, or the steps cut to it when σ is given.
   /// - Throws: ``TrainingError`` when the budget cannot pay for a single step.
-  public func plan(rows: Int, batchSize: Int, plannedSteps: Int, releasesMeans: Bool = false) throws -> DifferentialPrivacy {
+  public func plan(rows: Int, batchSize: Int, plannedSteps: Int, releasesMeans: Bool = false, releasesHistograms: Bool = false) throws -> DifferentialPrivacy {
     try validate()
     let q = Swift.min(1, Double(batchSize) / Double(Swift.max(rows, 1)))
     let delta = self.delta ?? Self.defaultDelta(rows: rows)
     var sigma: Double, steps = plannedSteps
-    if releasesMeans {
-      // The means take a fixed share of ε; σ is the smallest that keeps the composition within ε.
+    if releasesMeans || releasesHistograms {
+      // Each one-shot release takes a fixed share of ε; σ is the smallest that keeps the composition within ε.
       let z: Double
       do {
         z = try epsilon.map { try RDPAccountant.noiseMultiplier(forEpsilon: DifferentialPrivacy.meanShare * $0, delta: delta, samplingRate: 1, steps: 1) } ?? 10
       } catch let e as PrivacyAccountingError { throw TrainingError.invalid(e.description) }
+      let oneShots = (releasesMeans ? [z] : []) + (releasesHistograms ? [z] : [])
       func total(_ s: Double, _ t: Int) -> Double {
-        DifferentialPrivacy.epsilon(samplingRate: q, noiseMultiplier: s, steps: t, meanNoiseMultiplier: z, delta: delta)
+        DifferentialPrivacy.epsilon(samplingRate: q, noiseMultiplier: s, steps: t, oneShots: oneShots, delta: delta)
       }
       switch (epsilon, noiseMultiplier) {
       case let (e?, s?):
@@ -127,7 +132,8 @@ public final class PrivacyRequest: Sendable, Equatable {
         throw TrainingError.invalid("a private fit needs --epsilon or --noise-multiplier")
       }
       var privacy = DifferentialPrivacy(epsilon: 0, delta: delta, noiseMultiplier: sigma, clipNorm: clipNorm, samplingRate: q,
-                                        steps: steps, accountant: DifferentialPrivacy.accountantName, meanNoiseMultiplier: z)
+                                        steps: steps, accountant: DifferentialPrivacy.accountantName,
+                                        meanNoiseMultiplier: releasesMeans ? z : nil, histogramNoiseMultiplier: releasesHistograms ? z : nil)
       privacy.epsilon = privacy.epsilonSpent(afterSteps: steps)
       return privacy
     }

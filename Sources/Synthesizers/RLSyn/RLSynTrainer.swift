@@ -115,10 +115,19 @@ public final class RLSynTrainer: SynthesizerTrainer {
     var columnMeans = data.meanOverRows()
     var inverseVariances = data.varianceOverRows().map { 1 / Swift.max($0, 1e-4) }
     if let z = configuration.privacy?.meanNoiseMultiplier {
-      let d = data.cols, n = Float(data.rows)
-      let noise = privacyNoise!.normalMatrix(rows: 1, cols: d, std: Float(z * Double(d).squareRoot()))
-      columnMeans = (data.sumOverRows() + noise).map { Swift.min(Swift.max($0 / n, 0), 1) }
-      inverseVariances = columnMeans.map { 1 / Swift.max($0 * (1 - $0), 1e-2) }
+      // Each record clipped to L2 norm √d (its Bernoulli and one-hot values already are; normal scores may not be), so
+      // the sum's sensitivity is √d.
+      let d = data.cols, n = Float(data.rows), bound = Float(d).squareRoot()
+      let norms = data.rowSquaredNorms()
+      var sum = [Float](repeating: 0, count: d)
+      for i in 0..<data.rows {
+        let norm = norms[i, 0].squareRoot(), scale = norm > bound ? bound / norm : 1
+        for j in 0..<d { sum[j] += scale * data[i, j] }
+      }
+      let noise = privacyNoise!.normalMatrix(rows: 1, cols: d, std: Float(z) * bound)
+      columnMeans = Matrix(rows: 1, cols: d) { out in for j in 0..<d { out[j] = (sum[j] + noise[0, j]) / n } }
+      // Weights as for a unit-variance score or a Bernoulli share, whichever is smaller.
+      inverseVariances = columnMeans.map { m in 1 / Swift.max(Swift.min(m * (1 - m), 1), 1e-2) }
     }
     meanPenaltyTarget = Self.penaltyTarget(layout: layout, configuration: configuration, columnMeans: columnMeans,
                                            inverseVariances: inverseVariances)
