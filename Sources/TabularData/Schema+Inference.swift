@@ -161,7 +161,10 @@ extension Schema {
     }
     var proposals: [Constraint] = []
     for (h, high) in dates.enumerated() {
-      var best: (low: Int, meanGap: Double)?
+      // Prefer a low present wherever the high is (then the gap transform keeps the relation in every row), then the
+      // tightest: admission ≤ discharge rather than death ≤ discharge when most rows have no death time.
+      let highPresent = seconds[h].reduce(0) { $0 + ($1 == nil ? 0 : 1) }
+      var best: (low: Int, covers: Bool, meanGap: Double)?
       for (l, low) in dates.enumerated() where l != h {
         var holds = true, strictSomewhere = false, both = 0, gap = 0.0
         for r in 0..<table.rowCount {
@@ -171,8 +174,8 @@ extension Schema {
           both += 1; gap += Double(b - a)
         }
         guard holds, strictSomewhere, both > 0 else { continue }
-        let meanGap = gap / Double(both)
-        if best == nil || meanGap < best!.meanGap { best = (low, meanGap) }
+        let meanGap = gap / Double(both), covers = both == highPresent
+        if best == nil || (covers && !best!.covers) || (covers == best!.covers && meanGap < best!.meanGap) { best = (low, covers, meanGap) }
       }
       if let best { proposals.append(.inequality(low: columns[best.low].name, high: columns[high].name, strict: false)) }
     }
