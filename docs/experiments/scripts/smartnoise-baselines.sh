@@ -23,6 +23,7 @@
 #   SN_EPSILONS   "1 3 10"                       SN_SEEDS    "0 1 2"            SN_DELTA  1e-5
 #   SN_EPOCHS     DPCTGAN epochs, empty = the package default (300; it stops earlier when ε is spent).
 #                 PATECTGAN has no epoch limit: it trains until its ε is spent.
+#   SN_AIM_ROUNDS AIM's `rounds`, empty = the package default (16 × columns)
 #   SN_TIMEOUT    seconds per fit before it is killed and logged as a failure (default 5400)
 #   SN_JOBS       fits run at once (default 1; each uses one thread)
 #   SN_VENV       throw-away virtual environment (default /tmp/venv-smartnoise)
@@ -31,7 +32,8 @@
 #   RLSYN         the CLI (default .build/release/rlsyn; built with `swift build -c release --product rlsyn`)
 #
 # Outputs: $SN_RESULTS/runs.tsv (dataset, synthesizer, epsilon, seed, ratio_lr, ratio_gb, S2R_lr, S2R_gb,
-# fit_seconds, status), $SN_RESULTS/summary.md (mean ± sd over seeds), $SN_RESULTS/failures.log,
+# fit_seconds, status, epsilon_spent: DPCTGAN's ε actually spent, which is less than ε when its epochs run out first
+# and a little more when it stops on the budget, see smartnoise-fit.py), $SN_RESULTS/summary.md (mean ± sd over seeds), $SN_RESULTS/failures.log,
 # $SN_RESULTS/versions.txt. A run whose eval.json already exists in WORK_DIR is not fitted again, so the script
 # can be stopped and started again.
 set -uo pipefail
@@ -45,6 +47,7 @@ epsilons=${SN_EPSILONS:-1 3 10}
 seeds=${SN_SEEDS:-0 1 2}
 delta=${SN_DELTA:-1e-5}
 epochs=${SN_EPOCHS:-}
+aim_rounds=${SN_AIM_ROUNDS:-}
 timeout_s=${SN_TIMEOUT:-5400}
 jobs=${SN_JOBS:-1}
 version=${SN_VERSION:-1.0.8}
@@ -65,25 +68,30 @@ if [ "${1:-}" = "--one" ]; then
   mkdir -p "$run"
   row() { printf '%s\t%s\t%s\t%s\t%s\n' "$ds" "$syn" "$eps" "$seed" "$1" > "$run/row.tsv"; }
   if [ -s "$run/eval.json" ] && [ -s "$run/fit.json" ]; then :; else
-    rm -f "$run/eval.json" "$run/fit.json" "$run/syn.csv"
-    extra=()
-    [ "$syn" = dpctgan ] && [ -n "$epochs" ] && extra=(--epochs "$epochs")
-    echo "$(date +%T) fit $ds $syn ε=$eps seed=$seed"
-    timeout "$timeout_s" "$venv/bin/python" "$here/smartnoise-fit.py" --train "$split/train.csv" \
-      --metadata "$split/meta.json" --synth "$syn" --epsilon "$eps" --delta "$delta" --seed "$seed" \
-      --output "$run/syn.csv" --info "$run/fit.json" "${extra[@]}" > "$run/fit.log" 2>&1
-    rc=$?
-    if [ $rc -ne 0 ]; then
-      status=fit-failed; [ $rc -eq 124 ] && status=timeout-${timeout_s}s
-      row "$(printf 'NA\tNA\tNA\tNA\tNA\t%s' "$status")"
-      { echo "$ds $syn eps=$eps seed=$seed: $status (exit $rc)"; tail -n 3 "$run/fit.log" | sed 's/^/    /'; } >> "$work/failures.log"
-      echo "$(date +%T) FAILED $ds $syn ε=$eps seed=$seed ($status)"; exit 0
+    rm -f "$run/eval.json"
+    if [ ! -s "$run/fit.json" ] || [ ! -s "$run/syn.csv" ]; then   # a finished fit is only evaluated again
+      rm -f "$run/fit.json" "$run/syn.csv"
+      extra=()
+      [ "$syn" = dpctgan ] && [ -n "$epochs" ] && extra=(--epochs "$epochs")
+      [ "$syn" = aim ] && [ -n "$aim_rounds" ] && extra=(--rounds "$aim_rounds")
+      echo "$(date +%T) fit $ds $syn ε=$eps seed=$seed"
+      timeout "$timeout_s" "$venv/bin/python" "$here/smartnoise-fit.py" --train "$split/train.csv" \
+        --metadata "$split/meta.json" --synth "$syn" --epsilon "$eps" --delta "$delta" --seed "$seed" \
+        --output "$run/syn.csv" --info "$run/fit.json" "${extra[@]}" > "$run/fit.log" 2>&1
+      rc=$?
+      if [ $rc -ne 0 ]; then
+        status=fit-failed; [ $rc -eq 124 ] && status=timeout-${timeout_s}s
+        fs=NA; [ $rc -eq 124 ] && fs=">$timeout_s"
+        row "$(printf 'NA\tNA\tNA\tNA\t%s\t%s\tNA' "$fs" "$status")"
+        { echo "$ds $syn eps=$eps seed=$seed: $status (exit $rc)"; tail -n 3 "$run/fit.log" | sed 's/^/    /'; } >> "$work/failures.log"
+        echo "$(date +%T) FAILED $ds $syn ε=$eps seed=$seed ($status)"; exit 0
+      fi
     fi
     if ! "$rlsyn" evaluate --train "$split/train.csv" --holdout "$split/holdout.csv" --synthetic "$run/syn.csv" \
          --outcome "$outcome" --json "$run/eval.json" > "$run/eval.log" 2>&1; then
       rm -f "$run/eval.json"
       fs=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["fit_seconds"])' "$run/fit.json")
-      row "$(printf 'NA\tNA\tNA\tNA\t%s\teval-failed' "$fs")"
+      row "$(printf 'NA\tNA\tNA\tNA\t%s\teval-failed\tNA' "$fs")"
       { echo "$ds $syn eps=$eps seed=$seed: eval-failed"; tail -n 3 "$run/eval.log" | sed 's/^/    /'; } >> "$work/failures.log"
       echo "$(date +%T) FAILED evaluate $ds $syn ε=$eps seed=$seed"; exit 0
     fi
@@ -92,7 +100,9 @@ if [ "${1:-}" = "--one" ]; then
 import json, sys
 m = json.load(open(sys.argv[1]))["metrics"]
 f = json.load(open(sys.argv[2]))
-print("\t".join(f"{m[k]:.4f}" for k in ("ratio_lr", "ratio_gb", "S2R_lr", "S2R_gb")) + f"\t{f['fit_seconds']:.1f}\tok")
+spent = f.get("epsilon_spent")  # DPCTGAN only: what opacus' analysis says its discriminator spent
+print("\t".join(f"{m[k]:.4f}" for k in ("ratio_lr", "ratio_gb", "S2R_lr", "S2R_gb")) + f"\t{f['fit_seconds']:.1f}\tok\t"
+      + (f"{spent:.3f}" if spent is not None else "NA"))
 PY
   row "$(cat "$run/row.part")"; rm -f "$run/row.part"
   echo "$(date +%T) done $ds $syn ε=$eps seed=$seed: $(cut -f5-10 "$run/row.tsv" | tr '\t' ' ')"
@@ -119,7 +129,7 @@ for p in ("smartnoise-synth", "torch", "opacus", "mbi", "jax", "numpy", "pandas"
     print(p, version(p))
 PY
 echo "rlsyn $("$rlsyn" --version 2>/dev/null)" >> "$results/versions.txt"
-echo "delta $delta; DPCTGAN epochs ${epochs:-package default}; timeout ${timeout_s}s; jobs $jobs" >> "$results/versions.txt"
+echo "delta $delta; DPCTGAN epochs ${epochs:-package default}; AIM rounds ${aim_rounds:-package default}; timeout ${timeout_s}s; jobs $jobs" >> "$results/versions.txt"
 
 list="$work/runs.list"; : > "$list"
 for ds in $datasets; do
@@ -138,7 +148,7 @@ done
 
 SN_WORK=$work xargs -P "$jobs" -L 1 bash "$0" --one < "$list"
 
-{ printf 'dataset\tsynthesizer\tepsilon\tseed\tratio_lr\tratio_gb\tS2R_lr\tS2R_gb\tfit_seconds\tstatus\n'
+{ printf 'dataset\tsynthesizer\tepsilon\tseed\tratio_lr\tratio_gb\tS2R_lr\tS2R_gb\tfit_seconds\tstatus\tepsilon_spent\n'
   find "$work" -name row.tsv -exec cat {} + | sort -t$'\t' -k1,1 -k2,2 -k3,3g -k4,4n; } > "$results/runs.tsv"
 [ -f "$work/failures.log" ] && cp "$work/failures.log" "$results/failures.log"
 python3 "$here/smartnoise-summary.py" "$results/runs.tsv" "$results/versions.txt" > "$results/summary.md"
