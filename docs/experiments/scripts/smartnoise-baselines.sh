@@ -131,7 +131,7 @@ PY
 echo "rlsyn $("$rlsyn" --version 2>/dev/null)" >> "$results/versions.txt"
 echo "delta $delta; DPCTGAN epochs ${epochs:-package default}; AIM rounds ${aim_rounds:-package default}; timeout ${timeout_s}s; jobs $jobs" >> "$results/versions.txt"
 
-list="$work/runs.list"; : > "$list"
+list=$(mktemp "$work/runs.XXXXXX.list")   # one per invocation: several may share WORK_DIR (different seeds)
 for ds in $datasets; do
   read -r data outcome < <(data_of "$ds") || exit 1
   for seed in $seeds; do
@@ -147,6 +147,7 @@ for ds in $datasets; do
 done
 
 SN_WORK=$work xargs -P "$jobs" -L 1 bash "$0" --one < "$list"
+rm -f "$list"
 
 { printf 'dataset\tsynthesizer\tepsilon\tseed\tratio_lr\tratio_gb\tS2R_lr\tS2R_gb\tfit_seconds\tstatus\tepsilon_spent\n'
   find "$work" -name row.tsv -exec cat {} + | sort -t$'\t' -k1,1 -k2,2 -k3,3g -k4,4n; } > "$results/runs.tsv"
