@@ -42,13 +42,24 @@ extension TablePreparation {
     }
     var touched = Set<String>()
     let dates = Dictionary(uniqueKeysWithValues: datetimes.map { ($0.name, $0) })
+    let rareDates = Dictionary(uniqueKeysWithValues: datetimes.compactMap { d in d.rareUnits.map { (d.name, Set($0)) } })
+    // A date fewer than k training records hold moves to the nearest one that none or at least k hold; only
+    // upward when a floor (an inequality's low) holds it, so the inequality stays true.
+    func avoidingRare(_ x: Double, _ name: String, upward: Bool) -> Double {
+      guard let rare = rareDates[name], rare.contains(Int(x)) else { return x }
+      for step in 1...Swift.max(rare.count, 1) {
+        if !rare.contains(Int(x) + step) { return x + Double(step) }
+        if !upward && !rare.contains(Int(x) - step) { return x - Double(step) }
+      }
+      return x
+    }
     func clampDate(_ name: String, floor: [Double?]? = nil) {
       guard let date = dates[name] else { return }
       numbers[name] = values(name).enumerated().map { r, v in
         guard let v else { return nil }
         var x = Swift.min(Swift.max(v.rounded(), Double(date.lower)), Double(date.upper))
         if let f = floor?[r] { x = Swift.max(x, f) }
-        return x
+        return avoidingRare(x, name, upward: floor?[r] != nil)
       }
       touched.insert(name)
     }
@@ -86,7 +97,7 @@ extension TablePreparation {
           guard let h = pair.1 else { return nil }
           guard let l = pair.0 else { return h }
           let floor = gap.lowInHighUnits(l) + (strict ? step : 0)
-          return h < floor ? floor : h
+          return h < floor ? avoidingRare(floor, highName, upward: true) : h
         }
         touched.insert(highName)
       case .scalarRange(let name, let low, let high, let strict):

@@ -40,6 +40,9 @@ public struct TablePreparation: Codable, Sendable, Equatable {
     /// The k-th smallest and largest training values (units): synthetic dates stay inside.
     public var lower: Int
     public var upper: Int
+    /// Dates (units) that fewer than k training records hold: a synthetic date that lands on one moves to the
+    /// nearest date that none or at least k records hold. Nil when none (and in model files from before the rule).
+    public var rareUnits: [Int]? = nil
   }
 
   /// `high` modelled as its gap above `low` (both numbers, or both dates).
@@ -137,7 +140,14 @@ extension TablePreparation {
         var lower = present.isEmpty ? 0 : Int(present[Swift.min(k - 1, present.count - 1)])
         var upper = present.isEmpty ? 0 : Int(present[Swift.max(present.count - k, 0)])
         if upper - lower > 2 * inside { lower += inside; upper -= inside }
-        preparation.datetimes.append(Datetime(name: column.name, format: format, lower: Swift.min(lower, upper), upper: Swift.max(lower, upper)))
+        var datetime = Datetime(name: column.name, format: format, lower: Swift.min(lower, upper), upper: Swift.max(lower, upper))
+        if k > 1 {
+          var tally: [Int: Int] = [:]
+          for v in present { tally[Int(v), default: 0] += 1 }
+          let rare = tally.filter { $0.value < k }.keys.sorted()
+          if !rare.isEmpty { datetime.rareUnits = rare }
+        }
+        preparation.datetimes.append(datetime)
         numbers[column.name] = units
         var modelColumn = ColumnSchema(name: column.name, kind: .continuous, hasMissing: column.hasMissing, missingCount: column.missingCount,
                                        distinctCount: column.distinctCount)

@@ -124,8 +124,8 @@ import TestSupport
       #expect(violations == 0, "\(low) ≤ \(high) fails in \(violations) of \(checked) rows")
     }
 
-    // Rare values: no level and no number seen 1 ..< k times in training reaches the output.
-    let levels = ["diagnosis_code", "ward", "dzgroup", "sex"]
+    // Rare values: no level, no date and no number seen 1 ..< k times in training reaches the output.
+    let levels = ["diagnosis_code", "ward", "dzgroup", "sex"] + Self.dateFormats.keys.sorted()
     for name in levels {
       var counts: [String: Int] = [:]
       for v in try Self.column(real, name) { if let v { counts[v, default: 0] += 1 } }

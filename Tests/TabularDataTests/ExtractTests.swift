@@ -191,6 +191,31 @@ import NumericCore
     #expect(TablePreparation.dependencyOrder(cycle, low: { $0.0 }, high: { $0.1 }).count == 2)
   }
 
+  /// A date fewer than k training records hold is never written, even when the model returns the training rows
+  /// themselves; the moved dates still keep the inequalities.
+  @Test func rareTrainingDatesAreNeverWritten() throws {
+    let table = try Self.extract()
+    let schema = try Schema.infer(from: table)
+    let (preparation, model, _) = try TablePreparation.fit(table, schema: schema, rareCount: 5, seed: 1)
+    let back = preparation.userTable(model, seed: 2)
+    for name in ["admitted", "discharged", "died"] {
+      var tally: [String: Int] = [:]
+      for v in table.column(name).compactMap({ $0 }) { tally[v, default: 0] += 1 }
+      let rare = Set(tally.filter { $0.value < 5 }.keys)
+      #expect(!rare.isEmpty, "the fixture has rare dates in \(name)")
+      let written = back.column(name).compactMap { $0 }
+      #expect(written.allSatisfy { !rare.contains($0) }, "\(name): \(written.filter { rare.contains($0) }.prefix(3))")
+    }
+    let a = DateTimeFormat("%Y-%m-%d")!, d = DateTimeFormat("%m/%d/%Y")!
+    for r in 0..<back.rowCount {
+      #expect(a.parse(back.cell(row: r, column: back.columnIndex("admitted")!)!)! <= d.parse(back.cell(row: r, column: back.columnIndex("discharged")!)!)!)
+    }
+    // k = 1 turns the rule off: training dates pass through.
+    let (plain, plainModel, _) = try TablePreparation.fit(table, schema: schema, rareCount: 1, seed: 1)
+    #expect(plain.datetimes.allSatisfy { $0.rareUnits == nil })
+    #expect(plain.userTable(plainModel, seed: 2).column("admitted") == table.column("admitted"))
+  }
+
   @Test func gapsAndClampsHoldForAnyDecodedValues() throws {
     let table = try Self.extract()
     let schema = try Schema.infer(from: table)
