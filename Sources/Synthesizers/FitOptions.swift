@@ -61,6 +61,8 @@ public struct FitOptions {
   /// overrides and the adjustments.
   /// - Throws: ``TrainingError`` for an unknown preset, ``ConfigurationError`` for a field `S` does not have.
   public func configuration<S: Synthesizer>(for synthesizer: S.Type, rows: Int) throws -> S.Configuration {
+    // A private RLSyn fit without a named preset starts from the `private` one.
+    let preset = self.preset ?? (privacy != nil && S.kind == .rlsyn ? RLSynConfiguration.Preset.private.rawValue : nil)
     var c = try S.configuration(rows: rows, preset: preset)
     if let fields = configurationFields[S.kind] { c = try c.applying(fields, source: "\(configurationSource), section \(S.kind)") }
     if let v = iterations { c.iterations = v }

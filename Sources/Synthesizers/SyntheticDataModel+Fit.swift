@@ -54,7 +54,7 @@ extension SyntheticDataModel {
     let table = prepared.table, schema = prepared.schema
     // A private fit plans its noise first: the numeric columns' histograms are released with it.
     var planned: S.Configuration?
-    var histograms: [String: [Double]] = [:]
+    var histograms: [String: BinnedCounts] = [:]
     if options.privacy != nil {
       do {
         planned = try privateConfiguration(try options.configuration(for: S.self, rows: table.rowCount), options.privacy, rows: table.rowCount)
@@ -98,13 +98,12 @@ extension SyntheticDataModel {
   static func privateConfiguration<C: SynthesizerConfiguration>(_ configuration: C, _ request: PrivacyRequest?, rows: Int) throws -> C {
     guard let request else { return configuration }
     guard var c = configuration as? RLSynConfiguration else { throw TrainingError.invalid("differential privacy is implemented for rlsyn only") }
-    c.marginalInitialization = false
     c.correlationPenalty = 0
     c.anchoredCorrelationPenalty = 0
     // The numeric columns' histograms (the encoder's quantiles) and the mean penalty's targets are released once each
-    // with Gaussian noise (DifferentialPrivacy.meanShare of ε each).
+    // with Gaussian noise (DifferentialPrivacy.histogramShare and .meanShare of ε).
     let privacy = try request.plan(rows: rows, batchSize: c.batchSize, plannedSteps: c.iterations * c.discriminatorSteps,
-                                   releasesMeans: c.meanPenalty > 0, releasesHistograms: true)
+                                   releasesMeans: c.meanPenalty > 0 || c.marginalInitialization, releasesHistograms: true)
     // With --noise-multiplier and --epsilon the fit stops when the budget is spent.
     c.iterations = Swift.max(1, privacy.steps / Swift.max(c.discriminatorSteps, 1))
     c.privacy = privacy
@@ -114,27 +113,36 @@ extension SyntheticDataModel {
 }
 
 extension SyntheticDataModel {
-  /// Bins per numeric column of a private fit's histograms.
-  public static let privateHistogramBins = 32
+  /// The fewest and the most bins of a private fit's histogram per numeric column.
+  public static let privateHistogramBins = 8...64
 
-  /// Each numeric column's counts in ``privateHistogramBins`` equal-width bins over its declared `minimum…maximum`,
-  /// with Gaussian noise of standard deviation z·√m (m numeric columns: a record adds 1 to one bin of each, so the
-  /// counts' L2 sensitivity is √m), from a stream of its own.
-  static func privateHistograms(_ table: DataTable, schema: Schema, noiseMultiplier z: Double, seed: UInt64) throws -> [String: [Double]] {
+  /// Each numeric column's counts in bins over its declared `minimum…maximum` (``BinnedCounts/edges(low:high:bins:wholeNumbers:)``),
+  /// with Gaussian noise of standard deviation s = z·√m (m numeric columns: a record adds 1 to one bin of each, so
+  /// the counts' L2 sensitivity is √m), from a stream of its own. The number of bins keeps about 4s expected
+  /// records per bin (n / 4s, within ``privateHistogramBins``; the row count is public), and a noisy count below s
+  /// is read as empty, so that the empty bins' noise does not pile up as mass.
+  static func privateHistograms(_ table: DataTable, schema: Schema, noiseMultiplier z: Double, seed: UInt64) throws -> [String: BinnedCounts] {
     let numeric = schema.columns.filter(\.isNumeric)
     var rng = RandomSource(seed: seed ^ 0x4849_5354_4F47_5241)
-    let std = Float(z * Double(numeric.count).squareRoot())
-    var out: [String: [Double]] = [:]
+    let std = z * Double(numeric.count).squareRoot()
+    let bins = Swift.min(Swift.max(Int(Double(table.rowCount) / (4 * std)), privateHistogramBins.lowerBound), privateHistogramBins.upperBound)
+    var out: [String: BinnedCounts] = [:]
     for column in numeric {
       guard let low = column.minimum, let high = column.maximum, high > low, let index = table.columnIndex(column.name) else { continue }
-      let bins = privateHistogramBins
-      var counts = [Double](repeating: 0, count: bins)
+      let edges = BinnedCounts.edges(low: low, high: high, bins: bins, wholeNumbers: column.kind == .integer)
+      var counts = [Double](repeating: 0, count: edges.count - 1)
       for r in 0..<table.rowCount {
         guard let text = table.cell(row: r, column: index), let v = Double(text) else { continue }
-        counts[Swift.min(Swift.max(Int((v - low) / (high - low) * Double(bins)), 0), bins - 1)] += 1
+        // The bin whose half-open range [edge, next edge) holds v; the last bin also holds `high`.
+        var lo = 0, hi = counts.count - 1
+        while lo < hi { let mid = (lo + hi + 1) / 2; if edges[mid] <= v { lo = mid } else { hi = mid - 1 } }
+        counts[lo] += 1
       }
-      let noise = rng.normalMatrix(rows: 1, cols: bins, std: std)
-      out[column.name] = (0..<bins).map { counts[$0] + Double(noise[0, $0]) }
+      let noise = rng.normalMatrix(rows: 1, cols: counts.count, std: Float(std))
+      out[column.name] = BinnedCounts(edges: edges, counts: counts.indices.map { k in
+        let noisy = counts[k] + Double(noise[0, k])
+        return noisy < std ? 0 : noisy
+      })
     }
     return out
   }

@@ -405,3 +405,33 @@ extension TransformKernel {
     return y
   }
 }
+
+/// Counts of a numeric column's values in the bins between consecutive `edges` (`edges.count == counts.count + 1`),
+/// such as a private fit's noisy histograms.
+public struct BinnedCounts: Sendable, Equatable {
+  public var edges: [Double]
+  public var counts: [Double]
+  public init(edges: [Double], counts: [Double]) { self.edges = edges; self.counts = counts }
+
+  /// Bin edges over `low…high` that depend on nothing but their arguments (public): for whole numbers with at most
+  /// `bins` values, one bin per value; otherwise `bins / 2` equal-width edges merged with `bins / 2` edges evenly
+  /// spaced in `log(x − low + w/1000)` (w = high − low), which resolve a point mass at the low end and a heavy
+  /// right tail that equal widths would put in one bin.
+  public static func edges(low: Double, high: Double, bins: Int, wholeNumbers: Bool) -> [Double] {
+    guard high > low, bins >= 2 else { return [low, Swift.max(high, low)] }
+    let width = high - low
+    if wholeNumbers && width + 1 <= Double(bins) {
+      return [low] + stride(from: low + 0.5, to: high, by: 1).map { $0 } + [high]
+    }
+    let half = Swift.max(bins / 2, 1)
+    let offset = width / 1000
+    var edges = (0...half).map { low + width * Double($0) / Double(half) }
+    let a = Foundation.log(offset), b = Foundation.log(width + offset)
+    for k in 1..<half { edges.append(low + Foundation.exp(a + (b - a) * Double(k) / Double(half)) - offset) }
+    edges.sort()
+    var distinct: [Double] = []
+    for e in edges where distinct.last.map({ e - $0 > width * 1e-9 }) ?? true { distinct.append(e) }
+    distinct[distinct.count - 1] = high
+    return distinct
+  }
+}

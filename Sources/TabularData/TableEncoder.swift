@@ -51,11 +51,11 @@ public struct TableEncoder: Codable, Sendable {
   ///   column holds text, or `options.perColumn` names an unknown or non-numeric column.
   /// - Parameter publicBounds: fit every numeric transform on the schema's `minimum…maximum` alone, reading no
   ///   value of the table (a differentially private fit, whose bounds are declared public).
-  /// - Parameter histograms: with `publicBounds`, per numeric column the counts of equal-width bins over
-  ///   `minimum…maximum` (a private fit's noisy histograms): a quantile transform from them
+  /// - Parameter histograms: with `publicBounds`, per numeric column counts in bins over `minimum…maximum`
+  ///   (a private fit's noisy histograms): a quantile transform from them
   ///   (``NumericTransform/init(histogramEdges:counts:)``) instead of min–max.
   public init(fitting table: DataTable, schema: Schema, options: EncodingOptions = .init(), publicBounds: Bool = false,
-              histograms: [String: [Double]] = [:]) throws {
+              histograms: [String: BinnedCounts] = [:]) throws {
     self.schema = schema
     self.options = options
     for name in options.perColumn.keys.sorted() where schema.column(named: name)?.isNumeric != true {
@@ -112,10 +112,8 @@ public struct TableEncoder: Codable, Sendable {
       let values = publicBounds ? [] : try Self.numericValues(table, mapping[c])
       let method = options.perColumn[column.name] ?? options.numeric
       let fallback = (column.minimum ?? 0)...(Swift.max(column.minimum ?? 0, column.maximum ?? 0))
-      if publicBounds, let counts = histograms[column.name], !counts.isEmpty, fallback.upperBound > fallback.lowerBound {
-        let width = (fallback.upperBound - fallback.lowerBound) / Double(counts.count)
-        let edges = (0...counts.count).map { $0 == counts.count ? fallback.upperBound : fallback.lowerBound + Double($0) * width }
-        coders[c].transform = NumericTransform(histogramEdges: edges, counts: counts)
+      if publicBounds, let histogram = histograms[column.name], !histogram.counts.isEmpty, fallback.upperBound > fallback.lowerBound {
+        coders[c].transform = NumericTransform(histogramEdges: histogram.edges, counts: histogram.counts)
         continue
       }
       coders[c].transform = NumericTransform(method: method, values: values, knots: options.quantileKnots, fallback: fallback,

@@ -11,8 +11,8 @@ struct FitCommand: ParsableCommand {
     abstract: "Fit a synthesizer (RLSyn by default) to a CSV table and save the model.",
     discussion: """
       The preset (small or large) is chosen from the row count (≤ \(RLSynConfiguration.Preset.smallRowLimit) rows: small) \
-      unless --preset is given; --preset paper runs the reference code's configuration (paper-small or paper-large by \
-      the row count; 30,000 iterations, see docs/rlsyn.md). --config FILE sets any other hyperparameter of any \
+      unless --preset is given (a private fit, --epsilon: private); --preset paper runs the reference code's \
+      configuration (paper-small or paper-large by the row count; 30,000 iterations, see docs/rlsyn.md). --config FILE sets any other hyperparameter of any \
       synthesizer (GAN and diffusion included) and of the encoding; the options below override it. Everything is \
       recorded in the model file.
       """)
@@ -59,7 +59,8 @@ struct FitCommand: ParsableCommand {
     if let dimension = rlsyn.noiseDimension { options.adjust(GANSynthesizer.self) { $0.noiseDimension = dimension } }
     if !quiet && logFormat == .text {
       let rows = table.rowCount
-      let presetNote = synthesizer == .rlsyn ? "preset \(try RLSynConfiguration.Preset.named(preset, rows: rows).rawValue), " : ""
+      let presetName = preset ?? (options.privacy != nil ? RLSynConfiguration.Preset.private.rawValue : nil)
+      let presetNote = synthesizer == .rlsyn ? "preset \(try RLSynConfiguration.Preset.named(presetName, rows: rows).rawValue), " : ""
       FileHandle.standardError.write(Data("fitting \(synthesizer.rawValue) on \(data): \(rows) rows, \(schema.columns.count) columns (\(presetNote)seed \(seed))\n".utf8))
     }
     let reporter = ProgressReporter(format: logFormat, quiet: quiet)

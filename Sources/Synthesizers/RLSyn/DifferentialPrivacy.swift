@@ -28,8 +28,9 @@ public struct DifferentialPrivacy: Codable, Sendable, Equatable {
   public var steps: Int
   /// How ε was computed.
   public var accountant: String
-  /// z of the one Gaussian release of the encoded columns' means (the mean penalty's targets): noise of standard
-  /// deviation z·√d on their sums, d the encoded width (a record's encoded values lie in [0, 1]). Nil: not released.
+  /// z of the one Gaussian release of the encoded columns' means (the policy heads' start and the mean penalty's
+  /// targets): noise of standard deviation z·B on their sums, each record clipped to L2 norm B
+  /// (``RLSynTrainer/meanReleaseBound(_:)``). Nil: not released.
   public var meanNoiseMultiplier: Double? = nil
   /// z of the one Gaussian release of the numeric columns' histograms (the encoder's quantiles): noise of standard
   /// deviation z·√m on each count, m the number of numeric columns. Nil: not released.
@@ -55,8 +56,11 @@ public struct DifferentialPrivacy: Codable, Sendable, Equatable {
     } catch { return .infinity }
   }
 
-  /// The share of ε a private fit spends on the means (the rest on the discriminator's steps).
-  public static let meanShare = 0.1
+  /// The share of ε a private fit spends on the encoded means (the policy heads' start and the mean penalty).
+  public static let meanShare = 0.15
+  /// The share of ε a private fit spends on the numeric columns' histograms (the encoder's quantiles); the rest
+  /// goes to the discriminator's steps.
+  public static let histogramShare = 0.25
 }
 
 /// A request for a differentially private fit (`rlsyn fit --epsilon E [--delta D] [--noise-multiplier S]`).
@@ -103,11 +107,13 @@ public final class PrivacyRequest: Sendable, Equatable {
     var sigma: Double, steps = plannedSteps
     if releasesMeans || releasesHistograms {
       // Each one-shot release takes a fixed share of ε; σ is the smallest that keeps the composition within ε.
-      let z: Double
-      do {
-        z = try epsilon.map { try RDPAccountant.noiseMultiplier(forEpsilon: DifferentialPrivacy.meanShare * $0, delta: delta, samplingRate: 1, steps: 1) } ?? 10
-      } catch let e as PrivacyAccountingError { throw TrainingError.invalid(e.description) }
-      let oneShots = (releasesMeans ? [z] : []) + (releasesHistograms ? [z] : [])
+      func oneShot(_ share: Double) throws -> Double {
+        do {
+          return try epsilon.map { try RDPAccountant.noiseMultiplier(forEpsilon: share * $0, delta: delta, samplingRate: 1, steps: 1) } ?? 10
+        } catch let e as PrivacyAccountingError { throw TrainingError.invalid(e.description) }
+      }
+      let zMeans = try oneShot(DifferentialPrivacy.meanShare), zHistograms = try oneShot(DifferentialPrivacy.histogramShare)
+      let oneShots = (releasesMeans ? [zMeans] : []) + (releasesHistograms ? [zHistograms] : [])
       func total(_ s: Double, _ t: Int) -> Double {
         DifferentialPrivacy.epsilon(samplingRate: q, noiseMultiplier: s, steps: t, oneShots: oneShots, delta: delta)
       }
@@ -133,7 +139,7 @@ public final class PrivacyRequest: Sendable, Equatable {
       }
       var privacy = DifferentialPrivacy(epsilon: 0, delta: delta, noiseMultiplier: sigma, clipNorm: clipNorm, samplingRate: q,
                                         steps: steps, accountant: DifferentialPrivacy.accountantName,
-                                        meanNoiseMultiplier: releasesMeans ? z : nil, histogramNoiseMultiplier: releasesHistograms ? z : nil)
+                                        meanNoiseMultiplier: releasesMeans ? zMeans : nil, histogramNoiseMultiplier: releasesHistograms ? zHistograms : nil)
       privacy.epsilon = privacy.epsilonSpent(afterSteps: steps)
       return privacy
     }

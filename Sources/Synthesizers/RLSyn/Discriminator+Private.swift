@@ -48,21 +48,24 @@ extension Discriminator {
                                 bce: parts.reduce(0) { $0 + $1.bce } / n, r1: parts.reduce(0) { $0 + $1.r1 } / n)
   }
 
-  /// The fake records' part of ``loss(real:fake:gamma:)``, `mean_j softplus(D(y_j))`, and its gradient (no clipping: fake
-  /// records read no data), in closed form like the real records' gradients.
-  public func fakeGradients(fake: Matrix, blocks: Int = 1) -> (bce: Float, gradients: [Matrix]) {
+  /// The fake records' part of ``loss(real:fake:gamma:)``, `mean_j softplus(D(y_j))`, and its gradient, in closed form
+  /// like the real records' gradients. Fake records read no data; each one's gradient is still clipped to `clipNorm`
+  /// (nil: not clipped) so that the two halves of the loss keep their balance (unclipped fakes outweigh clipped reals).
+  public func fakeGradients(fake: Matrix, clipNorm: Float? = nil, blocks: Int = 1) -> (bce: Float, gradients: [Matrix]) {
     let ranges = DataParallel.rowBlocks(rows: fake.rows, blocks: blocks)
     let weight = 1 / Float(max(fake.rows, 1))
     let parts = DataParallel.mapBlocks(ranges.count) { i -> (bce: Float, gradients: [Matrix]) in
       // d softplus(f)/df = σ(f).
       let g = PerRecordGradients(network: self.network, inputs: fake.rows(ranges[i]), penaltyWeight: 0) { $0.sigmoid() }
-      return (g.outputs.softplus().sum() * weight, g.sum(weights: [Float](repeating: weight, count: g.count)))
+      let weights = clipNorm.map { c in PerRecordGradients.clipScales(norms: g.norms(), clipNorm: c).map { $0 * weight } }
+        ?? [Float](repeating: weight, count: g.count)
+      return (g.outputs.softplus().sum() * weight, g.sum(weights: weights))
     }
     return (parts.reduce(0) { $0 + $1.bce }, DataParallel.sum(parts.map(\.gradients)))
   }
 
   /// A DP-SGD gradient of ``loss(real:fake:gamma:)``:
-  /// `(Σ_i clip_C(g_i) + N(0, σ²C²·I)) / realDenominator + ∇ mean_j softplus(D(y_j))`.
+  /// `(Σ_i clip_C(g_i) + N(0, σ²C²·I)) / realDenominator + mean_j clip_C(∇ softplus(D(y_j)))`.
   ///
   /// `realDenominator` is the expected number of real records in a batch (`q · N` under Poisson sampling at rate q), not
   /// the drawn batch's size, which would itself depend on the data. The noise comes from `rng` (one normal per
@@ -72,7 +75,7 @@ extension Discriminator {
   ///
   /// Without R1 (γ = 0) real and fake records go through the network as one stacked batch, as in the ordinary step: each
   /// row's gradient factors are the same, only its weight differs (its clipping factor over `realDenominator` for a
-  /// real record, `1/n_f` for a fake one). With R1 the real records go alone, so that the penalty's tangent pass runs
+  /// real record, over `n_f` for a fake one). With R1 the real records go alone, so that the penalty's tangent pass runs
   /// over them only.
   public func privateGradients(real: Matrix, fake: Matrix, gamma: Float, clipNorm: Float, noiseMultiplier: Float,
                                realDenominator: Float, rng: inout RandomSource, blocks: Int = 1)
@@ -85,7 +88,7 @@ extension Discriminator {
       return (stacked.bce, 0, zip(stacked.gradients, noise).map { $0 + $1 * (1 / realDenominator) }, stacked.norms)
     }
     let realPart = privateRealGradients(real: real, gamma: gamma, clipNorm: clipNorm, blocks: blocks)
-    let fakePart = fakeGradients(fake: fake, blocks: blocks)
+    let fakePart = fakeGradients(fake: fake, clipNorm: clipNorm, blocks: blocks)
     let gradients = (0..<noise.count).map { k in (realPart.clippedSum[k] + noise[k]) * (1 / realDenominator) + fakePart.gradients[k] }
     return (realPart.bce + fakePart.bce, realPart.r1, gradients, realPart.norms)
   }
@@ -106,9 +109,9 @@ extension Discriminator {
           for k in 0..<f.rows { out[k] = k < realRows ? -Matrix.sigmoid(-f.storage[k]) : Matrix.sigmoid(f.storage[k]) }
         }
       }
-      let norms = Array(g.norms().prefix(realRows))
+      let allNorms = g.norms(), norms = Array(allNorms.prefix(realRows))
       let weights = PerRecordGradients.clipScales(norms: norms, clipNorm: clipNorm).map { $0 / realDenominator }
-        + [Float](repeating: 1 / Float(Swift.max(nf, 1)), count: range.count - realRows)
+        + PerRecordGradients.clipScales(norms: Array(allNorms.dropFirst(realRows)), clipNorm: clipNorm).map { $0 / Float(Swift.max(nf, 1)) }
       var bce: Float = 0
       for k in 0..<range.count {
         let f = g.outputs.storage[k]

@@ -22,6 +22,9 @@ public struct RLSynConfiguration: Codable, Sendable, Equatable {
     /// The reference code's MIMIC-IV configuration: 30,000 iterations, batch 3,840, K = 3, 2 PPO epochs,
     /// learning rates 5e-4 / 1e-4, discriminator width 256, noise 128.
     case paperLarge = "paper-large"
+    /// A differentially private fit's defaults (`--epsilon` without `--preset`): 1,000 iterations of one
+    /// discriminator step each, so that the budget pays for less noise per step (docs/privacy.md).
+    case `private`
 
     /// Tables with at most this many rows get `small` (and `paper` resolves to `paper-small`).
     public static let smallRowLimit = 5_000
@@ -245,6 +248,7 @@ public struct RLSynConfiguration: Codable, Sendable, Equatable {
       .large: ["iterations": 4_000],
       .paperSmall: paper.merging(paperSmall) { _, new in new },
       .paperLarge: paper.merging(paperLarge) { _, new in new },
+      .private: ["iterations": 1_000, "discriminatorSteps": 1],
     ]
   }()
 

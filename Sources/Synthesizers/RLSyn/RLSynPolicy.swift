@@ -97,20 +97,29 @@ public final class RLSynPolicy: ParameterContainer {
   /// and standard deviations. The head weights are scaled down so that `z` starts as a small
   /// perturbation that training grows.
   public func initializeToMarginals(of data: Matrix, weightScale: Float = 0.1) {
-    heads.weight.value.scale(by: weightScale)
-    var bias = heads.bias.value
-    let means = data.meanOverRows()
     let presence = layout.presenceMask(data)
-    let dg = layout.gaussian.count
-    let lo = logStdRange.lowerBound, span = logStdRange.upperBound - logStdRange.lowerBound
-    for j in 0..<dg {
+    let moments = (0..<layout.gaussian.count).map { j -> (mean: Double, deviation: Double) in
       // Mean and spread over the records where the value is present.
       var s = 0.0, s2 = 0.0, n = 0.0
       for i in 0..<data.rows where presence[i, j] > 0 {
         let v = Double(data[i, layout.gaussian.lowerBound + j]); s += v; s2 += v * v; n += 1
       }
       let mu = n > 0 ? s / n : 0
-      let sd = n > 1 ? Swift.max((s2 / n - mu * mu).squareRoot(), 1e-3) : 1
+      return (mu, n > 1 ? Swift.max((s2 / n - mu * mu).squareRoot(), 1e-3) : 1)
+    }
+    initializeToMarginals(means: data.meanOverRows(), gaussianMoments: moments, weightScale: weightScale)
+  }
+
+  /// ``initializeToMarginals(of:weightScale:)`` from summaries alone: the encoded columns' `means` (Bernoulli rates,
+  /// level shares) and each Gaussian column's mean and standard deviation where present. A private fit passes its
+  /// noisy released means and the quantile scores' (0, 1).
+  public func initializeToMarginals(means: Matrix, gaussianMoments: [(mean: Double, deviation: Double)], weightScale: Float = 0.1) {
+    heads.weight.value.scale(by: weightScale)
+    var bias = heads.bias.value
+    let dg = layout.gaussian.count
+    let lo = logStdRange.lowerBound, span = logStdRange.upperBound - logStdRange.lowerBound
+    for j in 0..<dg {
+      let mu = gaussianMoments[j].mean, sd = gaussianMoments[j].deviation
       bias[0, meanColumns.lowerBound + j] = Float(mu)
       if let sharedLogStd {
         sharedLogStd.value[0, j] = Swift.min(Swift.max(Float(Foundation.log(sd)), lo), lo + span)

@@ -94,7 +94,17 @@ public final class RLSynTrainer: SynthesizerTrainer {
     realBatches = BatchCycler(data: data)
     privateRecords = configuration.privacy != nil ? data : nil
     privacyNoise = configuration.privacy != nil ? root.split() : nil
-    if configuration.marginalInitialization { model.policy.initializeToMarginals(of: data) }
+    var noise = privacyNoise
+    let released = configuration.privacy?.meanNoiseMultiplier.map { Self.releasedMeans(data, bound: Self.meanReleaseBound(layout), noiseMultiplier: $0, rng: &noise!) }
+    privacyNoise = noise
+    if configuration.marginalInitialization {
+      if let released {
+        // Quantile scores are standard normal by construction; rates and level shares from the released means.
+        model.policy.initializeToMarginals(means: released.means, gaussianMoments: Array(repeating: (0, 1), count: layout.gaussian.count))
+      } else {
+        model.policy.initializeToMarginals(of: data)
+      }
+    }
     if configuration.policyAverageDecay > 0 {
       // A second policy with the same starting weights is trained; the model's policy tracks its average.
       var unused = RandomSource(seed: 0)
@@ -114,20 +124,9 @@ public final class RLSynTrainer: SynthesizerTrainer {
     // means released once with Gaussian noise (DifferentialPrivacy.meanNoiseMultiplier), weights from them alone.
     var columnMeans = data.meanOverRows()
     var inverseVariances = data.varianceOverRows().map { 1 / Swift.max($0, 1e-4) }
-    if let z = configuration.privacy?.meanNoiseMultiplier {
-      // Each record clipped to L2 norm √d (its Bernoulli and one-hot values already are; normal scores may not be), so
-      // the sum's sensitivity is √d.
-      let d = data.cols, n = Float(data.rows), bound = Float(d).squareRoot()
-      let norms = data.rowSquaredNorms()
-      var sum = [Float](repeating: 0, count: d)
-      for i in 0..<data.rows {
-        let norm = norms[i, 0].squareRoot(), scale = norm > bound ? bound / norm : 1
-        for j in 0..<d { sum[j] += scale * data[i, j] }
-      }
-      let noise = privacyNoise!.normalMatrix(rows: 1, cols: d, std: Float(z) * bound)
-      columnMeans = Matrix(rows: 1, cols: d) { out in for j in 0..<d { out[j] = (sum[j] + noise[0, j]) / n } }
-      // Weights as for a unit-variance score or a Bernoulli share, whichever is smaller.
-      inverseVariances = columnMeans.map { m in 1 / Swift.max(Swift.min(m * (1 - m), 1), 1e-2) }
+    if let released {
+      columnMeans = released.means
+      inverseVariances = released.inverseVariances
     }
     meanPenaltyTarget = Self.penaltyTarget(layout: layout, configuration: configuration, columnMeans: columnMeans,
                                            inverseVariances: inverseVariances)
@@ -164,5 +163,31 @@ public final class RLSynTrainer: SynthesizerTrainer {
     guard cfg.finalLearningRateFraction < 1, iteration > half, cfg.iterations > half else { return 1 }
     let progress = Float(iteration - half) / Float(cfg.iterations - half)
     return 1 - (1 - cfg.finalLearningRateFraction) * Swift.min(progress, 1)
+  }
+}
+
+extension RLSynTrainer {
+  /// A private fit's clipping norm B for the means' release: √(Gaussian columns + Bernoulli columns + one-hot groups),
+  /// the norm of a record with every Bernoulli value 1 and every normal score ±1; a record beyond it is scaled down.
+  /// From the layout alone (public).
+  public static func meanReleaseBound(_ layout: RecordLayout) -> Float {
+    Float(Swift.max(layout.gaussian.count + layout.bernoulli.count + layout.categoricalGroups.count, 1)).squareRoot()
+  }
+
+  /// The encoded columns' means released once with Gaussian noise (a private fit's mean-penalty targets and marginal
+  /// start), and `1 / variance` weights from them alone. Each record is clipped to L2 norm `bound`, so the sum's
+  /// sensitivity is `bound` and its noise's standard deviation `z · bound`.
+  static func releasedMeans(_ data: Matrix, bound: Float, noiseMultiplier z: Double, rng: inout RandomSource) -> (means: Matrix, inverseVariances: Matrix) {
+    let d = data.cols, n = Float(data.rows)
+    let norms = data.rowSquaredNorms()
+    var sum = [Float](repeating: 0, count: d)
+    for i in 0..<data.rows {
+      let norm = norms[i, 0].squareRoot(), scale = norm > bound ? bound / norm : 1
+      for j in 0..<d { sum[j] += scale * data[i, j] }
+    }
+    let noise = rng.normalMatrix(rows: 1, cols: d, std: Float(z) * bound)
+    let means = Matrix(rows: 1, cols: d) { out in for j in 0..<d { out[j] = (sum[j] + noise[0, j]) / n } }
+    // Weights as for a unit-variance score or a Bernoulli share, whichever is smaller.
+    return (means, means.map { m in 1 / Swift.max(Swift.min(m * (1 - m), 1), 1e-2) })
   }
 }
