@@ -67,6 +67,7 @@ extension SyntheticDataModel {
                                    histograms: histograms)
     var data = try encoder.encode(table)
     encoder.dequantize(&data, seed: options.seed ^ 0xD0_7E_5A_11)   // its own stream: the trainer's draws stay as they were
+    if !histograms.isEmpty { encoder.spreadWithinHistogramBins(&data, columns: Set(histograms.keys), seed: options.seed ^ 0xB1_25_11) }
     let layout = RecordLayout(encoder)
     let start = DispatchTime.now().uptimeNanoseconds
     let configuration: S.Configuration

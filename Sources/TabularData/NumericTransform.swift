@@ -190,6 +190,18 @@ public struct NumericTransform: Codable, Sendable, Equatable {
     return score
   }
 
+  /// `z` moved to a uniform draw (`u` in [0, 1)) of the normal probability between the two knot scores around it:
+  /// a histogram transform's within-bin spread, so that values repeated at one point of a bin (a bin's left edge,
+  /// a whole number) do not make a spike of scores. Unchanged outside the knots.
+  public func spreadBetweenKnots(_ z: Float, uniform u: Double) -> Float {
+    guard knotScores.count >= 2, z >= knotScores[0], z <= knotScores[knotScores.count - 1] else { return z }
+    var lo = 0, hi = knotScores.count - 2
+    while lo < hi { let mid = (lo + hi + 1) / 2; if knotScores[mid] <= z { lo = mid } else { hi = mid - 1 } }
+    let below = normalCDF(Double(knotScores[lo])), above = normalCDF(Double(knotScores[lo + 1]))
+    let p = Swift.min(Swift.max(below + u * (above - below), 1e-7), 1 - 1e-7)
+    return Swift.min(Swift.max(Float(inverseNormalCDF(p)), knotScores[lo]), knotScores[lo + 1])
+  }
+
   /// The matrix value of `x` (values outside the training range map to its ends for quantile).
   public func forward(_ x: Double) -> Float { withKernel { $0.forward(x) } }
 

@@ -212,4 +212,22 @@ extension TableEncoder {
       }
     }
   }
+
+  /// Spreads each numeric column's scores uniformly within their histogram bins (``NumericTransform/spreadBetweenKnots(_:uniform:)``),
+  /// from a stream of `seed`: a private fit's encoder has bins, not the training values, so a value's place inside its
+  /// bin carries no distribution the model could learn, only spikes where values repeat.
+  public func spreadWithinHistogramBins(_ matrix: inout Matrix, columns names: Set<String>, seed: UInt64) {
+    precondition(matrix.cols == layout.width, "spreadWithinHistogramBins takes a matrix this encoder made")
+    let rows = matrix.rows, width = matrix.cols
+    matrix.withUnsafeMutableBufferPointer { p in
+      for (c, coder) in coders.enumerated() where names.contains(schema.columns[c].name) {
+        guard let transform = coder.transform, let column = coder.gaussian else { continue }
+        var random = RandomSource(seed: seed ^ (0x5851_F42D_4C95_7F2D &* UInt64(c + 1)))
+        for i in 0..<rows {
+          if let indicator = coder.indicator, p[i * width + indicator] > 0.5 { continue }
+          p[i * width + column] = transform.spreadBetweenKnots(p[i * width + column], uniform: random.uniformDouble())
+        }
+      }
+    }
+  }
 }
