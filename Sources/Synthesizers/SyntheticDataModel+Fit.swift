@@ -115,7 +115,7 @@ extension SyntheticDataModel {
 
 extension SyntheticDataModel {
   /// The fewest and the most bins of a private fit's histogram per numeric column.
-  public static let privateHistogramBins = 8...64
+  public static let privateHistogramBins = 8...256
 
   /// Each numeric column's counts in bins over its declared `minimum…maximum` (``BinnedCounts/edges(low:high:bins:wholeNumbers:)``),
   /// with Gaussian noise of standard deviation s = z·√m (m numeric columns: a record adds 1 to one bin of each, so
