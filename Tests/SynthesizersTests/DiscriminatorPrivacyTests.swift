@@ -97,15 +97,18 @@ import TestSupport
     // With clipping active: for γ = 0 the step stacks real and fake records into one batch; it must equal the parts.
     var rng = RandomSource(seed: 26)
     let d = Discriminator(inputs: 14, width: 10, rng: &rng)
-    let real = rng.normalMatrix(rows: 33, cols: 14, std: 2), fake = rng.normalMatrix(rows: 30, cols: 14)
+    let real = rng.normalMatrix(rows: 33, cols: 14, std: 2), fake = rng.normalMatrix(rows: 30, cols: 14, std: 3)
     let clip = d.perRecordRealGradients(real: real, gamma: gamma).norms().sorted()[10]
+    // The fakes' gradients are clipped too (their sum differs from the unclipped one).
+    let unclipped = d.fakeGradients(fake: fake).gradients, clippedFakes = d.fakeGradients(fake: fake, clipNorm: clip).gradients
+    #expect(zip(unclipped, clippedFakes).contains { !isClose($0, $1, absolute: 1e-6, relative: 1e-4) })
     var r1 = RandomSource(seed: 9), r2 = RandomSource(seed: 9)
     let step = d.privateGradients(real: real, fake: fake, gamma: gamma, clipNorm: clip, noiseMultiplier: 0.8,
                                   realDenominator: 40, rng: &r1, blocks: 2)
     var noise = d.parameters.map { Matrix(rows: $0.rows, cols: $0.cols) }
     Discriminator.addGaussianNoise(to: &noise, noiseMultiplier: 0.8, clipNorm: clip, rng: &r2)
     let realPart = d.privateRealGradients(real: real, gamma: gamma, clipNorm: clip)
-    let fakePart = d.fakeGradients(fake: fake)
+    let fakePart = d.fakeGradients(fake: fake, clipNorm: clip)
     #expect(zip(step.norms, realPart.norms).allSatisfy { isClose($0, $1, absolute: 0, relative: 1e-5) })
     for k in noise.indices {
       let expected = (realPart.clippedSum[k] + noise[k]) * (1 / 40) + fakePart.gradients[k]

@@ -82,11 +82,15 @@ import Synthesizers
     let configuration = try #require(model.configuration as? RLSynConfiguration)
     let privacy = try #require(configuration.privacy)
     #expect(privacy.epsilon <= 1 && privacy.epsilon > 0.99 && privacy.steps == 12 * configuration.discriminatorSteps)
-    #expect(!configuration.marginalInitialization)
-    // The mean penalty's targets are released once with Gaussian noise, inside the same budget.
-    let z = try #require(privacy.meanNoiseMultiplier)
+    // Without --preset a private fit starts from the `private` preset (one discriminator step per iteration).
+    #expect(configuration.preset == .private && configuration.discriminatorSteps == 1)
+    // The means (the heads' start and the mean penalty's targets) and the histograms are released once each with
+    // Gaussian noise, inside the same budget, at their shares of ε.
+    let z = try #require(privacy.meanNoiseMultiplier), zh = try #require(privacy.histogramNoiseMultiplier)
     let meansAlone = try RDPAccountant.epsilon(samplingRate: 1, noiseMultiplier: z, steps: 1, delta: privacy.delta)
     #expect(abs(meansAlone - DifferentialPrivacy.meanShare * 1) < 0.01, "\(meansAlone)")
+    let histogramsAlone = try RDPAccountant.epsilon(samplingRate: 1, noiseMultiplier: zh, steps: 1, delta: privacy.delta)
+    #expect(abs(histogramsAlone - DifferentialPrivacy.histogramShare * 1) < 0.01, "\(histogramsAlone)")
     // The declared level D (absent from the data) is a level; numbers decode inside the declared bounds.
     #expect(model.encoder.schema.column(named: "ward")?.categories == ["A", "B", "C", "D"])
     let sample = model.sample(rows: 400, seed: 1)
@@ -98,6 +102,40 @@ import Synthesizers
     try model.save(to: url)
     let loaded = try SyntheticDataModel.load(from: url)
     #expect((loaded.configuration as? RLSynConfiguration)?.privacy == privacy)
+  }
+
+  /// A named preset wins over the private one; the private one changes only what it lists.
+  @Test func thePrivatePresetAppliesOnlyWithoutANamedOne() throws {
+    var options = FitOptions(seed: 0)
+    options.privacy = PrivacyRequest(epsilon: 1)
+    let privateDefault = try options.configuration(for: RLSynSynthesizer.self, rows: 1_000)
+    #expect(privateDefault.preset == .private && privateDefault.iterations == 1_000 && privateDefault.discriminatorSteps == 1)
+    var small = RLSynConfiguration(preset: .small)
+    small.iterations = 1_000; small.discriminatorSteps = 1; small.preset = .private
+    #expect(privateDefault == small)
+    options.preset = "large"
+    #expect(try options.configuration(for: RLSynSynthesizer.self, rows: 1_000).preset == .large)
+    #expect(try FitOptions(seed: 0).configuration(for: RLSynSynthesizer.self, rows: 1_000).preset == .small)
+  }
+
+  /// At a budget large enough to make the noise negligible, the heads start at the data's marginals: a sample before
+  /// any training already has the level shares and the outcome rate of the data.
+  @Test func theHeadsStartAtTheReleasedMarginals() throws {
+    let table = try Self.table()
+    let metadata = try Self.metadata(Self.declared)
+    let schema = try Schema.infer(from: table, overrides: metadata)
+    var options = Self.options(PrivacyRequest(epsilon: 100_000), metadata: metadata)
+    options.iterations = 1
+    let model = try SyntheticDataModel.fit(table, schema: schema, synthesizer: .rlsyn, options: options)
+    let sample = model.sample(rows: 3_000, seed: 4)
+    func share(_ t: DataTable, _ column: String, _ value: String) -> Double {
+      let values = t.column(column)
+      return Double(values.filter { $0 == value }.count) / Double(values.count)
+    }
+    for (column, value) in [("ward", "A"), ("ward", "B"), ("death", "1")] {
+      #expect(abs(share(sample, column, value) - share(table, column, value)) < 0.05, "\(column) = \(value)")
+    }
+    #expect(share(sample, "ward", "D") < 0.02, "a declared level the data lacks starts near zero")
   }
 
   @Test func undeclaredBoundsAndValuesOutsideThemAreRefused() throws {
