@@ -113,6 +113,9 @@ import Synthesizers
     var small = RLSynConfiguration(preset: .small)
     small.iterations = 1_000; small.discriminatorSteps = 1; small.preset = .private
     #expect(privateDefault == small)
+    // Larger tables get more iterations, within 1,000…2,000.
+    #expect(try options.configuration(for: RLSynSynthesizer.self, rows: 4_500).iterations == 1_500)
+    #expect(try options.configuration(for: RLSynSynthesizer.self, rows: 60_000).iterations == 2_000)
     options.preset = "large"
     #expect(try options.configuration(for: RLSynSynthesizer.self, rows: 1_000).preset == .large)
     #expect(try FitOptions(seed: 0).configuration(for: RLSynSynthesizer.self, rows: 1_000).preset == .small)

@@ -12,8 +12,12 @@ public enum RLSynSynthesizer: Synthesizer {
   public static var presets: [String] { RLSynConfiguration.Preset.names }
 
   /// The named preset, or the one the row count selects (``RLSynConfiguration/Preset/named(_:rows:)``).
+  /// The `private` preset's iterations follow the row count (``RLSynConfiguration/privateIterations(rows:)``).
   public static func configuration(rows: Int, preset: String?) throws -> RLSynConfiguration {
-    RLSynConfiguration(preset: try .named(preset, rows: rows))
+    let named = try RLSynConfiguration.Preset.named(preset, rows: rows)
+    var configuration = RLSynConfiguration(preset: named)
+    if named == .private { configuration.iterations = RLSynConfiguration.privateIterations(rows: rows) }
+    return configuration
   }
 
   public static func makeModel(configuration: RLSynConfiguration, layout: RecordLayout) -> RLSynModel {
