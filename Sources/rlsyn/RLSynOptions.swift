@@ -29,7 +29,7 @@ struct RLSynOptions: ParsableArguments {
   func privacyRequest() throws -> PrivacyRequest? {
     guard epsilon != nil || noiseMultiplier != nil || delta != nil else { return nil }
     let request = PrivacyRequest(epsilon: epsilon, delta: delta, noiseMultiplier: noiseMultiplier)
-    do { try request.validate() } catch let e as TrainingError { throw ValidationError(e.description) }
+    do { try request.validate() } catch let e as TrainingError { throw CommandFailure(e.description) }  // one line, no usage
     return request
   }
 

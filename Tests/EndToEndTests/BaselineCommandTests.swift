@@ -63,6 +63,36 @@ import NeuralNetworks
     #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("m.rlsyn").path))
   }
 
+  /// A private fit's bad numbers and a metadata file whose bounds the data break: one line each, no model file.
+  @Test(arguments: [
+    (["--epsilon", "0"], "--epsilon must be a positive number"),
+    (["--epsilon=-2"], "--epsilon must be a positive number"),
+    (["--epsilon", "1", "--delta", "1"], "--delta must be strictly between 0 and 1"),
+    (["--epsilon", "0.0001", "--noise-multiplier", "0.3"], "cannot pay for a single discriminator step"),
+    (["--epsilon", "1", "--tight-bounds"], "outside the declared bounds"),
+  ])
+  func badPrivateFitsFailWithOneLine(arguments: [String], message: String) throws {
+    let dir = try CommandRunner.temporaryDirectory("private-errors")
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let data = CommandRunner.dataset("nhefs.csv").path, meta = dir.appendingPathComponent("meta.json")
+    #expect(try CommandRunner.run(["schema", data, "--output", meta.path]).status == 0)
+    if arguments.contains("--tight-bounds") {
+      // Declare an upper bound on age below the data's largest age.
+      let text = try String(contentsOf: meta, encoding: .utf8)
+      var json = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+      var columns = try #require(json["columns"] as? [String: Any]), age = try #require(columns["age"] as? [String: Any])
+      age["max"] = 40; columns["age"] = age; json["columns"] = columns
+      try JSONSerialization.data(withJSONObject: json).write(to: meta)
+    }
+    let model = dir.appendingPathComponent("m.rlsyn")
+    let r = try CommandRunner.run(["fit", data, "--model", model.path, "--metadata", meta.path, "--quiet"]
+                                  + arguments.filter { $0 != "--tight-bounds" })
+    #expect(r.status != 0)
+    #expect(r.stderr.lowercased().hasPrefix("error: ") && r.stderr.contains(message), "\(r.stderr)")
+    #expect(r.stderr.split(separator: "\n").count == 1, "\(r.stderr)")
+    #expect(!FileManager.default.fileExists(atPath: model.path))
+  }
+
   /// A configuration file's mistakes are one line naming the file and the field: nothing is dropped silently.
   @Test(arguments: [
     (#"{"rlsyn": {"policyWidht": 16}}"#, "unknown field 'policyWidht'"),
