@@ -267,6 +267,12 @@ public struct RLSynConfiguration: Codable, Sendable, Equatable {
     Swift.min(Swift.max((rows / 3 + 50) / 100 * 100, 1_000), 2_000)
   }
 
+  /// The most iterations of the `small` and `large` presets on a training table of `rows` rows: 2 × rows, at least
+  /// 1,000. On tables of a few hundred rows 2,000 iterations start to memorise (500 NHEFS rows, 350 training, 3 seeds:
+  /// membership AUC 0.570 and DCR5 0.052 at 2,000, 0.528 and 0.047 at 1,000, ratios 0.95/0.99 → 1.06/1.09;
+  /// docs/experiments/rlsyn-small-tables.md). Tables of 1,000 rows and more keep the preset's count.
+  public static func smallTableIterations(rows: Int) -> Int { Swift.max(1_000, 2 * rows) }
+
   /// The preset a stored configuration names (its missing fields' values).
   public static func storedBase(_ stored: [String: JSONValue]) throws -> RLSynConfiguration? {
     guard case .string(let name)? = stored["preset"], let preset = Preset(rawValue: name) else {
