@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Issue 35, fit time: RLSyn at fewer iterations / discriminator steps beside the diffusion baseline on the bundled tables
 # (3 seeds, 2 threads). Writes /tmp/dp/sp-TABLE-iI-kK/ and one summary line per cell (dp-summary.py).
+mkdir -p /tmp/dp
 B=${BIN:-$(dirname "$0")/../../../.build/release/rlsyn}
 for t in "nhefs death" "support2 death_180d"; do set -- $t
   for cfg in "1000 2" "1000 4" "2000 2" "default default"; do set -- $1 $2 $cfg
