@@ -57,13 +57,17 @@ public struct FitOptions {
     }
   }
 
+  /// The preset `kind`'s fit starts from: the named one, or for a private RLSyn fit without one, `private`
+  /// (nil: the synthesizer's choice by row count).
+  public func presetName(for kind: SynthesizerKind) -> String? {
+    preset ?? (privacy != nil && kind == .rlsyn ? RLSynConfiguration.Preset.private.rawValue : nil)
+  }
+
   /// `S`'s configuration for a table of `rows` rows: preset, then the configuration file's fields, the common
   /// overrides and the adjustments.
   /// - Throws: ``TrainingError`` for an unknown preset, ``ConfigurationError`` for a field `S` does not have.
   public func configuration<S: Synthesizer>(for synthesizer: S.Type, rows: Int) throws -> S.Configuration {
-    // A private RLSyn fit without a named preset starts from the `private` one.
-    let preset = self.preset ?? (privacy != nil && S.kind == .rlsyn ? RLSynConfiguration.Preset.private.rawValue : nil)
-    var c = try S.configuration(rows: rows, preset: preset)
+    var c = try S.configuration(rows: rows, preset: presetName(for: S.kind))
     if let fields = configurationFields[S.kind] { c = try c.applying(fields, source: "\(configurationSource), section \(S.kind)") }
     if let v = iterations { c.iterations = v }
     if let v = batchSize { c.batchSize = v }

@@ -59,8 +59,7 @@ struct FitCommand: ParsableCommand {
     if let dimension = rlsyn.noiseDimension { options.adjust(GANSynthesizer.self) { $0.noiseDimension = dimension } }
     if !quiet && logFormat == .text {
       let rows = table.rowCount
-      let presetName = preset ?? (options.privacy != nil ? RLSynConfiguration.Preset.private.rawValue : nil)
-      let presetNote = synthesizer == .rlsyn ? "preset \(try RLSynConfiguration.Preset.named(presetName, rows: rows).rawValue), " : ""
+      let presetNote = synthesizer == .rlsyn ? "preset \(try RLSynConfiguration.Preset.named(options.presetName(for: .rlsyn), rows: rows).rawValue), " : ""
       FileHandle.standardError.write(Data("fitting \(synthesizer.rawValue) on \(data): \(rows) rows, \(schema.columns.count) columns (\(presetNote)seed \(seed))\n".utf8))
     }
     let reporter = ProgressReporter(format: logFormat, quiet: quiet)

@@ -1,7 +1,7 @@
 import Foundation
 import NumericCore
 import Privacy
-import TabularData
+@testable import TabularData
 import Testing
 import Synthesizers
 
@@ -91,6 +91,10 @@ import Synthesizers
     #expect(abs(meansAlone - DifferentialPrivacy.meanShare * 1) < 0.01, "\(meansAlone)")
     let histogramsAlone = try RDPAccountant.epsilon(samplingRate: 1, noiseMultiplier: zh, steps: 1, delta: privacy.delta)
     #expect(abs(histogramsAlone - DifferentialPrivacy.histogramShare * 1) < 0.01, "\(histogramsAlone)")
+    // The encoder holds no training value: bp's quantile knots are public bin edges over the declared bounds.
+    let knots = try #require(model.encoder.coders[0].transform?.knotValues)
+    #expect((8...256).contains { bins in Set(knots).isSubset(of: BinnedCounts.edges(low: 80, high: 140, bins: bins, wholeNumbers: false)) },
+            "\(knots)")
     // The declared level D (absent from the data) is a level; numbers decode inside the declared bounds.
     #expect(model.encoder.schema.column(named: "ward")?.categories == ["A", "B", "C", "D"])
     let sample = model.sample(rows: 400, seed: 1)
