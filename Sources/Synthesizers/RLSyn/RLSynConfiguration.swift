@@ -207,6 +207,10 @@ public struct RLSynConfiguration: Codable, Sendable, Equatable {
   /// (``rolloutBatches(width:)``).
   // Default: Two batches per rollout up to 256 encoded columns: six PPO steps beside the discriminator's, nearly free on two cores.
   public var rolloutBatches: Int = 0
+  /// Blocks of columns the policy draws one after another, each given the noise and the earlier blocks' values
+  /// through a masked linear map from the record to the heads (``RLSynPolicy/draw(_:rng:)``); `log π(x|z)` stays
+  /// one pass, so PPO's ratios are exact. 0 or 1: every column given the noise alone (the paper's policy).
+  public var autoregressiveBlocks: Int = 0
   /// The fit's differential privacy (``DifferentialPrivacy``); nil for an ordinary fit, and then not written.
   public var privacy: DifferentialPrivacy? = nil
 
@@ -258,6 +262,7 @@ public struct RLSynConfiguration: Codable, Sendable, Equatable {
   public static let fieldsAddedLater: ConfigurationPatch = [
     "meanPenaltyReferenceWidth": 0, "correlationPenalty": 0, "anchoredCorrelationPenalty": 0, "reward": "probability",
     "reuseRolloutFakes": false, "finalLearningRateFraction": 1, "policyWeightDecay": 0, "rolloutBatches": 1,
+    "autoregressiveBlocks": 0,
   ]
 
   /// A private fit's iterations for a training table of `rows` rows: rows / 3, rounded to hundreds, within
@@ -317,6 +322,10 @@ public struct RLSynConfiguration: Codable, Sendable, Equatable {
     if !(finalLearningRateFraction > 0 && finalLearningRateFraction <= 1) { return "the final learning-rate fraction must be in (0, 1]" }
     if !(policyWeightDecay >= 0 && policyWeightDecay.isFinite) { return "the policy weight decay must be a non-negative number" }
     if rolloutBatches < 0 { return "rollout batches must be 0 (by the width) or positive" }
+    if autoregressiveBlocks < 0 { return "autoregressive blocks must be 0 (none) or positive" }
+    if autoregressiveBlocks > 1 && advantageEstimator == .counterfactual {
+      return "the counterfactual advantage estimator redraws single columns, which an autoregressive policy cannot"
+    }
     if logStdRange.lowerBound >= logStdRange.upperBound { return "log-std range must be non-empty" }
     return nil
   }

@@ -48,10 +48,17 @@ public final class RLSynPolicy: ParameterContainer {
   /// policy has no per-record log-std head; `1 × dg`, clamped to `logStdRange`.
   let sharedLogStd: Variable?
 
+  /// The autoregressive map from a record to the heads (`width × heads`, starts at 0), nil for the paper's policy.
+  let feedback: Variable?
+  /// `feedback`'s fixed 0/1 mask: record column i reaches head output k only if i's block comes before k's.
+  let feedbackMask: Matrix?
+  /// The record columns of each block, in drawing order (one block when the policy is not autoregressive).
+  let blockColumns: [[Int]]
+
   /// - Parameter perRecordLogStd: a log-std head output per record (the paper's text) or one learned
   ///   log-std per column (the reference code).
   public init(layout: RecordLayout, noiseDimension: Int, width: Int, logStdRange: ClosedRange<Float>,
-              perRecordLogStd: Bool = true, rng: inout RandomSource) {
+              perRecordLogStd: Bool = true, autoregressiveBlocks: Int = 0, rng: inout RandomSource) {
     self.layout = layout
     self.noiseDimension = noiseDimension
     self.logStdRange = logStdRange
@@ -60,15 +67,25 @@ public final class RLSynPolicy: ParameterContainer {
     let dg = layout.gaussian.count
     heads = Linear(width, (perRecordLogStd ? 2 : 1) * dg + layout.bernoulli.count + layout.categorical.count + 1, rng: &rng, name: "policy.heads")
     sharedLogStd = perRecordLogStd ? nil : Variable(Matrix(rows: 1, cols: dg), requiresGradient: true, name: "policy.logStd")
+    blockColumns = Self.blocks(of: layout, count: autoregressiveBlocks)
+    if blockColumns.count > 1 {
+      feedbackMask = Self.feedbackMask(layout: layout, blocks: blockColumns, perRecordLogStd: perRecordLogStd, heads: heads.outputCount)
+      feedback = Variable(Matrix(rows: layout.width, cols: heads.outputCount), requiresGradient: true, name: "policy.feedback.weight")
+    } else {
+      (feedbackMask, feedback) = (nil, nil)
+    }
   }
 
   /// The policy a configuration describes (random weights from `rng`).
   public convenience init(configuration: RLSynConfiguration, layout: RecordLayout, rng: inout RandomSource) {
     self.init(layout: layout, noiseDimension: configuration.noiseDimension, width: configuration.policyWidth,
-              logStdRange: configuration.logStdRange, perRecordLogStd: configuration.logStd == .perRecord, rng: &rng)
+              logStdRange: configuration.logStdRange, perRecordLogStd: configuration.logStd == .perRecord,
+              autoregressiveBlocks: configuration.autoregressiveBlocks, rng: &rng)
   }
 
-  public var parameters: [Variable] { hidden1.parameters + hidden2.parameters + heads.parameters + (sharedLogStd.map { [$0] } ?? []) }
+  public var parameters: [Variable] {
+    hidden1.parameters + hidden2.parameters + heads.parameters + (sharedLogStd.map { [$0] } ?? []) + (feedback.map { [$0] } ?? [])
+  }
 
   // Column blocks of the head layer's output.
   var meanColumns: Range<Int> { 0..<layout.gaussian.count }
@@ -77,15 +94,27 @@ public final class RLSynPolicy: ParameterContainer {
   var categoricalColumns: Range<Int> { let s = bernoulliColumns.upperBound; return s..<(s + layout.categorical.count) }
   var valueColumn: Range<Int> { let s = categoricalColumns.upperBound; return s..<(s + 1) }
 
-  /// Distribution parameters and values for noise `z` (`n × noiseDimension`).
-  public func callAsFunction(_ z: Variable) -> Output {
-    let h = hidden2(hidden1(z, activation: .relu), activation: .relu)
-    let out = heads(h)
+  /// Distribution parameters and values for noise `z` (`n × noiseDimension`); an autoregressive policy also needs the
+  /// `records` drawn for `z` (each block's parameters depend on the earlier blocks' values).
+  public func callAsFunction(_ z: Variable, records: Matrix? = nil) -> Output {
+    var out = headLayer(z)
+    if let feedback, let feedbackMask {
+      guard let records else { preconditionFailure("an autoregressive policy's output needs the records") }
+      out = out + Variable(records).matmul(feedback * Variable(feedbackMask))
+    }
+    return output(heads: out, rows: z.rows)
+  }
+
+  /// The head layer's output for `z`, before any record feedback.
+  func headLayer(_ z: Variable) -> Variable { heads(hidden2(hidden1(z, activation: .relu), activation: .relu)) }
+
+  /// The distribution parameters in the head layer's output `out` (`rows` records).
+  func output(heads out: Variable, rows: Int) -> Output {
     let lo = logStdRange.lowerBound, span = logStdRange.upperBound - logStdRange.lowerBound
     let bernoulliLogits = out.columns(bernoulliColumns)
     return Output(
       mean: out.columns(meanColumns),
-      logStd: sharedLogStd.map { $0.clamped(lower: lo, upper: lo + span).broadcast(toRows: z.rows, cols: layout.gaussian.count) }
+      logStd: sharedLogStd.map { $0.clamped(lower: lo, upper: lo + span).broadcast(toRows: rows, cols: layout.gaussian.count) }
         ?? out.columns(logStdColumns).sigmoid() * span + lo,
       bernoulliLogits: bernoulliLogits,
       categoricalLogProbabilities: out.columns(categoricalColumns).logSoftmax(groups: layout.localCategoricalGroups),
@@ -142,7 +171,11 @@ public final class RLSynPolicy: ParameterContainer {
   // MARK: Sampling
 
   /// Draws one record per row of `output`. Missing Gaussian values (indicator sampled as 1) are written as 0.
-  public func sample(_ output: Output, rng: inout RandomSource) -> Matrix {
+  public func sample(_ output: Output, rng: inout RandomSource) -> Matrix { sample(output, only: nil, rng: &rng) }
+
+  /// ``sample(_:rng:)`` of the record columns where `only` is true (all when nil; others stay 0): one block of an
+  /// autoregressive draw, whose random draws are this block's alone.
+  func sample(_ output: Output, only: [Bool]?, rng: inout RandomSource) -> Matrix {
     let n = output.mean.rows, w = layout.width
     var records = Matrix(rows: n, cols: w)
     let dg = layout.gaussian.count, db = layout.bernoulli.count, dc = layout.categorical.count
@@ -155,14 +188,14 @@ public final class RLSynPolicy: ParameterContainer {
     records.withUnsafeMutableBufferPointer { r in
       for i in 0..<n {
         let row = r.baseAddress! + i * w
-        for j in 0..<dg {
+        for j in 0..<dg where only?[g0 + j] ?? true {
           row[g0 + j] = mean.storage[i * dg + j] + FastMath.exp(logStd.storage[i * dg + j]) * rng.normal()
         }
         probabilities.storage.withUnsafeBufferPointer { p in
           let probability = p.baseAddress! + i * db
-          for j in 0..<db { row[b0 + j] = rng.uniform() < probability[j] ? 1 : 0 }
+          for j in 0..<db where only?[b0 + j] ?? true { row[b0 + j] = rng.uniform() < probability[j] ? 1 : 0 }
         }
-        for g in groups {
+        for g in groups where only?[c0 + g.lowerBound] ?? true {
           // Inverse CDF within the group.
           let u = rng.uniform()
           var acc: Float = 0

