@@ -78,6 +78,19 @@ import TestSupport
     #expect(a.categoricalLogProbabilities.value != b.categoricalLogProbabilities.value)
   }
 
+  @Test func automaticBlocksFollowTheWidthAndTheEstimator() {
+    var c = RLSynConfiguration(preset: .small)
+    #expect(c.autoregressiveBlocks == 0)
+    #expect(c.autoregressiveBlocks(width: 256) == Int.max && c.autoregressiveBlocks(width: 257) == 1)
+    #expect(RLSynConfiguration(preset: .paperSmall).autoregressiveBlocks(width: 10) == 1)
+    #expect(RLSynConfiguration(preset: .private).autoregressiveBlocks(width: 10) == 1)
+    #expect(RLSynConfiguration.fieldsAddedLater["autoregressiveBlocks"] == .int(1))
+    c.advantageEstimator = .counterfactual
+    #expect(c.autoregressiveBlocks(width: 10) == 1 && c.validationError() == nil)
+    var rng = RandomSource(seed: 1)
+    #expect(RLSynPolicy(configuration: RLSynConfiguration(preset: .small), layout: layout, rng: &rng).blockColumns.count == 4)
+  }
+
   @Test func configurationRefusesTheCounterfactualEstimator() {
     var c = RLSynConfiguration(preset: .small)
     c.autoregressiveBlocks = 4

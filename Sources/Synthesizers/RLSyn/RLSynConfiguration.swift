@@ -209,7 +209,10 @@ public struct RLSynConfiguration: Codable, Sendable, Equatable {
   public var rolloutBatches: Int = 0
   /// Blocks of columns the policy draws one after another, each given the noise and the earlier blocks' values
   /// through a masked linear map from the record to the heads (``RLSynPolicy/draw(_:rng:)``); `log π(x|z)` stays
-  /// one pass, so PPO's ratios are exact. 0 or 1: every column given the noise alone (the paper's policy).
+  /// one pass, so PPO's ratios are exact. 1: every column given the noise alone (the paper's policy). 0 (our
+  /// presets) chooses by the table's width: every source column its own block up to
+  /// ``automaticAutoregressiveWidthLimit`` encoded columns, one block above (``autoregressiveBlocks(width:)``).
+  // Default: column by column up to 256 encoded columns: the outcome's relations to its predictors (docs/rlsyn.md).
   public var autoregressiveBlocks: Int = 0
   /// The fit's differential privacy (``DifferentialPrivacy``); nil for an ordinary fit, and then not written.
   public var privacy: DifferentialPrivacy? = nil
@@ -237,7 +240,7 @@ public struct RLSynConfiguration: Codable, Sendable, Equatable {
       "reward": "probability", "iterations": 30_000, "meanPenalty": 0, "meanPenaltyScope": "continuous",
       "concurrentDiscriminator": false, "r1Interval": 1, "marginalInitialization": false, "logStd": "shared",
       "entropyEstimate": "sample", "reuseRolloutFakes": false, "finalLearningRateFraction": 1, "rolloutBatches": 1,
-      "anchoredCorrelationPenalty": 0, "logStdRange": [-8, 3], "logEvery": 500,
+      "anchoredCorrelationPenalty": 0, "logStdRange": [-8, 3], "logEvery": 500, "autoregressiveBlocks": 1,
     ]
     // `RL/hyperparams.py` of the reference code, for AI-READI and for MIMIC-IV.
     let paperSmall: ConfigurationPatch = [
@@ -253,7 +256,7 @@ public struct RLSynConfiguration: Codable, Sendable, Equatable {
       .large: ["iterations": 4_000],
       .paperSmall: paper.merging(paperSmall) { _, new in new },
       .paperLarge: paper.merging(paperLarge) { _, new in new },
-      .private: ["iterations": 1_000, "discriminatorSteps": 1],
+      .private: ["iterations": 1_000, "discriminatorSteps": 1, "autoregressiveBlocks": 1],
     ]
   }()
 
@@ -262,7 +265,7 @@ public struct RLSynConfiguration: Codable, Sendable, Equatable {
   public static let fieldsAddedLater: ConfigurationPatch = [
     "meanPenaltyReferenceWidth": 0, "correlationPenalty": 0, "anchoredCorrelationPenalty": 0, "reward": "probability",
     "reuseRolloutFakes": false, "finalLearningRateFraction": 1, "policyWeightDecay": 0, "rolloutBatches": 1,
-    "autoregressiveBlocks": 0,
+    "autoregressiveBlocks": 1,
   ]
 
   /// A private fit's iterations for a training table of `rows` rows: rows / 3, rounded to hundreds, within
@@ -295,6 +298,19 @@ public struct RLSynConfiguration: Codable, Sendable, Equatable {
     rolloutBatches > 0 ? rolloutBatches : (width <= Self.automaticRolloutWidthLimit ? 2 : 1)
   }
 
+  /// Encoded columns up to which ``autoregressiveBlocks`` 0 means one block per source column.
+  public static let automaticAutoregressiveWidthLimit = 256
+
+  /// The policy's blocks for records `width` encoded columns wide: ``autoregressiveBlocks``, or when it is 0, every
+  /// source column its own block (`Int.max`, cut to the factor count) up to ``automaticAutoregressiveWidthLimit``
+  /// columns and one block above, where a draw of one block per column would cost a pass per column (and one block
+  /// with the counterfactual advantage estimator).
+  public func autoregressiveBlocks(width: Int) -> Int {
+    if autoregressiveBlocks > 0 { return autoregressiveBlocks }
+    // The counterfactual estimator redraws single columns given z alone.
+    return width <= Self.automaticAutoregressiveWidthLimit && advantageEstimator == .value ? Int.max : 1
+  }
+
   /// Whether the correlation penalty (its full form) applies to a table whose mean penalty covers `width` encoded columns.
   public func appliesCorrelationPenalty(width: Int) -> Bool {
     correlationPenalty > 0 && width > 0 && (correlationPenaltyMaxWidth == 0 || width <= correlationPenaltyMaxWidth)
@@ -322,7 +338,7 @@ public struct RLSynConfiguration: Codable, Sendable, Equatable {
     if !(finalLearningRateFraction > 0 && finalLearningRateFraction <= 1) { return "the final learning-rate fraction must be in (0, 1]" }
     if !(policyWeightDecay >= 0 && policyWeightDecay.isFinite) { return "the policy weight decay must be a non-negative number" }
     if rolloutBatches < 0 { return "rollout batches must be 0 (by the width) or positive" }
-    if autoregressiveBlocks < 0 { return "autoregressive blocks must be 0 (none) or positive" }
+    if autoregressiveBlocks < 0 { return "autoregressive blocks must be 0 (by the width) or positive" }
     if autoregressiveBlocks > 1 && advantageEstimator == .counterfactual {
       return "the counterfactual advantage estimator redraws single columns, which an autoregressive policy cannot"
     }

@@ -46,7 +46,7 @@ public final class RLSynModel: RecordGenerator {
         var chunkRNG = RandomSource(seed: base &+ UInt64(k) &* 0x9E37_79B9_7F4A_7C15)
         let n = Swift.min(chunkRows, rows - k * chunkRows)
         let z = chunkRNG.normalMatrix(rows: n, cols: model.policy.noiseDimension)
-        outputs[w].parts.append((k, model.policy.draw(Variable(z), rng: &chunkRNG).records))
+        outputs[w].parts.append((k, model.policy.drawRecords(Variable(z), rng: &chunkRNG)))
       }
     }
     if workers > 1 {

