@@ -115,7 +115,7 @@ import Synthesizers
     let privateDefault = try options.configuration(for: RLSynSynthesizer.self, rows: 1_000)
     #expect(privateDefault.preset == .private && privateDefault.iterations == 1_000 && privateDefault.discriminatorSteps == 1)
     var small = RLSynConfiguration(preset: .small)
-    small.iterations = 1_000; small.discriminatorSteps = 1; small.preset = .private
+    small.iterations = 1_000; small.discriminatorSteps = 1; small.autoregressiveBlocks = 1; small.preset = .private
     #expect(privateDefault == small)
     // Larger tables get more iterations, within 1,000…2,000.
     #expect(try options.configuration(for: RLSynSynthesizer.self, rows: 4_500).iterations == 1_500)

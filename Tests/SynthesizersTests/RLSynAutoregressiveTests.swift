@@ -80,7 +80,8 @@ import TestSupport
 
   @Test func automaticBlocksFollowTheWidthAndTheEstimator() {
     var c = RLSynConfiguration(preset: .small)
-    #expect(c.autoregressiveBlocks == 0)
+    #expect(c.autoregressiveBlocks == 1 && c.autoregressiveBlocks(width: 10) == 1)
+    c.autoregressiveBlocks = 0
     #expect(c.autoregressiveBlocks(width: 256) == Int.max && c.autoregressiveBlocks(width: 257) == 1)
     #expect(RLSynConfiguration(preset: .paperSmall).autoregressiveBlocks(width: 10) == 1)
     #expect(RLSynConfiguration(preset: .private).autoregressiveBlocks(width: 10) == 1)
@@ -88,7 +89,9 @@ import TestSupport
     c.advantageEstimator = .counterfactual
     #expect(c.autoregressiveBlocks(width: 10) == 1 && c.validationError() == nil)
     var rng = RandomSource(seed: 1)
-    #expect(RLSynPolicy(configuration: RLSynConfiguration(preset: .small), layout: layout, rng: &rng).blockColumns.count == 4)
+    var automatic = RLSynConfiguration(preset: .small)
+    automatic.autoregressiveBlocks = 0
+    #expect(RLSynPolicy(configuration: automatic, layout: layout, rng: &rng).blockColumns.count == 4)
   }
 
   @Test func configurationRefusesTheCounterfactualEstimator() {

@@ -260,7 +260,7 @@ import TestSupport
     let t = try RLSynTrainer(configuration: configuration, layout: layout, data: data, seed: 1)
     // Same seed, same initial policy: only the scaling differs between calls.
     let z = Matrix((0..<4).map { r in (0..<configuration.noiseDimension).map { c in Float((r * 7 + c) % 5) / 5 - 0.4 } })
-    let out = t.model.policy(Variable(z))
+    let out = t.model.policy(Variable(z), records: Matrix(rows: 4, cols: 6))
     let expected = try #require(t.expectedValues(out, presence: Matrix(rows: 4, cols: 1, repeating: 1)))
     return t.meanMatchingPenalty(expected: expected).value.scalarValue
   }
@@ -627,7 +627,7 @@ func correlationPenaltyByAutodiff(_ t: RLSynTrainer) throws -> (batch: RLSynTrai
   let target = try #require(t.correlationPenaltyTarget)
   let b = t.rollout()
   let presence = t.model.layout.presenceMask(b.records)
-  let out = t.online(b.z)
+  let out = t.online(b.z, records: b.records)
   let batch = RLSynTrainer.RolloutBatch(z: b.z, rollout: out, records: b.records, rewards: b.rewards, oldLogProbability: b.oldLogProbability,
                                         advantages: b.advantages, perFactor: false)
   let expected = Variable(try #require(t.expectedValues(out, presence: presence)).value, requiresGradient: true)
