@@ -88,7 +88,7 @@ public struct FitOptions {
   public mutating func readConfigurationFile(_ url: URL, name: String? = nil, registry: SynthesizerRegistry = .standard) throws {
     let name = name ?? url.path
     let data: Data
-    do { data = try Data(contentsOf: url) } catch {
+    do { data = try FileContents.read(url) } catch {
       throw ConfigurationError("\(name): cannot be read (\(error.localizedDescription))")
     }
     let value: JSONValue

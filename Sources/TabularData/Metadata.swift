@@ -167,7 +167,7 @@ extension Metadata {
       throw TabularError(.fileNotFound, file: name, "no such metadata file")
     }
     let data: Data
-    do { data = try Data(contentsOf: url) } catch {
+    do { data = try FileContents.read(url) } catch {
       throw TabularError(.unreadableFile, file: name, "cannot be read (\(error.localizedDescription))")
     }
     return try parse(data, name: name)

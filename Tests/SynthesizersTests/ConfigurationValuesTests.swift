@@ -68,6 +68,16 @@ import Synthesizers
     #expect(throws: ConfigurationError.self) { try other.readConfigurationFile(url) }
   }
 
+  /// `--config <(echo …)` in bash passes a pipe as `/dev/fd/N`, which has no size to read up to.
+  @Test func configurationFilesCanBePipes() throws {
+    let pipe = Pipe()
+    pipe.fileHandleForWriting.write(Data(#"{"rlsyn": {"r1Interval": 2}}"#.utf8))
+    try pipe.fileHandleForWriting.close()
+    var options = FitOptions()
+    try options.readConfigurationFile(URL(fileURLWithPath: "/dev/fd/\(pipe.fileHandleForReading.fileDescriptor)"))
+    #expect(try options.configuration(for: RLSynSynthesizer.self, rows: 100).r1Interval == 2)
+  }
+
   @Test func storedConfigurationsFillMissingFieldsByOneRule() throws {
     // A diffusion file from before the column skip: trained without it.
     var fields = try DiffusionConfiguration().storedFields()

@@ -31,6 +31,16 @@ import TestSupport
     #expect(coded.columns == meta.columns)
   }
 
+  /// `--metadata <(…)` in bash passes a pipe as `/dev/fd/N`.
+  @Test func metadataFilesCanBePipes() throws {
+    let meta = Metadata(schema: try Schema.infer(from: table))
+    let pipe = Pipe()
+    pipe.fileHandleForWriting.write(meta.jsonData())
+    try pipe.fileHandleForWriting.close()
+    let read = try Metadata.load(from: URL(fileURLWithPath: "/dev/fd/\(pipe.fileHandleForReading.fileDescriptor)"))
+    #expect(read.columns == meta.columns)
+  }
+
   @Test func overridesForceKinds() throws {
     let meta = try metadata("""
       {"columns": {"code": {"sdtype": "numerical"}, "age": {"sdtype": "categorical"},

@@ -26,55 +26,74 @@ extension RLSynPolicy {
     return drawBlocks(base: headLayer(z).value, rng: &rng)
   }
 
-  /// The blocks drawn in order from the head layer's output `base`: block b's head columns get `x · (W ⊙ M)` over
-  /// their own columns only (one GEMM per block on the columns it needs: one full product in all).
+  /// The blocks drawn in order from the head layer's output `base`. After block b is drawn, its values are added to
+  /// every later head through their rows of `W ⊙ M` (a record's non-zero entries only: one-hot levels and yes/no
+  /// columns cost one row each), so block b' reads `h(z) + x_{<b'} · (W ⊙ M)` without a product per block.
   func drawBlocks(base: Matrix, rng: inout RandomSource) -> Matrix {
     let masked = feedback!.value * feedbackMask!
     let n = base.rows, w = layout.width, h = base.cols
     var records = Matrix(rows: n, cols: w)
     var current = base
-    for (k, columns) in blockColumns.enumerated() {
-      let heads = blockHeads[k]
-      if k > 0 && !heads.isEmpty {
-        let weights = Matrix(rows: w, cols: heads.count) { o in
-          for i in 0..<w { for (t, c) in heads.enumerated() { o[i * heads.count + t] = masked.storage[i * h + c] } }
-        }
-        let product = records.matmul(weights)
-        current.withUnsafeMutableBufferPointer { cur in
-          for i in 0..<n { for (t, c) in heads.enumerated() { cur[i * h + c] += product.storage[i * heads.count + t] } }
+    for (k, plan) in blockPlans.enumerated() {
+      sampleBlock(plan, heads: current, into: &records, rng: &rng)
+      guard k + 1 < blockPlans.count else { break }
+      records.withUnsafeBufferPointer { r in
+        masked.withUnsafeBufferPointer { m in
+          current.withUnsafeMutableBufferPointer { cur in
+            for i in 0..<n {
+              let row = r.baseAddress! + i * w, out = cur.baseAddress! + i * h
+              for c in plan.columns {
+                let v = row[c]
+                if v == 0 { continue }
+                let weights = m.baseAddress! + c * h
+                for t in 0..<h { out[t] += v * weights[t] }
+              }
+            }
+          }
         }
       }
-      sampleBlock(columns, heads: current, into: &records, rng: &rng)
     }
     return records
   }
 
-  /// Draws the record columns `columns` (one block: whole factors) of every row from the head layer's output
-  /// `heads`, as ``sample(_:rng:)`` would from ``output(heads:rows:)``, reading only those columns' heads; then
-  /// writes the missing values of the block's Gaussian columns, so that later blocks see what a record holds.
-  func sampleBlock(_ columns: [Int], heads: Matrix, into records: inout Matrix, rng: inout RandomSource) {
+  /// One block's record columns by kind, worked out once per policy (``blockPlans``).
+  struct BlockPlan: Sendable {
+    /// The block's record columns.
+    var columns: [Int]
+    /// Its Gaussian, Bernoulli columns (indices within their kind) and categorical groups (within the categorical columns).
+    var gaussians: [Int], bernoullis: [Int], groups: [Range<Int>]
+
+    init(columns: [Int], layout: RecordLayout) {
+      let inBlock = Set(columns)
+      self.columns = columns
+      gaussians = layout.gaussian.filter { inBlock.contains($0) }.map { $0 - layout.gaussian.lowerBound }
+      bernoullis = layout.bernoulli.filter { inBlock.contains($0) }.map { $0 - layout.bernoulli.lowerBound }
+      groups = layout.localCategoricalGroups.filter { inBlock.contains(layout.categorical.lowerBound + $0.lowerBound) }
+    }
+  }
+
+  /// Draws one block's record columns (whole factors) of every row from the head layer's output `heads`, as
+  /// ``sample(_:rng:)`` would from ``output(heads:rows:)``, reading only those columns' heads; then writes the
+  /// missing values of the block's Gaussian columns, so that later blocks see what a record holds.
+  func sampleBlock(_ plan: BlockPlan, heads: Matrix, into records: inout Matrix, rng: inout RandomSource) {
     let n = records.rows, w = layout.width, h = heads.cols
     let g0 = layout.gaussian.lowerBound, b0 = layout.bernoulli.lowerBound, c0 = layout.categorical.lowerBound
-    let inBlock = Set(columns)
-    let gaussians = layout.gaussian.filter { inBlock.contains($0) }.map { $0 - g0 }
-    let bernoullis = layout.bernoulli.filter { inBlock.contains($0) }.map { $0 - b0 }
-    let groups = layout.localCategoricalGroups.filter { inBlock.contains(c0 + $0.lowerBound) }
     let lo = logStdRange.lowerBound, span = logStdRange.upperBound - logStdRange.lowerBound
     let shared = sharedLogStd?.value
     let (meanHead, logStdHead) = (meanColumns.lowerBound, logStdColumns.lowerBound)
     let (bernoulliHead, categoricalHead) = (bernoulliColumns.lowerBound, categoricalColumns.lowerBound)
     records.withUnsafeMutableBufferPointer { r in
       heads.withUnsafeBufferPointer { v in
-        var probabilities = [Float](repeating: 0, count: groups.map(\.count).max() ?? 0)
+        var probabilities = [Float](repeating: 0, count: plan.groups.map(\.count).max() ?? 0)
         for i in 0..<n {
           let row = r.baseAddress! + i * w, out = v.baseAddress! + i * h
-          for j in gaussians {
+          for j in plan.gaussians {
             let logStd = shared.map { Swift.min(Swift.max($0[0, j], lo), lo + span) }
               ?? span / (1 + FastMath.exp(-out[logStdHead + j])) + lo
             row[g0 + j] = out[meanHead + j] + FastMath.exp(logStd) * rng.normal()
           }
-          for j in bernoullis { row[b0 + j] = rng.uniform() < 1 / (1 + FastMath.exp(-out[bernoulliHead + j])) ? 1 : 0 }
-          for g in groups {
+          for j in plan.bernoullis { row[b0 + j] = rng.uniform() < 1 / (1 + FastMath.exp(-out[bernoulliHead + j])) ? 1 : 0 }
+          for g in plan.groups {
             var top = -Float.infinity
             for j in g { top = Swift.max(top, out[categoricalHead + j]) }
             var total: Float = 0
@@ -84,7 +103,7 @@ extension RLSynPolicy {
             for (t, j) in g.enumerated() { acc += probabilities[t]; if u < acc { chosen = j; break } }
             row[c0 + chosen] = 1
           }
-          for j in gaussians {
+          for j in plan.gaussians {
             if let m = layout.missingIndicatorForGaussian[j], row[m] > 0.5 { row[g0 + j] = layout.missingValueForGaussian[j] }
           }
         }
@@ -101,15 +120,6 @@ extension RLSynPolicy {
     return (0..<b).map { k in
       factors[(k * factors.count / b)..<((k + 1) * factors.count / b)].flatMap { $0 }.sorted()
     }
-  }
-
-  /// The head outputs that parameterise each block's record columns (``feedbackMask(layout:blocks:perRecordLogStd:heads:)``'s order).
-  static func blockHeads(layout: RecordLayout, blocks: [[Int]], perRecordLogStd: Bool) -> [[Int]] {
-    var blockOf = [Int](repeating: 0, count: layout.width)
-    for (k, columns) in blocks.enumerated() { for c in columns { blockOf[c] = k } }
-    var out = [[Int]](repeating: [], count: blocks.count)
-    for (k, column) in headTargets(layout: layout, perRecordLogStd: perRecordLogStd).enumerated() { out[blockOf[column]].append(k) }
-    return out
   }
 
   /// The record column behind each head output but the value, in the head layer's order.

@@ -54,8 +54,8 @@ public final class RLSynPolicy: ParameterContainer {
   let feedbackMask: Matrix?
   /// The record columns of each block, in drawing order (one block when the policy is not autoregressive).
   let blockColumns: [[Int]]
-  /// The head outputs of each block's columns (empty lists when the policy is not autoregressive).
-  let blockHeads: [[Int]]
+  /// Each block's columns by kind, for drawing (empty when the policy is not autoregressive).
+  let blockPlans: [BlockPlan]
 
   /// - Parameter perRecordLogStd: a log-std head output per record (the paper's text) or one learned
   ///   log-std per column (the reference code).
@@ -70,7 +70,7 @@ public final class RLSynPolicy: ParameterContainer {
     heads = Linear(width, (perRecordLogStd ? 2 : 1) * dg + layout.bernoulli.count + layout.categorical.count + 1, rng: &rng, name: "policy.heads")
     sharedLogStd = perRecordLogStd ? nil : Variable(Matrix(rows: 1, cols: dg), requiresGradient: true, name: "policy.logStd")
     blockColumns = Self.blocks(of: layout, count: autoregressiveBlocks)
-    blockHeads = blockColumns.count > 1 ? Self.blockHeads(layout: layout, blocks: blockColumns, perRecordLogStd: perRecordLogStd) : []
+    blockPlans = blockColumns.count > 1 ? blockColumns.map { BlockPlan(columns: $0, layout: layout) } : []
     if blockColumns.count > 1 {
       feedbackMask = Self.feedbackMask(layout: layout, blocks: blockColumns, perRecordLogStd: perRecordLogStd, heads: heads.outputCount)
       feedback = Variable(Matrix(rows: layout.width, cols: heads.outputCount), requiresGradient: true, name: "policy.feedback.weight")
