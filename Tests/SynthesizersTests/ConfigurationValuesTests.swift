@@ -30,6 +30,18 @@ import Synthesizers
     #expect(try RLSynSynthesizer.configuration(rows: 100, preset: "paper") == RLSynConfiguration(preset: .paperSmall))
   }
 
+  /// Tables under 1,000 training rows: fewer iterations and one block; a configuration file still decides.
+  @Test func smallTablesDrawOneBlockUnlessTold() throws {
+    let small = try RLSynSynthesizer.configuration(rows: 999, preset: nil)
+    #expect(small.autoregressiveBlocks == 1 && small.iterations == 1_998)
+    let larger = try RLSynSynthesizer.configuration(rows: 1_000, preset: nil)
+    #expect(larger.autoregressiveBlocks == 16 && larger.iterations == 2_000)
+    #expect(try RLSynSynthesizer.configuration(rows: 9_000, preset: nil).autoregressiveBlocks == 16)
+    var options = FitOptions()
+    options.configurationFields[.rlsyn] = ["autoregressiveBlocks": 8]
+    #expect(try options.configuration(for: RLSynSynthesizer.self, rows: 500).autoregressiveBlocks == 8)
+  }
+
   @Test func applyingChangesNamedFieldsAndRejectsUnknownOnes() throws {
     let base = RLSynConfiguration(preset: .small)
     let changed = try base.applying(["policyWidth": 64, "reward": "probability", "logStdRange": [-2, 2], "clipEpsilon": 0.2],

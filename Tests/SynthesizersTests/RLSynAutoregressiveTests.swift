@@ -78,30 +78,31 @@ import TestSupport
     #expect(a.categoricalLogProbabilities.value != b.categoricalLogProbabilities.value)
   }
 
-  @Test func automaticBlocksFollowTheWidthAndTheEstimator() {
+  @Test func blocksFollowTheWidthAndTheEstimator() {
     var c = RLSynConfiguration(preset: .small)
-    #expect(c.autoregressiveBlocks == 1 && c.autoregressiveBlocks(width: 10) == 1)
+    #expect(c.autoregressiveBlocks == 16 && c.autoregressiveBlocks(width: 256) == 16 && c.autoregressiveBlocks(width: 257) == 1)
+    #expect(RLSynConfiguration(preset: .large).autoregressiveBlocks(width: 100) == 16)
     c.autoregressiveBlocks = 0
     #expect(c.autoregressiveBlocks(width: 256) == Int.max && c.autoregressiveBlocks(width: 257) == 1)
     #expect(RLSynConfiguration(preset: .paperSmall).autoregressiveBlocks(width: 10) == 1)
+    #expect(RLSynConfiguration(preset: .paperLarge).autoregressiveBlocks(width: 10) == 1)
     #expect(RLSynConfiguration(preset: .private).autoregressiveBlocks(width: 10) == 1)
     #expect(RLSynConfiguration.fieldsAddedLater["autoregressiveBlocks"] == .int(1))
+    // The counterfactual estimator redraws columns given z alone: one block, whatever the field says.
     c.advantageEstimator = .counterfactual
+    #expect(c.autoregressiveBlocks(width: 10) == 1 && c.validationError() == nil)
+    c.autoregressiveBlocks = 16
     #expect(c.autoregressiveBlocks(width: 10) == 1 && c.validationError() == nil)
     var rng = RandomSource(seed: 1)
     var automatic = RLSynConfiguration(preset: .small)
     automatic.autoregressiveBlocks = 0
     #expect(RLSynPolicy(configuration: automatic, layout: layout, rng: &rng).blockColumns.count == 4)
+    #expect(RLSynPolicy(configuration: RLSynConfiguration(preset: .small), layout: layout, rng: &rng).blockColumns.count == 4)
   }
 
-  @Test func configurationRefusesTheCounterfactualEstimator() {
+  @Test func configurationRefusesNegativeBlocks() {
     var c = RLSynConfiguration(preset: .small)
-    c.autoregressiveBlocks = 4
-    #expect(c.validationError() == nil)
-    c.advantageEstimator = .counterfactual
-    #expect(c.validationError() != nil)
     c.autoregressiveBlocks = -1
-    c.advantageEstimator = .value
     #expect(c.validationError() != nil)
   }
 }

@@ -13,13 +13,15 @@ public enum RLSynSynthesizer: Synthesizer {
 
   /// The named preset, or the one the row count selects (``RLSynConfiguration/Preset/named(_:rows:)``).
   /// The `private` preset's iterations follow the row count (``RLSynConfiguration/privateIterations(rows:)``), and
-  /// `small` and `large` stop earlier on tables of fewer than 1,000 rows (``RLSynConfiguration/smallTableIterations(rows:)``).
+  /// `small` and `large` stop earlier on tables of fewer than 1,000 rows (``RLSynConfiguration/smallTableIterations(rows:)``)
+  /// and draw them in one block (``RLSynConfiguration/smallTableRowLimit``).
   public static func configuration(rows: Int, preset: String?) throws -> RLSynConfiguration {
     let named = try RLSynConfiguration.Preset.named(preset, rows: rows)
     var configuration = RLSynConfiguration(preset: named)
     if named == .private { configuration.iterations = RLSynConfiguration.privateIterations(rows: rows) }
     if named == .small || named == .large {
       configuration.iterations = Swift.min(configuration.iterations, RLSynConfiguration.smallTableIterations(rows: rows))
+      if rows < RLSynConfiguration.smallTableRowLimit { configuration.autoregressiveBlocks = 1 }
     }
     return configuration
   }
