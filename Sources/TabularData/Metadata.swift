@@ -22,6 +22,10 @@ import NumericCore
 public struct Metadata: Codable, Sendable, Equatable {
   /// The sdtypes this program understands: SDV's basic ones, `datetime`, and the personal-information ones
   /// (``PersonalInformation``).
+  /// The most fraction digits a column may declare: inference writes at most this many (floats exported at full
+  /// precision, such as 0.33399999141693115, have 17), and output past 15 uses the shortest round-trip form.
+  public static let maximumDecimals = 40
+
   public static let supportedSdtypes = ["numerical", "categorical", "boolean", "id", "datetime",
                                         "name", "first_name", "last_name", "email", "phone_number", "address", "street_address", "ssn", "text"]
 
@@ -232,8 +236,8 @@ extension Metadata {
         }
         column.datetimeFormat = format
       }
-      if let decimals = column.decimals, decimals < 0 || decimals > 15 {
-        throw TabularError(.invalidMetadata, file: name, column: columnName, "\"decimals\" must be between 0 and 15")
+      if let decimals = column.decimals, decimals < 0 || decimals > Self.maximumDecimals {
+        throw TabularError(.invalidMetadata, file: name, column: columnName, "\"decimals\" must be between 0 and \(Self.maximumDecimals)")
       }
       try checkConsistent(column, columnName: columnName, file: name)
       columns[columnName] = column

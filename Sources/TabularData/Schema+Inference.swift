@@ -273,14 +273,14 @@ extension Schema {
     var reason: String
     switch kind {
     case .continuous:
-      column.decimals = override?.decimals ?? stats.maxDecimals
+      column.decimals = override?.decimals ?? Swift.min(stats.maxDecimals, Metadata.maximumDecimals)
       column.minimumDecimals = Swift.min(stats.minDecimals, column.decimals)
       reason = override != nil ? "declared in the metadata" : "numbers written with a decimal point or exponent"
     case .integer:
       // Whole numbers spelled "18.0" keep their fraction digits on output.
       if stats.allNumeric && stats.minDecimals > 0 {
-        column.decimals = stats.maxDecimals
-        column.minimumDecimals = stats.minDecimals
+        column.decimals = Swift.min(stats.maxDecimals, Metadata.maximumDecimals)
+        column.minimumDecimals = Swift.min(stats.minDecimals, column.decimals)
       }
       reason = override != nil ? "declared in the metadata" : "whole numbers, \(distinct) distinct values"
     case .identifier:

@@ -31,6 +31,17 @@ import TestSupport
     #expect(coded.columns == meta.columns)
   }
 
+  /// Floats exported at full precision (17 fraction digits) survive `rlsyn schema` → `--metadata`.
+  @Test func fullPrecisionFloatsRoundTripThroughMetadata() throws {
+    let csv = "tax,y\n0.33399999141693115,1\n2.0394599437713623,0\n1.5,1\n"
+    let t = try CSVReader.parse(csv, name: "floats.csv")
+    let schema = try Schema.infer(from: t)
+    #expect(schema.columns[0].decimals == 17)
+    let reread = try Metadata.parse(Metadata(schema: schema).jsonData(), name: "meta.json")
+    #expect(try Schema.infer(from: t, overrides: reread).columns[0].decimals == 17)
+    #expect(throws: TabularError.self) { try metadata(#"{"columns": {"tax": {"sdtype": "numerical", "decimals": 41}}}"#) }
+  }
+
   /// `--metadata <(…)` in bash passes a pipe as `/dev/fd/N`.
   @Test func metadataFilesCanBePipes() throws {
     let meta = Metadata(schema: try Schema.infer(from: table))
