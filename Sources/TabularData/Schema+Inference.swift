@@ -139,6 +139,19 @@ extension Schema {
     } else {
       schema.constraints = proposedInequalities(table, columns)
       for constraint in schema.constraints { schema.decisions.append("constraint: \(constraint.summary) (holds in every row)") }
+      let declared = Set(entries.indices.filter { entries[$0] != nil }.map { table.columnNames[$0] })
+      for group in proposedFixedCombinations(table, schema.columns, declared: declared, outcome: overrides?.outcome) {
+        // A joint level per row: the group's numeric columns become categorical, written back as read.
+        let names = group.map { table.columnNames[$0] }
+        for i in group where schema.columns[i].isNumeric {
+          (schema.columns[i], _) = try inferColumn(table, i, override: Metadata.Column(sdtype: "categorical"), options: options)
+          schema.decisions[i] = "\(table.columnNames[i]): categorical — numbers, kept as read: "
+            + (i == group[0] ? "they determine other columns" : "'\(names[0])' determines them") + " (fixed combination below)"
+        }
+        let constraint = Constraint.fixedCombinations(names)
+        schema.constraints.append(constraint)
+        schema.decisions.append("constraint: \(constraint.summary) (each of the \(schema.columns[group[0]].distinctCount) values of '\(names[0])', every one in at least \(fixedCombinationMinimumSupport) rows, determines the others in every row; declare the columns in the metadata to keep them apart)")
+      }
     }
     if let outcome = overrides?.outcome {
       try schema.validateOutcome(outcome, in: table)

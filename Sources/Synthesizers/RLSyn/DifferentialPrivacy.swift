@@ -182,11 +182,13 @@ extension Schema {
       throw TabularError(.metadataConflict, file: table.source,
                          "a private fit (--epsilon) needs --metadata: the column kinds, levels and bounds it may use must be declared public (rlsyn schema writes a file to review)")
     }
-    let unsupported = constraints.filter { if case .scalarRange = $0 { return false } else { return true } }
+    // Only declared constraints: a proposed one (inferred from the rows) would read the data outside the accountant.
+    let unsupported = metadata.constraints.filter { if case .scalarRange = $0 { return false } else { return true } }
     if let c = unsupported.first {
       throw TabularError(.metadataConflict, file: metadataFile, "a private fit keeps only ScalarRange constraints; \(c) would read the data outside the privacy accountant")
     }
     var out = self
+    out.constraints = metadata.constraints
     for (i, column) in columns.enumerated() {
       guard let declared = metadata.columns[column.name] else {
         throw TabularError(.metadataConflict, file: metadataFile, column: column.name, "a private fit needs every column declared in the metadata")
