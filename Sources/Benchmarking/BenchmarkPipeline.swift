@@ -107,7 +107,7 @@ public enum BenchmarkPipeline {
       try CSVWriter.write(holdout, to: runsDir.appendingPathComponent("seed\(seed)-holdout.csv"))
       // The schema a fit on the training split would infer (with the metadata's overrides). The evaluation
       // reads every table with it: dates as numbers, made-up identifier and personal columns left out.
-      let schema = try Schema.infer(from: train, overrides: meta)
+      let schema = try Schema.infer(from: train, overrides: Metadata.naming(outcome: outcome, in: meta))
       // Wide tables are evaluated on at most 30,000 rows per table (EvaluationSampling), as score.py does.
       // The per-cell views are made for each evaluation and released before the next fit: on a wide table
       // each is about 0.7 GB, and remaking them takes seconds.

@@ -144,8 +144,13 @@ public struct ParameterArchive: Sendable {
   }
 
   /// Copies stored values into `parameters`, matched by name (or position when unnamed);
-  /// every parameter must be present with the same shape.
+  /// every parameter must be present with the same shape, and every stored tensor must be one of them (a tensor
+  /// left over means the file describes another architecture, and sampling from the rest would be silently wrong).
   public func load(into parameters: [Variable], source: String = "model file") throws {
+    let expected = Set(parameters.enumerated().map { $0.element.name ?? "p\($0.offset)" })
+    if let extra = tensors.first(where: { !expected.contains($0.0) }) {
+      throw ReadError(file: source, reason: "holds parameter '\(extra.0)', which the model its configuration describes does not have")
+    }
     for (k, p) in parameters.enumerated() {
       let name = p.name ?? "p\(k)"
       guard let m = tensor(named: name) else { throw ReadError(file: source, reason: "missing parameter '\(name)'") }

@@ -20,12 +20,12 @@ import NumericCore
 /// `missing`, `min` and `max` are written for information and ignored when read (they are
 /// recomputed from the data). An optional top-level `outcome` names the binary outcome column.
 public struct Metadata: Codable, Sendable, Equatable {
-  /// The sdtypes this program understands: SDV's basic ones, `datetime`, and the personal-information ones
-  /// (``PersonalInformation``).
   /// The most fraction digits a column may declare: inference writes at most this many (floats exported at full
   /// precision, such as 0.33399999141693115, have 17), and output past 15 uses the shortest round-trip form.
   public static let maximumDecimals = 40
 
+  /// The sdtypes this program understands: SDV's basic ones, `datetime`, and the personal-information ones
+  /// (``PersonalInformation``).
   public static let supportedSdtypes = ["numerical", "categorical", "boolean", "id", "datetime",
                                         "name", "first_name", "last_name", "email", "phone_number", "address", "street_address", "ssn", "text"]
 
@@ -91,6 +91,15 @@ public struct Metadata: Codable, Sendable, Equatable {
     self.columns = columns
     self.columnOrder = columnOrder ?? columns.keys.sorted()
     self.outcome = outcome; self.primaryKey = primaryKey
+  }
+
+  /// `metadata` with `outcome` as its outcome (an empty metadata when there is none), for inference that must leave
+  /// the outcome out of proposed constraints; `metadata` itself when `outcome` is nil.
+  public static func naming(outcome: String?, in metadata: Metadata?) -> Metadata? {
+    guard let outcome else { return metadata }
+    var named = metadata ?? Metadata(columns: [:])
+    named.outcome = outcome
+    return named
   }
 
   enum CodingKeys: String, CodingKey {

@@ -26,7 +26,7 @@ public enum TabularInput {
     var options = readOptions
     if options.displayName == nil { options.displayName = dataName }
     let table = try CSVReader.read(data, options: options)
-    var schema = try Schema.infer(from: table, overrides: overrides, options: inference)
+    var schema = try Schema.infer(from: table, overrides: Metadata.naming(outcome: outcome, in: overrides), options: inference)
     if let outcome = outcome ?? overrides?.outcome {
       try schema.validateOutcome(outcome, in: table)
     }

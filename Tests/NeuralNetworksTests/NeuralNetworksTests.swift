@@ -183,6 +183,9 @@ import TestSupport
     #expect(other.parameters.map(\.value) == mlp.parameters.map(\.value))
     let wrongShape = MLP(sizes: [3, 5, 2], rng: &rng2, name: "g")
     #expect(throws: ParameterArchive.ReadError.self) { try archive.load(into: wrongShape.parameters) }
+    // A stored tensor the model does not have (an autoregressive policy's feedback map read into a plain one).
+    let smaller = MLP(sizes: [3, 4], rng: &rng2, name: "g")
+    #expect(throws: ParameterArchive.ReadError.self) { try archive.load(into: smaller.parameters) }
   }
 }
 

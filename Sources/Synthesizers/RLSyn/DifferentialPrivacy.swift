@@ -185,7 +185,7 @@ extension Schema {
     // Only declared constraints: a proposed one (inferred from the rows) would read the data outside the accountant.
     let unsupported = metadata.constraints.filter { if case .scalarRange = $0 { return false } else { return true } }
     if let c = unsupported.first {
-      throw TabularError(.metadataConflict, file: metadataFile, "a private fit keeps only ScalarRange constraints; \(c) would read the data outside the privacy accountant")
+      throw TabularError(.metadataConflict, file: metadataFile, "a private fit keeps only ScalarRange constraints; \(c.summary) would read the data outside the privacy accountant (remove it from the metadata's \"constraints\")")
     }
     var out = self
     out.constraints = metadata.constraints

@@ -284,7 +284,7 @@ public struct RLSynConfiguration: Codable, Sendable, Equatable {
   /// docs/experiments/rlsyn-small-tables.md). Tables of 1,000 rows and more keep the preset's count.
   public static func smallTableIterations(rows: Int) -> Int { Swift.max(1_000, 2 * rows) }
 
-  /// Training rows below which the `small` preset draws every column at once (one block): on tables of a few hundred
+  /// Training rows below which the `small` and `large` presets draw every column at once (one block): on tables of a few hundred
   /// rows 16 blocks memorise (350 and 490 training rows, 3 seeds: membership AUC 0.528 → 0.553 and 0.536 → 0.542;
   /// docs/experiments/rlsyn-autoregressive-policy.md).
   public static let smallTableRowLimit = 1_000
