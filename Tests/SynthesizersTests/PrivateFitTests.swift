@@ -183,6 +183,28 @@ import Synthesizers
     } throws: { error in String(describing: error).contains("rlsyn only") }
   }
 
+  /// A constraint inference proposes from the rows (here `ward` determines `wing`) is data: a private fit drops it,
+  /// and one the metadata declares is refused by name.
+  @Test func proposedConstraintsNeverReachAPrivateFit() throws {
+    let base = try Self.table()
+    var lines = ["bp,ward,death,wing"]
+    for r in 0..<base.rowCount {
+      let ward = base.cell(row: r, column: 1) ?? ""
+      lines.append("\(base.cell(row: r, column: 0) ?? ""),\(ward),\(base.cell(row: r, column: 2) ?? ""),\(ward == "C" ? "west" : "east")")
+    }
+    let table = try CSVReader.parse(lines.joined(separator: "\n"), name: "private.csv")
+    let inferred = try Schema.infer(from: table)
+    #expect(inferred.constraints == [.fixedCombinations(["ward", "wing"])])
+    let declared = try Self.metadata(Self.declared + #", "wing": {"sdtype": "categorical", "categories": ["east", "west"], "missing": false}"#)
+    let schema = try inferred.publicForPrivateFit(table, metadata: declared, metadataFile: "meta.json")
+    #expect(schema.constraints.isEmpty)
+    var withCombination = declared
+    withCombination.constraints = [.fixedCombinations(["ward", "wing"])]
+    #expect {
+      _ = try inferred.publicForPrivateFit(table, metadata: withCombination, metadataFile: "meta.json")
+    } throws: { error in String(describing: error).contains("fixed combinations of ward, wing") }
+  }
+
   /// Without a privacy request nothing changes: the configuration has no privacy field and is written as before.
   @Test func anOrdinaryConfigurationHasNoPrivacyField() throws {
     let json = String(decoding: try JSONEncoder().encode(RLSynConfiguration(preset: .small)), as: UTF8.self)

@@ -57,10 +57,13 @@ public final class RLSynPolicy: ParameterContainer {
   /// Each block's columns by kind, for drawing (empty when the policy is not autoregressive).
   let blockPlans: [BlockPlan]
 
-  /// - Parameter perRecordLogStd: a log-std head output per record (the paper's text) or one learned
-  ///   log-std per column (the reference code).
+  /// - Parameters:
+  ///   - perRecordLogStd: a log-std head output per record (the paper's text) or one learned log-std per column
+  ///     (the reference code).
+  ///   - autoregressiveBlocks: blocks drawn in order (1: every column at once, the paper's policy; more than the
+  ///     record's source columns: one block each).
   public init(layout: RecordLayout, noiseDimension: Int, width: Int, logStdRange: ClosedRange<Float>,
-              perRecordLogStd: Bool = true, autoregressiveBlocks: Int = 0, rng: inout RandomSource) {
+              perRecordLogStd: Bool = true, autoregressiveBlocks: Int = 1, rng: inout RandomSource) {
     self.layout = layout
     self.noiseDimension = noiseDimension
     self.logStdRange = logStdRange
