@@ -91,6 +91,12 @@ public struct FitOptions {
     do { data = try FileContents.read(url) } catch {
       throw ConfigurationError("\(name): cannot be read (\(error.localizedDescription))")
     }
+    try applyConfigurationFile(data, name: name, registry: registry)
+  }
+
+  /// ``readConfigurationFile(_:name:registry:)`` on bytes already read (a command that fits several times reads a
+  /// pipe once).
+  public mutating func applyConfigurationFile(_ data: Data, name: String, registry: SynthesizerRegistry = .standard) throws {
     let value: JSONValue
     do { value = try JSONDecoder().decode(JSONValue.self, from: data) } catch {
       throw ConfigurationError("\(name): not valid JSON")

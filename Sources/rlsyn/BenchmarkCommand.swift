@@ -72,10 +72,12 @@ struct BenchmarkCommand: ParsableCommand {
     let plan = BenchmarkPlan(dataName: input.data, outcome: outcome, synthesizers: try kinds(), seeds: seeds, trainFraction: trainFraction,
                              threads: threads, outputFolder: output, command: commandLine(), notes: ["rlsyn \(RLSynCommand.version)"])
     let publicMetadata = try input.metadata.map { try Metadata.load(from: URL(fileURLWithPath: $0), displayName: $0) }
+    // Read once: every fit applies it, and a pipe can be read only once.
+    let configuration = try configFile.contents()
     func fitOptions(_ kind: SynthesizerKind, _ seed: UInt64) throws -> FitOptions {
       var options = FitOptions(seed: seed, sourceFile: input.data, threads: threads)
       options.iterations = kind == .gan ? ganIterations : kind == .diffusion ? diffusionIterations : kind == .rlsyn ? rlsynIterations : nil
-      try configFile.read(into: &options)
+      if let configuration, let name = configFile.config { try options.applyConfigurationFile(configuration, name: name) }
       rlsyn.adjust(&options, metadata: publicMetadata, metadataFile: input.metadata)
       return options
     }

@@ -71,4 +71,12 @@ struct ConfigurationFileOption: ParsableArguments {
     guard let config else { return }
     try options.readConfigurationFile(URL(fileURLWithPath: config), name: config)
   }
+
+  /// The file's bytes, read once (nil when none was given): a pipe such as `<(echo …)` can be read only once.
+  func contents() throws -> Data? {
+    guard let config else { return nil }
+    do { return try FileContents.read(URL(fileURLWithPath: config)) } catch {
+      throw ConfigurationError("\(config): cannot be read (\(error.localizedDescription))")
+    }
+  }
 }

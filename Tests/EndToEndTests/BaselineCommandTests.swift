@@ -181,6 +181,21 @@ import NeuralNetworks
     #expect(!gan.contains("\"noiseDimension\":8"), "the RLSyn options leave the GAN alone: \(gan)")
   }
 
+  /// `--config <(echo …)` is a pipe, readable once; the benchmark fits several times from it.
+  @Test func benchmarkReadsAConfigurationPipeOnce() throws {
+    let dir = try CommandRunner.temporaryDirectory()
+    let out = dir.appendingPathComponent("bench")
+    let config = #"{"rlsyn": {"iterations": 2, "ppoEpochs": 1, "policyWidth": 16, "discriminatorWidth": 16}, "gan": {"criticSteps": 1, "generatorWidths": [16, 16], "criticWidths": [16, 16]}}"#
+    let r = try CommandRunner.run(["benchmark", CommandRunner.dataset("nhefs.csv").path, "--outcome", "death",
+                                   "--synthesizers", "rlsyn,gan", "--seeds", "2", "--output", out.path, "--threads", "1",
+                                   "--gan-iterations", "2", "--quiet", "--config", "/dev/stdin"], standardInput: Data(config.utf8))
+    #expect(r.status == 0, "\(r.stderr)")
+    let object = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("benchmark.json"))) as? [String: Any])
+    let notes = try #require(object["notes"] as? [String])
+    let rlsyn = try #require(notes.first { $0.hasPrefix("rlsyn configuration: ") })
+    #expect(rlsyn.contains("\"policyWidth\":16") && rlsyn.contains("\"iterations\":2"), "\(rlsyn)")
+  }
+
   @Test func benchmarkRejectsAnUnknownSynthesizer() throws {
     let r = try CommandRunner.run(["benchmark", CommandRunner.dataset("nhefs.csv").path, "--outcome", "death", "--synthesizers", "gan,vae"])
     #expect(r.status != 0)

@@ -33,8 +33,9 @@ public enum CommandRunner {
     return Bundle.main.bundleURL.appendingPathComponent("rlsyn")
   }
 
-  /// Runs `rlsyn` with `arguments`, waiting for it to finish.
-  public static func run(_ arguments: [String], environment: [String: String] = [:], currentDirectory: URL? = nil) throws -> Result {
+  /// Runs `rlsyn` with `arguments`, waiting for it to finish; `standardInput`, when given, is its standard input (a pipe).
+  public static func run(_ arguments: [String], environment: [String: String] = [:], currentDirectory: URL? = nil,
+                         standardInput: Data? = nil) throws -> Result {
     let process = Process()
     process.executableURL = executable
     process.arguments = arguments
@@ -45,7 +46,13 @@ public enum CommandRunner {
     let out = Pipe(), err = Pipe()
     process.standardOutput = out
     process.standardError = err
+    let input = standardInput.map { _ in Pipe() }
+    if let input { process.standardInput = input }
     try process.run()
+    if let input, let standardInput {
+      input.fileHandleForWriting.write(standardInput)
+      try input.fileHandleForWriting.close()
+    }
     // Drain both pipes concurrently with the child so neither can fill up and block it.
     let group = DispatchGroup()
     nonisolated(unsafe) var outData = Data()
