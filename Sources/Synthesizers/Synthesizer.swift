@@ -154,6 +154,9 @@ public protocol Synthesizer {
   /// The documented defaults for a training table of `rows` rows, or the named `preset`.
   /// - Throws: ``TrainingError/invalid(_:)`` for an unknown preset.
   static func configuration(rows: Int, preset: String?) throws -> Configuration
+  /// The documented defaults for a training table of `rows` rows encoded as `width` columns (nil: not yet known),
+  /// or the named `preset`; by default ``configuration(rows:preset:)``, for synthesizers whose defaults ignore the width.
+  static func configuration(rows: Int, width: Int?, preset: String?) throws -> Configuration
   /// An untrained model with `configuration` (a model file's parameters are loaded into it).
   static func makeModel(configuration: Configuration, layout: RecordLayout) -> Model
   /// A trainer on encoded `data` laid out as `layout`; every random choice derives from `seed`.
@@ -167,5 +170,11 @@ extension Synthesizer {
   /// Rejects a preset for synthesizers that have none.
   public static func rejectPreset(_ preset: String?) throws {
     if let preset { throw TrainingError.invalid("\(kind) has no preset '\(preset)'\(presets.isEmpty ? " (it has no presets)" : "")") }
+  }
+}
+
+extension Synthesizer {
+  public static func configuration(rows: Int, width: Int?, preset: String?) throws -> Configuration {
+    try configuration(rows: rows, preset: preset)
   }
 }

@@ -213,10 +213,14 @@ public struct RLSynConfiguration: Codable, Sendable, Equatable {
   /// one pass, so PPO's ratios are exact. 1: every column given the noise alone (the paper's policy); 0: every
   /// source column its own block. Blocks apply up to ``autoregressiveWidthLimit`` encoded columns; wider tables
   /// draw one block (``autoregressiveBlocks(width:)``).
-  // Default: 16 blocks. Against one block (3 seeds; NHEFS 6): loanapp LR/GB 0.877/0.837 → 0.927/0.894, alcohol
-  // 0.869/0.806 → 0.930/0.881, NHEFS detection 0.607 → 0.539 at equal LR; +12–16 % per iteration
-  // (docs/experiments/rlsyn-autoregressive-policy.md).
-  public var autoregressiveBlocks: Int = 16
+  // Default: every source column its own block, with the likelihood warm-up (``blockDrawnFields``): the warm-up learns
+  // each column given all earlier ones. Without it 16 blocks were better than one (docs/experiments/rlsyn-autoregressive-policy.md).
+  public var autoregressiveBlocks: Int = 0
+  /// Adam steps of maximum likelihood before the PPO iterations: each maximises `mean log π(x | z)` of a batch of
+  /// training records `x` with fresh noise `z` (teacher-forced through the blocks), so a policy drawn in blocks starts
+  /// from the records' block-by-block conditionals instead of their marginals. 0 turns it off; it applies only with
+  /// more than one block (one block's start is already the marginals) and never in a private fit.
+  public var likelihoodWarmupSteps: Int = 0
   /// The fit's differential privacy (``DifferentialPrivacy``); nil for an ordinary fit, and then not written.
   public var privacy: DifferentialPrivacy? = nil
 
@@ -263,12 +267,22 @@ public struct RLSynConfiguration: Codable, Sendable, Equatable {
     ]
   }()
 
+  /// What the `small` and `large` presets change on a table whose policy draws in blocks (at least
+  /// ``smallTableRowLimit`` training rows, at most ``autoregressiveWidthLimit`` encoded columns): a likelihood warm-up
+  /// (``likelihoodWarmupSteps``) learns the block-by-block conditionals in steps that cost a tenth of an iteration,
+  /// so the PPO iterations only refine them, and fewer and cheaper iterations (two PPO epochs, three discriminator
+  /// steps) suffice (docs/experiments/rlsyn-likelihood-warmup.md).
+  public static let blockDrawnFields: [Preset: ConfigurationPatch] = [
+    .small: ["likelihoodWarmupSteps": 4_000, "iterations": 800, "ppoEpochs": 2, "discriminatorSteps": 3],
+    .large: ["likelihoodWarmupSteps": 4_000, "iterations": 1_600, "ppoEpochs": 2, "discriminatorSteps": 3],
+  ]
+
   /// What fields a model file lacks were when it was written: each was added later, and the file was trained
   /// without it. Every other missing field takes its value in the preset the file names.
   public static let fieldsAddedLater: ConfigurationPatch = [
     "meanPenaltyReferenceWidth": 0, "correlationPenalty": 0, "anchoredCorrelationPenalty": 0, "reward": "probability",
     "reuseRolloutFakes": false, "finalLearningRateFraction": 1, "policyWeightDecay": 0, "rolloutBatches": 1,
-    "autoregressiveBlocks": 1,
+    "autoregressiveBlocks": 1, "likelihoodWarmupSteps": 0,
   ]
 
   /// A private fit's iterations for a training table of `rows` rows: rows / 3, rounded to hundreds, within
@@ -345,6 +359,7 @@ public struct RLSynConfiguration: Codable, Sendable, Equatable {
     if !(finalLearningRateFraction > 0 && finalLearningRateFraction <= 1) { return "the final learning-rate fraction must be in (0, 1]" }
     if !(policyWeightDecay >= 0 && policyWeightDecay.isFinite) { return "the policy weight decay must be a non-negative number" }
     if rolloutBatches < 0 { return "rollout batches must be 0 (by the width) or positive" }
+    if likelihoodWarmupSteps < 0 { return "likelihood warm-up steps must be 0 or positive" }
     if autoregressiveBlocks < 0 { return "autoregressive blocks must be 0 (one per source column) or positive" }
     if logStdRange.lowerBound >= logStdRange.upperBound { return "log-std range must be non-empty" }
     return nil

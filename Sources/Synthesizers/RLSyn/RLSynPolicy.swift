@@ -114,6 +114,16 @@ public final class RLSynPolicy: ParameterContainer {
   /// The head layer's output for `z`, before any record feedback.
   func headLayer(_ z: Variable) -> Variable { heads(hidden2(hidden1(z, activation: .relu), activation: .relu)) }
 
+  /// The head layer's output for noise `z` without its bias, as a constant (no gradient reaches the noise path).
+  func noisePathWithoutBias(_ z: Matrix) -> Variable {
+    var out = headLayer(Variable(z)).value
+    let bias = heads.bias.value, k = out.cols, n = out.rows
+    out.withUnsafeMutableBufferPointer { o in
+      for i in 0..<n { for j in 0..<k { o[i * k + j] -= bias.storage[j] } }
+    }
+    return Variable(out)
+  }
+
   /// The distribution parameters in the head layer's output `out` (`rows` records).
   func output(heads out: Variable, rows: Int) -> Output {
     let lo = logStdRange.lowerBound, span = logStdRange.upperBound - logStdRange.lowerBound

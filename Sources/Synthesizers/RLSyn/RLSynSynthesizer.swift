@@ -26,6 +26,17 @@ public enum RLSynSynthesizer: Synthesizer {
     return configuration
   }
 
+  /// ``configuration(rows:preset:)``, and on a table whose policy draws in blocks (`width` encoded columns, at most
+  /// ``RLSynConfiguration/autoregressiveWidthLimit``, and 1,000 training rows or more) the `small` and `large`
+  /// presets' block-drawn fields (``RLSynConfiguration/blockDrawnFields``). A nil `width` (not yet known) keeps the
+  /// one-block values.
+  public static func configuration(rows: Int, width: Int?, preset: String?) throws -> RLSynConfiguration {
+    let configuration = try self.configuration(rows: rows, preset: preset)
+    guard let width, configuration.autoregressiveBlocks(width: width) > 1,
+          let patch = RLSynConfiguration.blockDrawnFields[configuration.preset] else { return configuration }
+    return try configuration.applying(patch, source: "preset \(configuration.preset.rawValue), drawn in blocks")
+  }
+
   public static func makeModel(configuration: RLSynConfiguration, layout: RecordLayout) -> RLSynModel {
     RLSynModel(configuration: configuration, layout: layout, seed: 0)
   }

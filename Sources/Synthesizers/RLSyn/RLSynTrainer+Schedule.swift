@@ -16,6 +16,8 @@ extension RLSynTrainer {
     policyOptimizer.learningRate = cfg.policyLearningRate * scale
     discriminatorOptimizer.learningRate = cfg.discriminatorLearningRate * scale
     func now() -> Double { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
+    // The likelihood warm-up runs once, before the first iteration (RLSynTrainer+Warmup.swift).
+    if context.iteration == 1 && warmsUp { likelihoodWarmup(threads: context.threads) }
     let start = now()
     var timings = StepTimings()
     // 1. Rollout with the current policy and discriminator.

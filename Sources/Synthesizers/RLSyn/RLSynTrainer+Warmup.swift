@@ -1,0 +1,82 @@
+//===----------------------------------------------------------------------===//
+// RLSyn's likelihood warm-up: a few maximum-likelihood steps on training records before the PPO iterations.
+//===----------------------------------------------------------------------===//
+
+import Foundation
+import NumericCore
+import Autodiff
+import NeuralNetworks
+
+extension RLSynTrainer {
+  /// Whether this fit warms up (``RLSynConfiguration/likelihoodWarmupSteps`` > 0, a policy drawn in blocks, not private).
+  var warmsUp: Bool {
+    configuration.likelihoodWarmupSteps > 0 && online.blockColumns.count > 1 && configuration.privacy == nil
+  }
+
+  /// Up to ``RLSynConfiguration/likelihoodWarmupSteps`` Adam steps (its own optimiser, at ``warmupLearningRateMultiplier``
+  /// times the policy's learning rate) on
+  /// `−mean log π(x | z)` for batches of training records `x`, each with fresh noise `z`. The noise carries no
+  /// information about `x`, so the best the noise path can do is a constant: only the head biases (the first block's
+  /// marginals and every block's base) and the feedback map (each later block given the earlier blocks' values) are
+  /// trained, with the noise path's output held fixed. That is the same optimum for a fraction of the products, and it
+  /// leaves the noise path as initialised for the PPO iterations.
+  ///
+  /// The feedback map has width × heads weights, more than a table of a thousand records can pin down, so a tenth of
+  /// the training records (``warmupValidationShare``) is held out of the warm-up's batches: every
+  /// ``warmupCheckEvery`` steps their mean negative log-likelihood is measured, the warm-up stops once it has not
+  /// improved for ``warmupPatience`` checks, and the best weights are kept. Returns the steps taken and the held-out
+  /// records' best mean negative log-likelihood per record.
+  ///
+  /// Each batch is split into two row blocks (one worker each when `threads` > 1), whatever `threads` is, so the
+  /// numbers do not depend on it.
+  @discardableResult
+  func likelihoodWarmup(threads: Int = 1) -> (steps: Int, heldOutLoss: Float) {
+    let cfg = configuration
+    let policy = online
+    guard let feedback = policy.feedback, let mask = policy.feedbackMask else { return (0, 0) }
+    let trained = [policy.heads.bias, feedback] + (policy.sharedLogStd.map { [$0] } ?? [])
+    let optimizer = Adam(parameters: trained, learningRate: cfg.policyLearningRate * Self.warmupLearningRateMultiplier)
+    let all = realBatches.data
+    let order = rng.permutation(all.rows)
+    let heldOutCount = Swift.max(1, Int(Float(all.rows) * Self.warmupValidationShare))
+    let heldOut = all.gatherRows(Array(order[..<heldOutCount]))
+    var batches = BatchCycler(data: all.gatherRows(Array(order[heldOutCount...])))
+    let heldOutNoise = rng.normalMatrix(rows: heldOut.rows, cols: cfg.noiseDimension)
+    let ranges = DataParallel.rowBlocks(rows: cfg.batchSize, blocks: 2)
+
+    func output(_ x: Matrix, noise: Matrix) -> RLSynPolicy.Output {
+      return policy.output(heads: policy.noisePathWithoutBias(noise) + policy.heads.bias.broadcast(toRows: x.rows, cols: mask.cols)
+                      + Variable(x).matmul(feedback * Variable(mask)), rows: x.rows)
+    }
+    func heldOutLoss() -> Float { -policy.logProbability(of: heldOut, under: output(heldOut, noise: heldOutNoise)).value.mean() }
+
+    var best = (loss: heldOutLoss(), weights: trained.map(\.value), step: 0)
+    var step = 0, sinceBest = 0
+    while step < cfg.likelihoodWarmupSteps && sinceBest < Self.warmupPatience {
+      let records = batches.next(cfg.batchSize, rng: &rng)
+      let z = rng.normalMatrix(rows: records.rows, cols: cfg.noiseDimension)
+      let n = Float(records.rows)
+      optimizer.minimize(blocks: ranges.count, threads: threads) { i in
+        let x = records.rows(ranges[i])
+        return policy.logProbability(of: x, under: output(x, noise: z.rows(ranges[i]))).sum() * (-1 / n)
+      }
+      step += 1
+      if step % Self.warmupCheckEvery == 0 || step == cfg.likelihoodWarmupSteps {
+        let loss = heldOutLoss()
+        if loss < best.loss { best = (loss, trained.map(\.value), step); sinceBest = 0 } else { sinceBest += 1 }
+      }
+    }
+    for (parameter, value) in zip(trained, best.weights) { parameter.value = value }
+    return (step, best.loss)
+  }
+
+  /// The warm-up's learning rate over the policy's: its objective is a fixed likelihood, not a moving reward, and at 3×
+  /// the held-out likelihood levels off in about half the steps (NHEFS, loanapp).
+  static let warmupLearningRateMultiplier: Float = 3
+  /// The share of the training records the likelihood warm-up holds out to decide when to stop.
+  static let warmupValidationShare: Float = 0.1
+  /// Warm-up steps between two measurements of the held-out records' likelihood.
+  static let warmupCheckEvery = 100
+  /// Measurements without improvement after which the warm-up stops.
+  static let warmupPatience = 5
+}
