@@ -12,9 +12,10 @@
 public struct RLSynConfiguration: Codable, Sendable, Equatable {
   /// The documented presets.
   public enum Preset: String, Codable, Sendable, CaseIterable {
-    /// Small tables (≤ 5,000 rows; the paper's AI-READI regime): 2,000 iterations.
+    /// Small tables (≤ 5,000 rows; the paper's AI-READI regime): 2,000 iterations, or where the policy draws column
+    /// by column a likelihood warm-up and 800 cheaper ones (``RLSynConfiguration/blockDrawnFields``).
     case small
-    /// Larger tables: 4,000 iterations.
+    /// Larger tables: 4,000 iterations, or a likelihood warm-up and 1,600 cheaper ones.
     case large
     /// The reference code's AI-READI configuration (`RL/hyperparams.py`): 30,000 iterations, batch 384, K = 5,
     /// 3 PPO epochs, learning rates 2e-4 / 5e-5, the paper's order and estimators. Hours on a CPU.

@@ -19,7 +19,7 @@ extension RLSynTrainer {
   /// information about `x`, so the best the noise path can do is a constant: only the head biases (the first block's
   /// marginals and every block's base) and the feedback map (each later block given the earlier blocks' values) are
   /// trained, with the noise path's output held fixed. That is the same optimum for a fraction of the products, and it
-  /// leaves the noise path as initialised for the PPO iterations.
+  /// leaves the noise path as initialised for the PPO iterations. The feedback map is decayed (``warmupFeedbackDecay``).
   ///
   /// The feedback map has width × heads weights, more than a table of a thousand records can pin down, so a tenth of
   /// the training records (``warmupValidationShare``) is held out of the warm-up's batches: every
@@ -35,7 +35,8 @@ extension RLSynTrainer {
     let policy = online
     guard let feedback = policy.feedback, let mask = policy.feedbackMask else { return (0, 0) }
     let trained = [policy.heads.bias, feedback] + (policy.sharedLogStd.map { [$0] } ?? [])
-    let optimizer = Adam(parameters: trained, learningRate: cfg.policyLearningRate * Self.warmupLearningRateMultiplier)
+    let optimizer = Adam(parameters: trained, learningRate: cfg.policyLearningRate * Self.warmupLearningRateMultiplier,
+                         weightDecay: Self.warmupFeedbackDecay, decaying: trained.map { $0 === feedback })
     let all = realBatches.data
     let order = rng.permutation(all.rows)
     let heldOutCount = Swift.max(1, Int(Float(all.rows) * Self.warmupValidationShare))
@@ -73,6 +74,10 @@ extension RLSynTrainer {
   /// The warm-up's learning rate over the policy's: its objective is a fixed likelihood, not a moving reward, and at 3×
   /// the held-out likelihood levels off in about half the steps (NHEFS, loanapp).
   static let warmupLearningRateMultiplier: Float = 3
+  /// Decoupled weight decay (AdamW) on the feedback map during the warm-up: it shrinks the conditionals' coefficients,
+  /// fitted to as few as a thousand records, towards none (6 seeds: NHEFS LR/GB ratio 0.971/1.018 → 0.976/1.026,
+  /// loanapp 0.934/0.895 → 0.939/0.906; 1.0 shrinks too far).
+  static let warmupFeedbackDecay: Float = 0.3
   /// The share of the training records the likelihood warm-up holds out to decide when to stop.
   static let warmupValidationShare: Float = 0.1
   /// Warm-up steps between two measurements of the held-out records' likelihood.
