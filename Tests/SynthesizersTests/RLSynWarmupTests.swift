@@ -54,7 +54,7 @@ import TestSupport
     #expect(abs(before.correlation) < 0.2 && before.agreement < 0.65, "\(before)")
     let result = trainer.likelihoodWarmup()
     let after = dependence(trainer)
-    #expect(after.correlation > 0.9 && after.agreement > 0.85, "\(after)")
+    #expect(after.correlation > 0.9 && after.agreement > 0.8, "\(after)")
     #expect(result.heldOutLoss.isFinite && result.steps > 0 && result.steps <= 400)
   }
 
