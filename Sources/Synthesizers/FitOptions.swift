@@ -63,11 +63,11 @@ public struct FitOptions {
     preset ?? (privacy != nil && kind == .rlsyn ? RLSynConfiguration.Preset.private.rawValue : nil)
   }
 
-  /// `S`'s configuration for a table of `rows` rows encoded as `width` columns (nil: not yet known): preset, then
+  /// `S`'s configuration for a table of `rows` rows encoded as `layout` describes (nil: not yet known): preset, then
   /// the configuration file's fields, the common overrides and the adjustments.
   /// - Throws: ``TrainingError`` for an unknown preset, ``ConfigurationError`` for a field `S` does not have.
-  public func configuration<S: Synthesizer>(for synthesizer: S.Type, rows: Int, width: Int? = nil) throws -> S.Configuration {
-    var c = try S.configuration(rows: rows, width: width, preset: presetName(for: S.kind))
+  public func configuration<S: Synthesizer>(for synthesizer: S.Type, rows: Int, layout: RecordLayout? = nil) throws -> S.Configuration {
+    var c = try S.configuration(rows: rows, layout: layout, preset: presetName(for: S.kind))
     if let fields = configurationFields[S.kind] { c = try c.applying(fields, source: "\(configurationSource), section \(S.kind)") }
     if let v = iterations { c.iterations = v }
     if let v = batchSize { c.batchSize = v }

@@ -154,9 +154,9 @@ public protocol Synthesizer {
   /// The documented defaults for a training table of `rows` rows, or the named `preset`.
   /// - Throws: ``TrainingError/invalid(_:)`` for an unknown preset.
   static func configuration(rows: Int, preset: String?) throws -> Configuration
-  /// The documented defaults for a training table of `rows` rows encoded as `width` columns (nil: not yet known),
-  /// or the named `preset`; by default ``configuration(rows:preset:)``, for synthesizers whose defaults ignore the width.
-  static func configuration(rows: Int, width: Int?, preset: String?) throws -> Configuration
+  /// The documented defaults for a training table of `rows` rows encoded as `layout` describes (nil: not yet known),
+  /// or the named `preset`; by default ``configuration(rows:preset:)``, for synthesizers whose defaults ignore the layout.
+  static func configuration(rows: Int, layout: RecordLayout?, preset: String?) throws -> Configuration
   /// An untrained model with `configuration` (a model file's parameters are loaded into it).
   static func makeModel(configuration: Configuration, layout: RecordLayout) -> Model
   /// A trainer on encoded `data` laid out as `layout`; every random choice derives from `seed`.
@@ -174,7 +174,7 @@ extension Synthesizer {
 }
 
 extension Synthesizer {
-  public static func configuration(rows: Int, width: Int?, preset: String?) throws -> Configuration {
+  public static func configuration(rows: Int, layout: RecordLayout?, preset: String?) throws -> Configuration {
     try configuration(rows: rows, preset: preset)
   }
 }

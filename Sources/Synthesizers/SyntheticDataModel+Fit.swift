@@ -73,7 +73,7 @@ extension SyntheticDataModel {
     let configuration: S.Configuration
     let loop: TrainingLoop<S.Trainer>
     do {
-      configuration = try planned ?? options.configuration(for: S.self, rows: table.rowCount, width: layout.width)
+      configuration = try planned ?? options.configuration(for: S.self, rows: table.rowCount, layout: layout)
       let trainer = try S.makeTrainer(configuration: configuration, layout: layout, data: data, seed: options.seed)
       loop = TrainingLoop(trainer: trainer, iterations: configuration.iterations, reportEvery: configuration.logEvery,
                           threads: options.threads ?? TrainingContext.defaultThreads)

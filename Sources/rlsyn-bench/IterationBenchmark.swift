@@ -31,7 +31,7 @@ struct IterationBenchmark: ParsableCommand {
     let encoder = try TableEncoder(fitting: table, schema: Schema.infer(from: table))
     let data = try encoder.encode(table)
     let layout = RecordLayout(encoder)
-    var config = try RLSynSynthesizer.configuration(rows: table.rowCount, width: layout.width, preset: preset)
+    var config = try RLSynSynthesizer.configuration(rows: table.rowCount, layout: layout, preset: preset)
     config = try RecoveryBenchmark.override(config, with: settings)
     let trainer = try RLSynTrainer(configuration: config, layout: layout, data: data, seed: 0)
     print("\(csv): \(data.rows) rows, \(data.cols) encoded columns; preset \(config.preset.rawValue), batch \(config.batchSize), "

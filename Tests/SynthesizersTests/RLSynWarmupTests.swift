@@ -93,22 +93,39 @@ import TestSupport
     #expect(c.validationError() != nil)
   }
 
+  /// A layout of `columns` source columns: `gaussian` of them with a Gaussian slot, the rest binary.
+  func layout(columns: Int, gaussian: Int = 10, levels: Int = 0) -> RecordLayout {
+    RecordLayout(gaussian: 0..<gaussian, bernoulli: gaussian..<columns, categoricalGroups: levels > 0 ? [columns..<(columns + levels)] : [])
+  }
+
   /// The small and large presets warm up and train fewer, cheaper iterations only where the policy draws in blocks.
   @Test func blockDrawnTablesGetTheWarmupDefaults() throws {
-    let narrow = try RLSynSynthesizer.configuration(rows: 1_140, width: 101, preset: nil)
-    #expect(narrow.likelihoodWarmupSteps > 0 && narrow.iterations < RLSynConfiguration(preset: .small).iterations)
+    let nhefsLike = layout(columns: 48, levels: 53)   // 49 source columns, 101 encoded
+    let narrow = try RLSynSynthesizer.configuration(rows: 1_140, layout: nhefsLike, preset: nil)
+    #expect(narrow.likelihoodWarmupSteps > 0 && narrow.iterations == 800)
     #expect(RLSynConfiguration.blockDrawnFields[.small]?["ppoEpochs"] == .int(narrow.ppoEpochs))
-    let large = try RLSynSynthesizer.configuration(rows: 6_370, width: 75, preset: nil)
-    #expect(large.preset == .large && large.likelihoodWarmupSteps > 0 && large.iterations < 4_000)
+    let large = try RLSynSynthesizer.configuration(rows: 6_370, layout: layout(columns: 32, levels: 43), preset: nil)
+    #expect(large.preset == .large && large.likelihoodWarmupSteps > 0 && large.iterations == 1_600)
     // One block: as before.
-    #expect(try RLSynSynthesizer.configuration(rows: 126_522, width: 469, preset: nil) == RLSynConfiguration(preset: .large))
-    #expect(try RLSynSynthesizer.configuration(rows: 999, width: 50, preset: nil) == RLSynSynthesizer.configuration(rows: 999, preset: nil))
-    #expect(try RLSynSynthesizer.configuration(rows: 1_140, width: nil, preset: nil) == RLSynConfiguration(preset: .small))
-    #expect(try RLSynSynthesizer.configuration(rows: 1_140, width: 101, preset: "paper") == RLSynConfiguration(preset: .paperSmall))
+    #expect(try RLSynSynthesizer.configuration(rows: 126_522, layout: layout(columns: 469), preset: nil) == RLSynConfiguration(preset: .large))
+    #expect(try RLSynSynthesizer.configuration(rows: 999, layout: nhefsLike, preset: nil) == RLSynSynthesizer.configuration(rows: 999, preset: nil))
+    #expect(try RLSynSynthesizer.configuration(rows: 1_140, layout: nil, preset: nil) == RLSynConfiguration(preset: .small))
+    #expect(try RLSynSynthesizer.configuration(rows: 1_140, layout: nhefsLike, preset: "paper") == RLSynConfiguration(preset: .paperSmall))
     // A configuration file's fields still decide.
     var options = FitOptions()
     options.configurationFields[.rlsyn] = ["iterations": 3_000, "likelihoodWarmupSteps": 0]
-    let told = try options.configuration(for: RLSynSynthesizer.self, rows: 1_140, width: 101)
+    let told = try options.configuration(for: RLSynSynthesizer.self, rows: 1_140, layout: nhefsLike)
     #expect(told.iterations == 3_000 && told.likelihoodWarmupSteps == 0 && told.ppoEpochs == narrow.ppoEpochs)
+  }
+
+  /// Past 64 source columns the iterations grow with the columns, up to twice the base at 128.
+  @Test func blockDrawnIterationsGrowWithTheColumns() throws {
+    #expect(RLSynConfiguration.blockDrawnIterations(800, columns: 25) == 800)
+    #expect(RLSynConfiguration.blockDrawnIterations(800, columns: 64) == 800)
+    #expect(RLSynConfiguration.blockDrawnIterations(800, columns: 96) == 1_200)
+    #expect(RLSynConfiguration.blockDrawnIterations(800, columns: 205) == 1_600)
+    #expect(RLSynConfiguration.blockDrawnIterations(1_600, columns: 100) == 2_500)
+    let wide = try RLSynSynthesizer.configuration(rows: 3_500, layout: layout(columns: 205), preset: nil)
+    #expect(wide.iterations == 1_600 && wide.likelihoodWarmupSteps > 0)
   }
 }

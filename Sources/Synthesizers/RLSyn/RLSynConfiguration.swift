@@ -278,6 +278,15 @@ public struct RLSynConfiguration: Codable, Sendable, Equatable {
     .large: ["likelihoodWarmupSteps": 4_000, "iterations": 1_600, "ppoEpochs": 2, "discriminatorSteps": 3],
   ]
 
+  /// The iterations of a table drawn column by column with `columns` source columns: `base` up to 64 columns, then in
+  /// proportion to the columns up to twice `base` at 128, in hundreds. Each column is a conditional to learn: on
+  /// mimic5k (205 columns, 3,500 training rows) 800 iterations gave LR/GB ratios 0.948/0.959 and 1,600 gave
+  /// 0.995/1.022 (3 seeds; docs/experiments/rlsyn-likelihood-warmup.md). Issue 35's tables have 25–56 columns.
+  public static func blockDrawnIterations(_ base: Int, columns: Int) -> Int {
+    let scale = Swift.min(2, Swift.max(1, Double(columns) / 64))
+    return Int((Double(base) * scale / 100).rounded()) * 100
+  }
+
   /// What fields a model file lacks were when it was written: each was added later, and the file was trained
   /// without it. Every other missing field takes its value in the preset the file names.
   public static let fieldsAddedLater: ConfigurationPatch = [

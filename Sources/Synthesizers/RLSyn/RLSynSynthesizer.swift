@@ -26,15 +26,18 @@ public enum RLSynSynthesizer: Synthesizer {
     return configuration
   }
 
-  /// ``configuration(rows:preset:)``, and on a table whose policy draws in blocks (`width` encoded columns, at most
-  /// ``RLSynConfiguration/autoregressiveWidthLimit``, and 1,000 training rows or more) the `small` and `large`
-  /// presets' block-drawn fields (``RLSynConfiguration/blockDrawnFields``). A nil `width` (not yet known) keeps the
-  /// one-block values.
-  public static func configuration(rows: Int, width: Int?, preset: String?) throws -> RLSynConfiguration {
-    let configuration = try self.configuration(rows: rows, preset: preset)
-    guard let width, configuration.autoregressiveBlocks(width: width) > 1,
+  /// ``configuration(rows:preset:)``, and on a table whose policy draws in blocks (`layout`'s width at most
+  /// ``RLSynConfiguration/autoregressiveWidthLimit`` encoded columns, and 1,000 training rows or more) the `small` and
+  /// `large` presets' block-drawn fields (``RLSynConfiguration/blockDrawnFields``), their iterations scaled by the
+  /// source columns (``RLSynConfiguration/blockDrawnIterations(_:columns:)``). A nil `layout` (not yet known) keeps
+  /// the one-block values.
+  public static func configuration(rows: Int, layout: RecordLayout?, preset: String?) throws -> RLSynConfiguration {
+    var configuration = try self.configuration(rows: rows, preset: preset)
+    guard let layout, configuration.autoregressiveBlocks(width: layout.width) > 1,
           let patch = RLSynConfiguration.blockDrawnFields[configuration.preset] else { return configuration }
-    return try configuration.applying(patch, source: "preset \(configuration.preset.rawValue), drawn in blocks")
+    configuration = try configuration.applying(patch, source: "preset \(configuration.preset.rawValue), drawn in blocks")
+    configuration.iterations = RLSynConfiguration.blockDrawnIterations(configuration.iterations, columns: layout.factors.count)
+    return configuration
   }
 
   public static func makeModel(configuration: RLSynConfiguration, layout: RecordLayout) -> RLSynModel {
