@@ -220,7 +220,8 @@ public struct RLSynConfiguration: Codable, Sendable, Equatable {
   /// Adam steps of maximum likelihood before the PPO iterations: each maximises `mean log π(x | z)` of a batch of
   /// training records `x` with fresh noise `z` (teacher-forced through the blocks), so a policy drawn in blocks starts
   /// from the records' block-by-block conditionals instead of their marginals. 0 turns it off; it applies only with
-  /// more than one block (one block's start is already the marginals) and never in a private fit.
+  /// more than one block (one block's start is already the marginals) and never in a private fit. It stops earlier when a
+  /// held-out tenth of the records stops improving, and takes at most 5 steps per iteration.
   public var likelihoodWarmupSteps: Int = 0
   /// The fit's differential privacy (``DifferentialPrivacy``); nil for an ordinary fit, and then not written.
   public var privacy: DifferentialPrivacy? = nil

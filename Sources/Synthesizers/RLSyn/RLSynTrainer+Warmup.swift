@@ -13,7 +13,8 @@ extension RLSynTrainer {
     configuration.likelihoodWarmupSteps > 0 && online.blockColumns.count > 1 && configuration.privacy == nil
   }
 
-  /// Up to ``RLSynConfiguration/likelihoodWarmupSteps`` Adam steps (its own optimiser, at ``warmupLearningRateMultiplier``
+  /// Up to ``RLSynConfiguration/likelihoodWarmupSteps`` Adam steps (and at most ``warmupStepsPerIteration`` per PPO
+  /// iteration of the fit; its own optimiser, at ``warmupLearningRateMultiplier``
   /// times the policy's learning rate) on
   /// `−mean log π(x | z)` for batches of training records `x`, each with fresh noise `z`. The noise carries no
   /// information about `x`, so the best the noise path can do is a constant: only the head biases (the first block's
@@ -52,8 +53,9 @@ extension RLSynTrainer {
     func heldOutLoss() -> Float { -policy.logProbability(of: heldOut, under: output(heldOut, noise: heldOutNoise)).value.mean() }
 
     var best = (loss: heldOutLoss(), weights: trained.map(\.value), step: 0)
+    let steps = Swift.min(cfg.likelihoodWarmupSteps, Self.warmupStepsPerIteration * cfg.iterations)
     var step = 0, sinceBest = 0
-    while step < cfg.likelihoodWarmupSteps && sinceBest < Self.warmupPatience {
+    while step < steps && sinceBest < Self.warmupPatience {
       let records = batches.next(cfg.batchSize, rng: &rng)
       let z = rng.normalMatrix(rows: records.rows, cols: cfg.noiseDimension)
       let n = Float(records.rows)
@@ -62,7 +64,7 @@ extension RLSynTrainer {
         return policy.logProbability(of: x, under: output(x, noise: z.rows(ranges[i]))).sum() * (-1 / n)
       }
       step += 1
-      if step % Self.warmupCheckEvery == 0 || step == cfg.likelihoodWarmupSteps {
+      if step % Self.warmupCheckEvery == 0 || step == steps {
         let loss = heldOutLoss()
         if loss < best.loss { best = (loss, trained.map(\.value), step); sinceBest = 0 } else { sinceBest += 1 }
       }
@@ -78,6 +80,9 @@ extension RLSynTrainer {
   /// fitted to as few as a thousand records, towards none (6 seeds: NHEFS LR/GB ratio 0.971/1.018 → 0.976/1.026,
   /// loanapp 0.934/0.895 → 0.939/0.906; 1.0 shrinks too far).
   static let warmupFeedbackDecay: Float = 0.3
+  /// The most warm-up steps per PPO iteration of the fit: a step costs about a tenth of an iteration, so a fit asked
+  /// for few iterations (a quick look, a test) also warms up briefly; the presets' 800 and more allow the full 4,000.
+  static let warmupStepsPerIteration = 5
   /// The share of the training records the likelihood warm-up holds out to decide when to stop.
   static let warmupValidationShare: Float = 0.1
   /// Warm-up steps between two measurements of the held-out records' likelihood.
