@@ -27,17 +27,21 @@ final class ScriptedTrainer: SynthesizerTrainer {
   let online = Variable(Matrix(rows: 1, cols: 1), name: "online")
   let divergeAt: Int?
   let average: Bool
+  /// Seconds the first step takes (set-up work, like RLSyn's likelihood warm-up).
+  let firstStepSeconds: Double
   var seenThreads: [Int] = []
 
-  init(divergeAt: Int? = nil, average: Bool = false) {
+  init(divergeAt: Int? = nil, average: Bool = false, firstStepSeconds: Double = 0) {
     self.divergeAt = divergeAt
     self.average = average
+    self.firstStepSeconds = firstStepSeconds
   }
 
   var trainedParameters: [Variable] { average ? [online] : [model.weight] }
   var weightAverage: WeightAverage? { average ? WeightAverage(online: [online], average: [model.weight], decay: 0.5) : nil }
 
   func step(_ context: TrainingContext) -> Metrics {
+    if context.iteration == 1 && firstStepSeconds > 0 { Thread.sleep(forTimeInterval: firstStepSeconds) }
     seenThreads.append(context.threads)
     let target = average ? online : model.weight
     target.value = target.value + 1
@@ -59,6 +63,14 @@ final class ScriptedTrainer: SynthesizerTrainer {
     #expect(reports[0].textLine.hasPrefix("iteration 4/10  scripted value 2.5000  elapsed "))
     let json = try #require(try JSONSerialization.jsonObject(with: Data(reports[0].jsonLine.utf8)) as? [String: Any])
     #expect(json["scripted_value"] as? Double == 2.5 && json["iteration"] as? Int == 4)
+  }
+
+  /// A slow first step (set-up work) is not extrapolated to the remaining iterations.
+  @Test func remainingTimeComesFromTheStepsAfterTheFirst() throws {
+    var reports: [TrainingProgress] = []
+    try ScriptedTrainer(firstStepSeconds: 0.4).train(threads: 1) { reports.append($0) }
+    // At iteration 4 the old estimate, elapsed / 4 × 6, would be 0.6 s; the steps after the first take microseconds.
+    #expect(reports[0].elapsedSeconds >= 0.4 && reports[0].remainingSeconds < 0.1, "\(reports[0].remainingSeconds)")
   }
 
   @Test func divergenceRestoresTheLastReportedParameters() {

@@ -49,9 +49,13 @@ public final class TrainingLoop<Trainer: SynthesizerTrainer> {
       var snapshot = snapshotted.map(\.value)
       var snapshotIteration = completedIterations
       var sums: [Double] = [], names: [String] = [], count = 0
+      // The first step may carry set-up work (RLSyn's likelihood warm-up): the remaining time is estimated from the
+      // steps after it.
+      var firstStepEnd: (time: UInt64, iteration: Int)?
       while completedIterations < iterations {
         let figures = trainer.step(TrainingContext(iteration: completedIterations + 1, threads: threads)).figures
         completedIterations += 1
+        if firstStepEnd == nil { firstStepEnd = (DispatchTime.now().uptimeNanoseconds, completedIterations) }
         trainer.weightAverage?.update(afterStep: completedIterations)
         if let bad = figures.first(where: { !$0.value.isFinite }) {
           restore(snapshot)
@@ -71,12 +75,17 @@ public final class TrainingLoop<Trainer: SynthesizerTrainer> {
         }
         snapshot = values
         snapshotIteration = completedIterations
-        let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        let now = DispatchTime.now().uptimeNanoseconds
+        let elapsed = Double(now - start) / 1e9
+        var perIteration = elapsed / Double(completedIterations)
+        if let first = firstStepEnd, completedIterations > first.iteration {
+          perIteration = Double(now - first.time) / 1e9 / Double(completedIterations - first.iteration)
+        }
         progress(TrainingProgress(
           iteration: completedIterations, iterations: iterations,
           figures: zip(names, sums).map { TrainingFigure($0, Float($1 / Double(count))) },
           elapsedSeconds: elapsed,
-          remainingSeconds: elapsed / Double(completedIterations) * Double(iterations - completedIterations)))
+          remainingSeconds: perIteration * Double(iterations - completedIterations)))
         sums = sums.map { _ in 0 }
         count = 0
       }
