@@ -35,8 +35,8 @@ import Synthesizers
     let small = try RLSynSynthesizer.configuration(rows: 999, preset: nil)
     #expect(small.autoregressiveBlocks == 1 && small.iterations == 1_998)
     let larger = try RLSynSynthesizer.configuration(rows: 1_000, preset: nil)
-    #expect(larger.autoregressiveBlocks == 0 && larger.iterations == 2_000)
-    #expect(try RLSynSynthesizer.configuration(rows: 9_000, preset: nil).autoregressiveBlocks == 0)
+    #expect(larger.autoregressiveBlocks == 16 && larger.iterations == 2_000)
+    #expect(try RLSynSynthesizer.configuration(rows: 9_000, preset: nil).autoregressiveBlocks == 16)
     var options = FitOptions()
     options.configurationFields[.rlsyn] = ["autoregressiveBlocks": 8]
     #expect(try options.configuration(for: RLSynSynthesizer.self, rows: 500).autoregressiveBlocks == 8)

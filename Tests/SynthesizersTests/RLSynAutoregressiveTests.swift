@@ -80,10 +80,10 @@ import TestSupport
 
   @Test func blocksFollowTheWidthAndTheEstimator() {
     var c = RLSynConfiguration(preset: .small)
-    #expect(c.autoregressiveBlocks == 0 && c.autoregressiveBlocks(width: 256) == Int.max && c.autoregressiveBlocks(width: 257) == 1)
-    #expect(RLSynConfiguration(preset: .large).autoregressiveBlocks(width: 100) == Int.max)
-    c.autoregressiveBlocks = 16
-    #expect(c.autoregressiveBlocks(width: 256) == 16 && c.autoregressiveBlocks(width: 257) == 1)
+    #expect(c.autoregressiveBlocks == 16 && c.autoregressiveBlocks(width: 256) == 16 && c.autoregressiveBlocks(width: 257) == 1)
+    #expect(RLSynConfiguration(preset: .large).autoregressiveBlocks(width: 100) == 16)
+    c.autoregressiveBlocks = 0
+    #expect(c.autoregressiveBlocks(width: 256) == Int.max && c.autoregressiveBlocks(width: 257) == 1)
     #expect(RLSynConfiguration(preset: .paperSmall).autoregressiveBlocks(width: 10) == 1)
     #expect(RLSynConfiguration(preset: .paperLarge).autoregressiveBlocks(width: 10) == 1)
     #expect(RLSynConfiguration(preset: .private).autoregressiveBlocks(width: 10) == 1)

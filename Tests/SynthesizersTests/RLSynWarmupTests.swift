@@ -102,7 +102,7 @@ import TestSupport
   @Test func blockDrawnTablesGetTheWarmupDefaults() throws {
     let nhefsLike = layout(columns: 48, levels: 53)   // 49 source columns, 101 encoded
     let narrow = try RLSynSynthesizer.configuration(rows: 1_140, layout: nhefsLike, preset: nil)
-    #expect(narrow.likelihoodWarmupSteps > 0 && narrow.iterations == 800)
+    #expect(narrow.likelihoodWarmupSteps > 0 && narrow.iterations == 800 && narrow.autoregressiveBlocks == 0)
     #expect(RLSynConfiguration.blockDrawnFields[.small]?["ppoEpochs"] == .int(narrow.ppoEpochs))
     let large = try RLSynSynthesizer.configuration(rows: 6_370, layout: layout(columns: 32, levels: 43), preset: nil)
     #expect(large.preset == .large && large.likelihoodWarmupSteps > 0 && large.iterations == 1_600)
@@ -127,5 +127,8 @@ import TestSupport
     #expect(RLSynConfiguration.blockDrawnIterations(1_600, columns: 100) == 2_500)
     let wide = try RLSynSynthesizer.configuration(rows: 3_500, layout: layout(columns: 205), preset: nil)
     #expect(wide.iterations == 1_600 && wide.likelihoodWarmupSteps > 0)
+    // One source column cannot be drawn in turn: the one-block values.
+    let single = RecordLayout(gaussian: 0..<0, bernoulli: 0..<0, categoricalGroups: [0..<5])
+    #expect(try RLSynSynthesizer.configuration(rows: 3_500, layout: single, preset: nil) == RLSynConfiguration(preset: .small))
   }
 }

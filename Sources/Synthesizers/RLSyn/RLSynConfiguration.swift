@@ -13,9 +13,10 @@ public struct RLSynConfiguration: Codable, Sendable, Equatable {
   /// The documented presets.
   public enum Preset: String, Codable, Sendable, CaseIterable {
     /// Small tables (≤ 5,000 rows; the paper's AI-READI regime): 2,000 iterations, or where the policy draws column
-    /// by column a likelihood warm-up and 800 cheaper ones (``RLSynConfiguration/blockDrawnFields``).
+    /// by column a likelihood warm-up and 800 cheaper ones, more past 64 source columns
+    /// (``RLSynConfiguration/blockDrawnFields``, ``RLSynConfiguration/blockDrawnIterations(_:columns:)``).
     case small
-    /// Larger tables: 4,000 iterations, or a likelihood warm-up and 1,600 cheaper ones.
+    /// Larger tables: 4,000 iterations, or a likelihood warm-up and 1,600 cheaper ones (more past 64 source columns).
     case large
     /// The reference code's AI-READI configuration (`RL/hyperparams.py`): 30,000 iterations, batch 384, K = 5,
     /// 3 PPO epochs, learning rates 2e-4 / 5e-5, the paper's order and estimators. Hours on a CPU.
@@ -214,9 +215,10 @@ public struct RLSynConfiguration: Codable, Sendable, Equatable {
   /// one pass, so PPO's ratios are exact. 1: every column given the noise alone (the paper's policy); 0: every
   /// source column its own block. Blocks apply up to ``autoregressiveWidthLimit`` encoded columns; wider tables
   /// draw one block (``autoregressiveBlocks(width:)``).
-  // Default: every source column its own block, with the likelihood warm-up (``blockDrawnFields``): the warm-up learns
-  // each column given all earlier ones. Without it 16 blocks were better than one (docs/experiments/rlsyn-autoregressive-policy.md).
-  public var autoregressiveBlocks: Int = 0
+  // Default: 16, and the presets' ``blockDrawnFields`` make it 0 (every source column its own block) together with the
+  // likelihood warm-up, which learns each column given all earlier ones. Without the warm-up 16 blocks were better than
+  // one block and than one per column (docs/experiments/rlsyn-autoregressive-policy.md).
+  public var autoregressiveBlocks: Int = 16
   /// Adam steps of maximum likelihood before the PPO iterations: each maximises `mean log π(x | z)` of a batch of
   /// training records `x` with fresh noise `z` (teacher-forced through the blocks), so a policy drawn in blocks starts
   /// from the records' block-by-block conditionals instead of their marginals. 0 turns it off; it applies only with
@@ -271,12 +273,15 @@ public struct RLSynConfiguration: Codable, Sendable, Equatable {
 
   /// What the `small` and `large` presets change on a table whose policy draws in blocks (at least
   /// ``smallTableRowLimit`` training rows, at most ``autoregressiveWidthLimit`` encoded columns): a likelihood warm-up
-  /// (``likelihoodWarmupSteps``) learns the block-by-block conditionals in steps that cost a tenth of an iteration,
-  /// so the PPO iterations only refine them, and fewer and cheaper iterations (two PPO epochs, three discriminator
-  /// steps) suffice (docs/experiments/rlsyn-likelihood-warmup.md).
+  /// (``likelihoodWarmupSteps``) learns each column's conditional given the earlier columns (one block per source
+  /// column) in steps that cost a tenth of an iteration, so the PPO iterations only refine them, and fewer and cheaper
+  /// iterations (two PPO epochs, three discriminator steps) suffice (docs/experiments/rlsyn-likelihood-warmup.md).
+  /// They are chosen with the preset, before a configuration file's fields: a file that sets `autoregressiveBlocks`
+  /// to 1 should also set `iterations`, `ppoEpochs` and `discriminatorSteps` (the one-block values are 2,000 / 4,000,
+  /// 3 and 4).
   public static let blockDrawnFields: [Preset: ConfigurationPatch] = [
-    .small: ["likelihoodWarmupSteps": 4_000, "iterations": 800, "ppoEpochs": 2, "discriminatorSteps": 3],
-    .large: ["likelihoodWarmupSteps": 4_000, "iterations": 1_600, "ppoEpochs": 2, "discriminatorSteps": 3],
+    .small: ["autoregressiveBlocks": 0, "likelihoodWarmupSteps": 4_000, "iterations": 800, "ppoEpochs": 2, "discriminatorSteps": 3],
+    .large: ["autoregressiveBlocks": 0, "likelihoodWarmupSteps": 4_000, "iterations": 1_600, "ppoEpochs": 2, "discriminatorSteps": 3],
   ]
 
   /// The iterations of a table drawn column by column with `columns` source columns: `base` up to 64 columns, then in

@@ -33,7 +33,7 @@ public enum RLSynSynthesizer: Synthesizer {
   /// the one-block values.
   public static func configuration(rows: Int, layout: RecordLayout?, preset: String?) throws -> RLSynConfiguration {
     var configuration = try self.configuration(rows: rows, preset: preset)
-    guard let layout, configuration.autoregressiveBlocks(width: layout.width) > 1,
+    guard let layout, Swift.min(configuration.autoregressiveBlocks(width: layout.width), layout.factors.count) > 1,
           let patch = RLSynConfiguration.blockDrawnFields[configuration.preset] else { return configuration }
     configuration = try configuration.applying(patch, source: "preset \(configuration.preset.rawValue), drawn in blocks")
     configuration.iterations = RLSynConfiguration.blockDrawnIterations(configuration.iterations, columns: layout.factors.count)

@@ -18,8 +18,8 @@ extension RLSynTrainer {
   /// times the policy's learning rate) on
   /// `−mean log π(x | z)` for batches of training records `x`, each with fresh noise `z`. The noise carries no
   /// information about `x`, so the best the noise path can do is a constant: only the head biases (the first block's
-  /// marginals and every block's base) and the feedback map (each later block given the earlier blocks' values) are
-  /// trained, with the noise path's output held fixed. That is the same optimum for a fraction of the products, and it
+  /// marginals and every block's base), the feedback map (each later block given the earlier blocks' values) and,
+  /// with a shared log-std, that log-std are trained, with the noise path's output held fixed. That is the same optimum for a fraction of the products, and it
   /// leaves the noise path as initialised for the PPO iterations. The feedback map is decayed (``warmupFeedbackDecay``).
   ///
   /// The feedback map has width × heads weights, more than a table of a thousand records can pin down, so a tenth of
@@ -40,7 +40,7 @@ extension RLSynTrainer {
                          weightDecay: Self.warmupFeedbackDecay, decaying: trained.map { $0 === feedback })
     let all = realBatches.data
     let order = rng.permutation(all.rows)
-    let heldOutCount = Swift.max(1, Int(Float(all.rows) * Self.warmupValidationShare))
+    let heldOutCount = Swift.min(Swift.max(1, Int(Float(all.rows) * Self.warmupValidationShare)), Self.warmupHeldOutLimit)
     let heldOut = all.gatherRows(Array(order[..<heldOutCount]))
     var batches = BatchCycler(data: all.gatherRows(Array(order[heldOutCount...])))
     let heldOutNoise = rng.normalMatrix(rows: heldOut.rows, cols: cfg.noiseDimension)
@@ -50,7 +50,13 @@ extension RLSynTrainer {
       return policy.output(heads: policy.noisePathWithoutBias(noise) + policy.heads.bias.broadcast(toRows: x.rows, cols: mask.cols)
                       + Variable(x).matmul(feedback * Variable(mask)), rows: x.rows)
     }
-    func heldOutLoss() -> Float { -policy.logProbability(of: heldOut, under: output(heldOut, noise: heldOutNoise)).value.mean() }
+    // The noise path is held fixed, so the held-out records' part of the heads is computed once.
+    let heldOutBase = policy.noisePathWithoutBias(heldOutNoise)
+    func heldOutLoss() -> Float {
+      let out = policy.output(heads: heldOutBase + policy.heads.bias.broadcast(toRows: heldOut.rows, cols: mask.cols)
+                                + Variable(heldOut).matmul(feedback * Variable(mask)), rows: heldOut.rows)
+      return -policy.logProbability(of: heldOut, under: out).value.mean()
+    }
 
     var best = (loss: heldOutLoss(), weights: trained.map(\.value), step: 0)
     let steps = Swift.min(cfg.likelihoodWarmupSteps, Self.warmupStepsPerIteration * cfg.iterations)
@@ -85,6 +91,8 @@ extension RLSynTrainer {
   static let warmupStepsPerIteration = 5
   /// The share of the training records the likelihood warm-up holds out to decide when to stop.
   static let warmupValidationShare: Float = 0.1
+  /// The most records held out (a tenth of a table of up to 50,000 rows): enough to see the likelihood level off.
+  static let warmupHeldOutLimit = 5_000
   /// Warm-up steps between two measurements of the held-out records' likelihood.
   static let warmupCheckEvery = 100
   /// Measurements without improvement after which the warm-up stops.
