@@ -87,11 +87,14 @@ public struct FitOptions {
   /// - Throws: ``ConfigurationError`` naming the file and the section or field that is wrong.
   public mutating func readConfigurationFile(_ url: URL, name: String? = nil, registry: SynthesizerRegistry = .standard) throws {
     let name = name ?? url.path
-    let data: Data
-    do { data = try FileContents.read(url) } catch {
+    try applyConfigurationFile(Self.configurationFileContents(url, name: name), name: name, registry: registry)
+  }
+
+  /// The bytes of a configuration file (a pipe too), or a ``ConfigurationError`` naming it.
+  public static func configurationFileContents(_ url: URL, name: String) throws -> Data {
+    do { return try FileContents.read(url) } catch {
       throw ConfigurationError("\(name): cannot be read (\(error.localizedDescription))")
     }
-    try applyConfigurationFile(data, name: name, registry: registry)
   }
 
   /// ``readConfigurationFile(_:name:registry:)`` on bytes already read (a command that fits several times reads a

@@ -75,8 +75,6 @@ struct ConfigurationFileOption: ParsableArguments {
   /// The file's bytes, read once (nil when none was given): a pipe such as `<(echo …)` can be read only once.
   func contents() throws -> Data? {
     guard let config else { return nil }
-    do { return try FileContents.read(URL(fileURLWithPath: config)) } catch {
-      throw ConfigurationError("\(config): cannot be read (\(error.localizedDescription))")
-    }
+    return try FitOptions.configurationFileContents(URL(fileURLWithPath: config), name: config)
   }
 }

@@ -53,7 +53,7 @@ extension RLSynTrainer {
     }
     func heldOutLoss() -> Float { -policy.logProbability(of: heldOut, under: output(heldOut)).value.mean() }
 
-    var best = (loss: heldOutLoss(), weights: trained.map(\.value), step: 0)
+    var best = (loss: heldOutLoss(), weights: trained.map(\.value))
     let steps = Swift.min(cfg.likelihoodWarmupSteps, Self.warmupStepsPerIteration * cfg.iterations)
     var step = 0, sinceBest = 0
     while step < steps && sinceBest < Self.warmupPatience {
@@ -66,7 +66,7 @@ extension RLSynTrainer {
       step += 1
       if step % Self.warmupCheckEvery == 0 || step == steps {
         let loss = heldOutLoss()
-        if loss < best.loss { best = (loss, trained.map(\.value), step); sinceBest = 0 } else { sinceBest += 1 }
+        if loss < best.loss { best = (loss, trained.map(\.value)); sinceBest = 0 } else { sinceBest += 1 }
       }
     }
     for (parameter, value) in zip(trained, best.weights) { parameter.value = value }
