@@ -225,9 +225,6 @@ public struct RLSynConfiguration: Codable, Sendable, Equatable {
   /// more than one block (one block's start is already the marginals) and never in a private fit. It stops earlier when a
   /// held-out tenth of the records stops improving, and takes at most 5 steps per iteration.
   public var likelihoodWarmupSteps: Int = 0
-  /// Standard deviation of Gaussian noise added to every real and fake record the discriminator trains on (instance
-  /// noise), in encoded units; 0 turns it off.
-  public var discriminatorInputNoise: Float = 0
   /// The fit's differential privacy (``DifferentialPrivacy``); nil for an ordinary fit, and then not written.
   public var privacy: DifferentialPrivacy? = nil
 
@@ -301,7 +298,7 @@ public struct RLSynConfiguration: Codable, Sendable, Equatable {
   public static let fieldsAddedLater: ConfigurationPatch = [
     "meanPenaltyReferenceWidth": 0, "correlationPenalty": 0, "anchoredCorrelationPenalty": 0, "reward": "probability",
     "reuseRolloutFakes": false, "finalLearningRateFraction": 1, "policyWeightDecay": 0, "rolloutBatches": 1,
-    "autoregressiveBlocks": 1, "likelihoodWarmupSteps": 0, "discriminatorInputNoise": 0,
+    "autoregressiveBlocks": 1, "likelihoodWarmupSteps": 0,
   ]
 
   /// A private fit's iterations for a training table of `rows` rows: rows / 3, rounded to hundreds, within
@@ -378,7 +375,6 @@ public struct RLSynConfiguration: Codable, Sendable, Equatable {
     if !(finalLearningRateFraction > 0 && finalLearningRateFraction <= 1) { return "the final learning-rate fraction must be in (0, 1]" }
     if !(policyWeightDecay >= 0 && policyWeightDecay.isFinite) { return "the policy weight decay must be a non-negative number" }
     if rolloutBatches < 0 { return "rollout batches must be 0 (by the width) or positive" }
-    if !(discriminatorInputNoise >= 0 && discriminatorInputNoise.isFinite) { return "the discriminator's input noise must be a non-negative number" }
     if likelihoodWarmupSteps < 0 { return "likelihood warm-up steps must be 0 or positive" }
     if autoregressiveBlocks < 0 { return "autoregressive blocks must be 0 (one per source column) or positive" }
     if logStdRange.lowerBound >= logStdRange.upperBound { return "log-std range must be non-empty" }

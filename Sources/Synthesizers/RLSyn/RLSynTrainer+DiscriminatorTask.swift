@@ -63,14 +63,7 @@ extension RLSynTrainer {
       fakes = pending.noise.map { policy.drawRecords(Variable($0), rng: &stream) }
     }
     if let reused = pending.reused { fakes = fakes.map { Matrix.concatenateRows([reused, $0]) } ?? reused }
-    var real = pending.real
-    var fake = discriminatorView(fakes ?? Matrix(rows: 0, cols: model.layout.width))
-    let sigma = configuration.discriminatorInputNoise
-    if sigma > 0 {
-      real = real.map { $0 + stream.normalMatrix(rows: $0.rows, cols: $0.cols, std: sigma) }
-      fake = fake + stream.normalMatrix(rows: fake.rows, cols: fake.cols, std: sigma)
-    }
-    return (real, fake)
+    return (pending.real, discriminatorView(fakes ?? Matrix(rows: 0, cols: model.layout.width)))
   }
 
   /// Records as the discriminator sees them: round-tripped through the CSV's precision when
