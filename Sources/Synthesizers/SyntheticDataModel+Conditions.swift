@@ -246,6 +246,9 @@ extension SyntheticDataModel {
         }
         return (.text(try level(condition, among: levels)), true)
       }
+      if let function = preparation.monotoneFunctions?.first(where: { $0.column == name }) {
+        throw unsupported("'\(name)' is computed from '\(function.source)' (a monotone function of it), not modelled; condition on '\(function.source)'")
+      }
       if preparation.gaps.contains(where: { $0.high == name }) {
         guard preparation.numericFormats[name]?.isInteger == true else { throw unsupported(continuousReason) }
         return (try integerRule(condition, minimum: nil, maximum: nil), true)

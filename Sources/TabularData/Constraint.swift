@@ -12,6 +12,9 @@ public enum Constraint: Sendable, Equatable, Hashable {
   case scalarRange(column: String, low: Double?, high: Double?, strict: Bool)
   /// Only combinations of these columns' values that occur in training (at least k times) are written.
   case fixedCombinations([String])
+  /// `column` is a strictly monotone function of `source` (a logarithm, a square of a non-negative number, a unit
+  /// conversion): it is not modelled but computed from `source` through the training rows' pairs of values.
+  case monotoneFunction(column: String, source: String)
 
   /// The columns the constraint names.
   public var columns: [String] {
@@ -19,6 +22,7 @@ public enum Constraint: Sendable, Equatable, Hashable {
     case .inequality(let low, let high, _): return [low, high]
     case .scalarRange(let column, _, _, _): return [column]
     case .fixedCombinations(let names): return names
+    case .monotoneFunction(let column, let source): return [source, column]
     }
   }
 
@@ -31,6 +35,7 @@ public enum Constraint: Sendable, Equatable, Hashable {
       let hi = high.map { " \(strict ? "<" : "≤") \($0)" } ?? ""
       return "\(lo)\(column)\(hi)"
     case .fixedCombinations(let names): return "fixed combinations of \(names.joined(separator: ", "))"
+    case .monotoneFunction(let column, let source): return "\(column) = f(\(source)), f monotone"
     }
   }
 
@@ -49,6 +54,8 @@ public enum Constraint: Sendable, Equatable, Hashable {
       return ["constraint_class": "ScalarRange", "constraint_parameters": parameters]
     case .fixedCombinations(let names):
       return ["constraint_class": "FixedCombinations", "constraint_parameters": ["column_names": names]]
+    case .monotoneFunction(let column, let source):
+      return ["constraint_class": "MonotoneFunction", "constraint_parameters": ["column_name": column, "source_column_name": source]]
     }
   }
 
@@ -85,8 +92,12 @@ public enum Constraint: Sendable, Equatable, Hashable {
         throw invalid("FixedCombinations needs \"column_names\": two or more different column names")
       }
       return .fixedCombinations(names)
+    case "MonotoneFunction":
+      let column = try name("column_name"), source = try name("source_column_name")
+      guard column != source else { throw invalid("MonotoneFunction derives column '\(column)' from itself") }
+      return .monotoneFunction(column: column, source: source)
     default:
-      throw invalid("unsupported constraint_class \"\(kind)\" (supported: Inequality, ScalarRange, FixedCombinations)")
+      throw invalid("unsupported constraint_class \"\(kind)\" (supported: Inequality, ScalarRange, FixedCombinations, MonotoneFunction)")
     }
   }
 }

@@ -81,7 +81,7 @@ public struct Metadata: Codable, Sendable, Equatable {
   public var outcome: String?
   /// SDV's primary key; treated as an identifier column.
   public var primaryKey: String?
-  /// SDV-style constraints (`Inequality`, `ScalarRange`, `FixedCombinations`).
+  /// SDV-style constraints (`Inequality`, `ScalarRange`, `FixedCombinations`, `MonotoneFunction`).
   public var constraints: [Constraint] = []
   /// The file it was read from (for error messages); not part of the JSON.
   public var source: String?

@@ -152,6 +152,15 @@ extension Schema {
         schema.constraints.append(constraint)
         schema.decisions.append("constraint: \(constraint.summary) (each of the \(schema.columns[group[0]].distinctCount) values of '\(names[0])', every one in at least \(fixedCombinationMinimumSupport) rows, determines the others in every row; declare the columns in the metadata to keep them apart)")
       }
+      let grouped = Set(schema.constraints.flatMap { c -> [Int] in
+        guard case .fixedCombinations(let names) = c else { return [] }
+        return names.compactMap { table.columnIndex($0) }
+      })
+      for pair in proposedMonotoneFunctions(table, schema.columns, declared: declared, outcome: overrides?.outcome, excluded: grouped) {
+        let constraint = Constraint.monotoneFunction(column: table.columnNames[pair.column], source: table.columnNames[pair.source])
+        schema.constraints.append(constraint)
+        schema.decisions.append("constraint: \(constraint.summary) (the two order every row alike; '\(table.columnNames[pair.column])' is written from '\(table.columnNames[pair.source])' through the training pairs, not modelled; declare it in the metadata to model it)")
+      }
     }
     if let outcome = overrides?.outcome {
       try schema.validateOutcome(outcome, in: table)

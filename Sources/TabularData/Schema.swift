@@ -200,6 +200,10 @@ extension Schema {
         for name in names where ![.binary, .categorical, .constant].contains(column(named: name)!.kind) {
           throw TabularError(.metadataConflict, file: file, column: name, "fixed combinations need categorical columns")
         }
+      case .monotoneFunction(let derived, let source):
+        for name in [source, derived] where ![.continuous, .integer].contains(column(named: name)!.kind) {
+          throw TabularError(.metadataConflict, file: file, column: name, "the constraint \(constraint.summary) needs two numeric columns")
+        }
       }
     }
   }

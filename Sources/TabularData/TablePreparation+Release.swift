@@ -109,7 +109,7 @@ extension TablePreparation {
           return x
         }
         touched.insert(name)
-      case .fixedCombinations:
+      case .fixedCombinations, .monotoneFunction:
         break
       }
     }
@@ -129,6 +129,22 @@ extension TablePreparation {
         }
       }
       columns[name] = out
+    }
+    // Columns computed from their source's final value.
+    for function in monotoneFunctions ?? [] {
+      let format = numericFormats[function.column] ?? NumberFormat(decimals: 6, minimumDecimals: 0, isInteger: false)
+      var out = CellColumn(reservingCells: rows, bytes: rows * 10)
+      for x in values(function.source) {
+        guard let x, !function.knots.isEmpty else { out.appendMissing(); continue }
+        switch function.evaluate(x) {
+        case .knot(let k): out.append(function.cells[k])
+        case .between(let y):
+          if format.isInteger && format.minimumDecimals == 0, y.magnitude < 9e18 { appendInteger(Int64(y.rounded()), to: &out.bytes) }
+          else { appendDecimal(y, decimals: format.decimals, minimumDecimals: format.minimumDecimals, to: &out.bytes) }
+          out.closeCell()
+        }
+      }
+      columns[function.column] = out
     }
     // Made-up and empty columns.
     for (k, column) in generated.enumerated() {
@@ -208,5 +224,24 @@ extension TablePreparation {
       remaining.removeAll { next.contains($0) }
     }
     return ordered
+  }
+}
+
+extension TablePreparation.MonotoneFunction {
+  /// Where a source value falls: on a knot (within a relative 1e-9, the text a CSV round trip keeps), or between
+  /// two, with the linear interpolation of their values; outside the knots, on the line through the two end knots.
+  enum Evaluation: Equatable { case knot(Int), between(Double) }
+
+  func evaluate(_ x: Double) -> Evaluation {
+    var lo = 0, hi = knots.count
+    while lo < hi { let mid = (lo + hi) / 2; if knots[mid] < x { lo = mid + 1 } else { hi = mid } }
+    func near(_ k: Int) -> Bool { (x - knots[k]).magnitude <= 1e-9 * Swift.max(1, knots[k].magnitude) }
+    if lo < knots.count, near(lo) { return .knot(lo) }
+    if lo > 0, near(lo - 1) { return .knot(lo - 1) }
+    guard knots.count > 1 else { return .knot(0) }
+    // Past an end, the end segment's line (a released source value may lie a little outside the training values).
+    let right = Swift.min(Swift.max(lo, 1), knots.count - 1)
+    let t = (x - knots[right - 1]) / (knots[right] - knots[right - 1])
+    return .between(values[right - 1] + t * (values[right] - values[right - 1]))
   }
 }

@@ -13,6 +13,8 @@ import Foundation
 /// - **Inequalities** `low ≤ high` (numbers or dates) are kept by modelling the non-negative gap `high − low`
 ///   in place of `high` (when `low` is present wherever `high` is); others are enforced by clamping.
 /// - **Fixed combinations** become one categorical column of the combinations seen.
+/// - **Monotone functions** (`lage = log age`) leave the model table; each is written from its source's value
+///   through the training rows' pairs (``MonotoneFunction``).
 /// - **Rare values are never released** (k = ``rareCount``): categorical levels seen fewer than k times are
 ///   pooled (text: into the level ``pooledLevel``; numeric codes: into the nearest common code). Numbers keep
 ///   their training values in the model table; their rule is stored in the column's schema and applied to
@@ -59,6 +61,18 @@ public struct TablePreparation: Codable, Sendable, Equatable {
     public var columns: [String]
   }
 
+  /// A column computed from another: the training rows' distinct source values, ascending, with the column's value
+  /// and its text as read at each. A source value between two knots gets the linear interpolation of theirs, and
+  /// one outside them the end segment's line (written in the column's format), so the column stays monotone in its
+  /// source and exact at every knot.
+  public struct MonotoneFunction: Codable, Sendable, Equatable {
+    public var column: String
+    public var source: String
+    public var knots: [Double]
+    public var values: [Double]
+    public var cells: [String]
+  }
+
   /// The user's column names, in file order.
   public var columnOrder: [String]
   /// k of the release rule.
@@ -72,6 +86,8 @@ public struct TablePreparation: Codable, Sendable, Equatable {
   public var constraints: [Constraint]
   /// How numeric columns of the user's table are written (decimals), for clamps and gaps.
   public var numericFormats: [String: NumberFormat]
+  /// Columns computed from another after decoding; nil in model files from before them.
+  public var monotoneFunctions: [MonotoneFunction]? = nil
 
   /// Decimals of a numeric column as the input writes them.
   public struct NumberFormat: Codable, Sendable, Equatable {
@@ -86,7 +102,9 @@ public struct TablePreparation: Codable, Sendable, Equatable {
   static let combinationSeparator = "\u{1F}"
 
   /// Whether the step changes nothing (then model files need not store it).
-  public var isIdentity: Bool { generated.isEmpty && datetimes.isEmpty && gaps.isEmpty && combinations.isEmpty && constraints.isEmpty }
+  public var isIdentity: Bool {
+    generated.isEmpty && datetimes.isEmpty && gaps.isEmpty && combinations.isEmpty && constraints.isEmpty && (monotoneFunctions ?? []).isEmpty
+  }
 }
 
 // MARK: - Fitting
@@ -202,6 +220,18 @@ extension TablePreparation {
       for i in indices.dropFirst().sorted(by: >) { names.remove(at: i); storage.remove(at: i); columns.remove(at: i) }
       preparation.combinations.append(Combination(columns: group))
     }
+    // Monotone functions: the column leaves the model table; its knots are the training rows' pairs.
+    for case .monotoneFunction(let column, let source) in schema.constraints {
+      guard let sourceValues = numbers[source], numbers[column] != nil, let c = names.firstIndex(of: column),
+            names.contains(source), !preparation.gaps.contains(where: { $0.high == column }) else { continue }
+      if column == schema.outcome {
+        throw TabularError(.metadataConflict, column: column, "the outcome cannot be computed from another column (\(Constraint.monotoneFunction(column: column, source: source).summary))")
+      }
+      let function = try monotoneFunction(column: column, source: source, sourceValues: sourceValues, values: numbers[column]!,
+                                          cells: storage[c], table: table)
+      preparation.monotoneFunctions = (preparation.monotoneFunctions ?? []) + [function]
+      names.remove(at: c); storage.remove(at: c); columns.remove(at: c)
+    }
     // Rare values.
     for i in columns.indices {
       let isDate = preparation.datetimes.contains { $0.name == names[i] }
@@ -215,6 +245,42 @@ extension TablePreparation {
   }
 
   /// Inequalities ordered so that a column's own gap (as a high) comes before its use as a low.
+  /// The knots of `column = f(source)` on the training rows.
+  /// - Throws: ``TabularError`` naming the rows where `column` is not a strictly monotone function of `source`, or
+  ///   where one of the two is missing and the other is not.
+  static func monotoneFunction(column: String, source: String, sourceValues: [Double?], values: [Double?], cells: CellColumn,
+                               table: DataTable) throws -> MonotoneFunction {
+    let columnIndex = table.columnIndex(column) ?? 0
+    var pairs: [(x: Double, y: Double, row: Int)] = []
+    pairs.reserveCapacity(cells.count)
+    for r in 0..<cells.count {
+      switch (sourceValues[r], values[r]) {
+      case (nil, nil): continue
+      case (let x?, let y?): pairs.append((x, y, r))
+      default:
+        throw table.error(.metadataConflict, row: r, column: columnIndex,
+                          "'\(column)' = f('\(source)') needs both present or both missing in every row")
+      }
+    }
+    pairs.sort { $0.x < $1.x }
+    var function = MonotoneFunction(column: column, source: source, knots: [], values: [], cells: [])
+    for p in pairs {
+      if let last = function.knots.last, last == p.x {
+        guard function.values.last == p.y else {
+          throw table.error(.metadataConflict, row: p.row, column: columnIndex,
+                            "'\(column)' is not a function of '\(source)': \(source) = \(p.x) gives \(column) = \(function.values.last!) and \(p.y)")
+        }
+        continue
+      }
+      function.knots.append(p.x); function.values.append(p.y); function.cells.append(cells.string(p.row) ?? "")
+    }
+    let steps = zip(function.values, function.values.dropFirst()).map { $1 - $0 }
+    guard steps.allSatisfy({ $0 > 0 }) || steps.allSatisfy({ $0 < 0 }) else {
+      throw TabularError(.metadataConflict, column: column, "'\(column)' is not a strictly monotone function of '\(source)' in the training rows")
+    }
+    return function
+  }
+
   static func orderedInequalities(_ constraints: [Constraint]) -> [Constraint] {
     var remaining = constraints.filter { if case .inequality = $0 { true } else { false } }
     var ordered: [Constraint] = []
