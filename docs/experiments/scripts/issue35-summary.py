@@ -8,7 +8,8 @@ import json, os, statistics as st, sys
 root = sys.argv[1]
 print("| table | synthesizer | LR ratio | GB ratio | DET | MIA | DCR5 | EXACT | fit s | bars |")
 print("|---|---|---:|---:|---:|---:|---:|---:|---:|---|")
-for table in ["nhefs", "support2", "loanapp", "fertil2", "alcohol", "nhefs500", "s2-700", "mroz"]:
+for table in ["nhefs", "support2", "loanapp", "fertil2", "alcohol", "card", "schooling", "injury", "nhefs500", "s2-700", "mroz",
+              "sleep75", "fringe", "wage1"]:
     f = os.path.join(root, table, "benchmark.json")
     if not os.path.exists(f):
         continue

@@ -2,7 +2,8 @@
 # Issue 35's measurement: `rlsyn benchmark` (3 seeds, every synthesizer) on NHEFS, SUPPORT2 and the three public
 # mixed-type tables of 25–80 columns, then RLSyn alone on the three tables of 300–1,000 training rows.
 #
-#   bash docs/experiments/scripts/wide-tables.sh /work/data      # loanapp, fertil2, alcohol, mroz
+#   bash docs/experiments/scripts/wide-tables.sh /work/data      # loanapp, fertil2, alcohol, mroz, card, injury, …
+#   bash docs/experiments/scripts/validation-tables.sh /work/data # schooling (and the validation tables)
 #   bash docs/experiments/scripts/issue35-tables.sh /work/data OUT_DIR
 #   python3 docs/experiments/scripts/issue35-summary.py OUT_DIR
 #
@@ -22,7 +23,8 @@ for t in "nhefs500 $out/nhefs500.csv death" "s2-700 $out/s2-700.csv death_180d" 
   [ -f "$out/$1/benchmark.json" ] || "$bin" benchmark "$2" --outcome "$3" --seeds 3 --synthesizers rlsyn --quiet ${RLSYN_ARGS:-} --output "$out/$1"
 done
 for t in "nhefs $root/examples/data/nhefs.csv death" "support2 $root/examples/data/support2.csv death_180d" \
-         "loanapp $data/loanapp.csv approve" "fertil2 $data/fertil2.csv usemeth" "alcohol $data/alcohol.csv employ"; do
+         "loanapp $data/loanapp.csv approve" "fertil2 $data/fertil2.csv usemeth" "alcohol $data/alcohol.csv employ" \
+         "card $data/card.csv enroll" "injury $data/injury.csv hosp" "schooling $data/schooling.csv enroll76"; do
   set -- $t
   [ -f "$out/$1/benchmark.json" ] || "$bin" benchmark "$2" --outcome "$3" --seeds 3 --quiet ${RLSYN_ARGS:-} --output "$out/$1"
 done
