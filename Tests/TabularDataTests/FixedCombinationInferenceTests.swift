@@ -55,9 +55,7 @@ import NumericCore
   /// The proposal survives `rlsyn schema` → `--metadata`, and the fitted preparation writes only seen combinations.
   @Test func proposalsRoundTripAndKeepCombinations() throws {
     let table = try Self.table()
-    let schema = try Schema.infer(from: table)
-    let reread = try Metadata.parse(Metadata(schema: schema).jsonData(), name: "meta.json")
-    #expect(try Schema.infer(from: table, overrides: reread).constraints == schema.constraints)
+    let schema = try inferredSchemaCheckingMetadataRoundTrip(table)
     let (preparation, model, _) = try TablePreparation.fit(table, schema: schema, rareCount: 5, seed: 1)
     #expect(model.columnCount == table.columnCount - 3)
     let back = preparation.userTable(model, seed: 2)

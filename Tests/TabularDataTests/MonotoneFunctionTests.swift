@@ -32,9 +32,7 @@ import NumericCore
 
   @Test func theColumnIsWrittenFromItsSourceExactlyAtKnotsAndInterpolatedBetween() throws {
     let table = try Self.table()
-    let schema = try Schema.infer(from: table)
-    let reread = try Metadata.parse(Metadata(schema: schema).jsonData(), name: "meta.json")
-    #expect(try Schema.infer(from: table, overrides: reread).constraints == schema.constraints)
+    let schema = try inferredSchemaCheckingMetadataRoundTrip(table)
     let (preparation, model, _) = try TablePreparation.fit(table, schema: schema, rareCount: 1, seed: 1)
     #expect(model.columnCount == table.columnCount - 2 && model.columnIndex("lx") == nil && model.columnIndex("down") == nil)
     // Replace the model's x by a training value and by a value between two training values.
