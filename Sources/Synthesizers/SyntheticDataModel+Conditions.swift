@@ -257,7 +257,11 @@ extension SyntheticDataModel {
     guard let column = encoder.schema.column(named: name) else {
       throw unsupported("'\(name)' is not modelled")
     }
-    let clamped = preparation?.constraints.contains { $0.columns.contains(name) } ?? false
+    // A monotone function's source is written as modelled; only its computed column differs (refused above).
+    let clamped = preparation?.constraints.contains { c in
+      if case .monotoneFunction = c { return false }
+      return c.columns.contains(name)
+    } ?? false
     switch column.kind {
     case .identifier:
       throw unsupported("'\(name)' is an identifier column (its values are written afresh for every sample, not modelled)")

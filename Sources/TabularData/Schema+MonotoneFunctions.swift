@@ -17,11 +17,20 @@ extension Schema {
       [.continuous, .integer].contains(columns[i].kind) && columns[i].personal == nil && !declared.contains(columns[i].name)
         && columns[i].name != outcome && !excluded.contains(i) && columns[i].distinctCount >= 3
     }
-    // Only columns that share their distinct and missing counts with another can be a pair: rank those alone.
-    var byCounts: [[Int]: [Int]] = [:]
-    for i in candidates { byCounts[[columns[i].distinctCount, columns[i].missingCount], default: []].append(i) }
+    // Only columns that share their distinct and missing counts, and the first rows of their smallest and largest
+    // values (swapped when decreasing), with another can be a pair: rank those alone.
+    var bySignature: [[Int]: [Int]] = [:]
+    for i in candidates {
+      guard let values = try? table.numbers(columns[i].name) else { continue }
+      var low = -1, high = -1
+      for (r, v) in values.enumerated() where !v.isNaN {
+        if low < 0 || v < values[low] { low = r }
+        if high < 0 || v > values[high] { high = r }
+      }
+      bySignature[[columns[i].distinctCount, columns[i].missingCount, Swift.min(low, high), Swift.max(low, high)], default: []].append(i)
+    }
     var pairs: [(column: Int, source: Int)] = []
-    for group in byCounts.values where group.count > 1 {
+    for group in bySignature.values where group.count > 1 {
       var ranks: [Int: [Int32]] = [:]
       for i in group {
         guard let values = try? table.numbers(columns[i].name) else { continue }

@@ -129,6 +129,7 @@ extension TablePreparation {
         }
       }
       columns[name] = out
+      numbers[name] = nil  // read back as written (rounded), for the columns computed from it
     }
     // Columns computed from their source's final value.
     for function in monotoneFunctions ?? [] {
@@ -140,7 +141,7 @@ extension TablePreparation {
         case .knot(let k): out.append(function.cells[k])
         case .between(let y):
           if format.isInteger && format.minimumDecimals == 0, y.magnitude < 9e18 { appendInteger(Int64(y.rounded()), to: &out.bytes) }
-          else { appendDecimal(y, decimals: format.decimals, minimumDecimals: format.minimumDecimals, to: &out.bytes) }
+          else { appendDecimal(format.isInteger ? y.rounded() : y, decimals: format.decimals, minimumDecimals: format.minimumDecimals, to: &out.bytes) }
           out.closeCell()
         }
       }
@@ -228,16 +229,15 @@ extension TablePreparation {
 }
 
 extension TablePreparation.MonotoneFunction {
-  /// Where a source value falls: on a knot (within a relative 1e-9, the text a CSV round trip keeps), or between
-  /// two, with the linear interpolation of their values; outside the knots, on the line through the two end knots.
+  /// Where a source value falls: on a knot (the same number: both are parsed from written text, so a released value
+  /// that differs from a training value by one unit is never taken for it), or between two, with the linear
+  /// interpolation of their values; outside the knots, on the line through the two end knots.
   enum Evaluation: Equatable { case knot(Int), between(Double) }
 
   func evaluate(_ x: Double) -> Evaluation {
     var lo = 0, hi = knots.count
     while lo < hi { let mid = (lo + hi) / 2; if knots[mid] < x { lo = mid + 1 } else { hi = mid } }
-    func near(_ k: Int) -> Bool { (x - knots[k]).magnitude <= 1e-9 * Swift.max(1, knots[k].magnitude) }
-    if lo < knots.count, near(lo) { return .knot(lo) }
-    if lo > 0, near(lo - 1) { return .knot(lo - 1) }
+    if lo < knots.count, knots[lo] == x { return .knot(lo) }
     guard knots.count > 1 else { return .knot(0) }
     // Past an end, the end segment's line (a released source value may lie a little outside the training values).
     let right = Swift.min(Swift.max(lo, 1), knots.count - 1)

@@ -222,11 +222,19 @@ extension TablePreparation {
     }
     // Monotone functions: the column leaves the model table; its knots are the training rows' pairs.
     for case .monotoneFunction(let column, let source) in schema.constraints {
-      guard let sourceValues = numbers[source], numbers[column] != nil, let c = names.firstIndex(of: column),
-            names.contains(source), !preparation.gaps.contains(where: { $0.high == column }) else { continue }
-      if column == schema.outcome {
-        throw TabularError(.metadataConflict, column: column, "the outcome cannot be computed from another column (\(Constraint.monotoneFunction(column: column, source: source).summary))")
+      let summary = Constraint.monotoneFunction(column: column, source: source).summary
+      // The column is written last, from its source: no other constraint may read or change it, and a source is
+      // never itself computed (inference proposes only the first column of a chain).
+      if let other = schema.constraints.first(where: { $0 != .monotoneFunction(column: column, source: source) && $0.columns.contains(column) }) {
+        throw TabularError(.metadataConflict, file: table.source, column: column, "'\(column)' is computed from '\(source)' (\(summary)), so it cannot also take part in \(other.summary)")
       }
+      if case .monotoneFunction(_, let root)? = schema.constraints.first(where: { if case .monotoneFunction(source, _) = $0 { true } else { false } }) {
+        throw TabularError(.metadataConflict, file: table.source, column: column, "'\(source)' is itself computed from '\(root)': declare \(column) = f(\(root)) instead")
+      }
+      if column == schema.outcome {
+        throw TabularError(.metadataConflict, file: table.source, column: column, "the outcome cannot be computed from another column (\(summary))")
+      }
+      guard let sourceValues = numbers[source], numbers[column] != nil, let c = names.firstIndex(of: column), names.contains(source) else { continue }
       let function = try monotoneFunction(column: column, source: source, sourceValues: sourceValues, values: numbers[column]!,
                                           cells: storage[c], table: table)
       preparation.monotoneFunctions = (preparation.monotoneFunctions ?? []) + [function]
@@ -250,7 +258,7 @@ extension TablePreparation {
   ///   where one of the two is missing and the other is not.
   static func monotoneFunction(column: String, source: String, sourceValues: [Double?], values: [Double?], cells: CellColumn,
                                table: DataTable) throws -> MonotoneFunction {
-    let columnIndex = table.columnIndex(column) ?? 0
+    let columnIndex = table.columnIndex(column)!
     var pairs: [(x: Double, y: Double, row: Int)] = []
     pairs.reserveCapacity(cells.count)
     for r in 0..<cells.count {
@@ -274,9 +282,12 @@ extension TablePreparation {
       }
       function.knots.append(p.x); function.values.append(p.y); function.cells.append(cells.string(p.row) ?? "")
     }
-    let steps = zip(function.values, function.values.dropFirst()).map { $1 - $0 }
-    guard steps.allSatisfy({ $0 > 0 }) || steps.allSatisfy({ $0 < 0 }) else {
-      throw TabularError(.metadataConflict, column: column, "'\(column)' is not a strictly monotone function of '\(source)' in the training rows")
+    // Strictly monotone: every step between neighbouring knots has the first step's sign.
+    let rising = function.values.count > 1 && function.values[1] > function.values[0]
+    for k in 1..<Swift.max(function.values.count, 1) where rising ? !(function.values[k] > function.values[k - 1]) : !(function.values[k] < function.values[k - 1]) {
+      let row = pairs.first { $0.x == function.knots[k] }!.row
+      throw table.error(.metadataConflict, row: row, column: columnIndex,
+                        "'\(column)' is not a strictly monotone function of '\(source)': \(source) = \(function.knots[k - 1]) and \(function.knots[k]) give \(column) = \(function.values[k - 1]) and \(function.values[k])")
     }
     return function
   }

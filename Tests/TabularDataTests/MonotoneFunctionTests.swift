@@ -55,6 +55,10 @@ import NumericCore
     let function = try #require(preparation.monotoneFunctions?.first { $0.column == "down" })
     guard case .between(let beyond) = function.evaluate(xs.last! + 1) else { Issue.record("a value past the knots gave a knot"); return }
     #expect(abs(beyond - (100 - 2 * (xs.last! + 1))) < 1e-6)
+    // A released value one unit of the last decimal off a (large) training value is not taken for it.
+    let large = TablePreparation.MonotoneFunction(column: "b", source: "a", knots: [123_456.7891, 123_457.5], values: [1, 2], cells: ["1", "2"])
+    #expect(large.evaluate(123_456.7891) == .knot(0))
+    #expect(large.evaluate(123_456.7892) != .knot(0))
   }
 
   @Test func aDeclaredFunctionThatDoesNotHoldIsAnErrorNamingTheRow() throws {
@@ -70,6 +74,11 @@ import NumericCore
     } catch let error as TabularError {
       #expect(error.description.contains("gappy") && error.description.contains("row"))
     }
+    // The computed column is written last: no other constraint may use it, and a source is never itself computed.
+    meta.constraints = [.monotoneFunction(column: "lx", source: "x"), .scalarRange(column: "lx", low: -10, high: 10, strict: false)]
+    #expect(throws: TabularError.self) { try TablePreparation.fit(table, schema: try Schema.infer(from: table, overrides: meta), rareCount: 1) }
+    meta.constraints = [.monotoneFunction(column: "down", source: "lx"), .monotoneFunction(column: "lx", source: "x")]
+    #expect(throws: TabularError.self) { try TablePreparation.fit(table, schema: try Schema.infer(from: table, overrides: meta), rareCount: 1) }
     meta.constraints = [.monotoneFunction(column: "y", source: "x")]
     #expect(throws: TabularError.self) { try Schema.infer(from: table, overrides: meta) }  // y is binary
   }
