@@ -17,9 +17,18 @@ public struct ModelFileError: Error, CustomStringConvertible, Equatable {
 extension SyntheticDataModel {
   /// The model file format this build writes. Version 2 stores the configuration as a nested JSON
   /// object and no training time; version 1 (rlsyn 0.1) stored it as a string, and is still read.
+  /// Version 3 (``monotoneFunctionFormatVersion``) is written only by models with monotone functions.
   public static let modelFormatVersion = 2
+  /// The version of a model whose preparation writes columns from their source (monotone functions): a build that
+  /// reads only versions 1–2 would write those columns empty instead of refusing the file.
+  public static let monotoneFunctionFormatVersion = 3
   /// The versions this build reads.
-  public static let readableModelFormatVersions = 1...2
+  public static let readableModelFormatVersions = 1...3
+
+  /// The version this model is written as.
+  var formatVersion: Int {
+    (preparation?.monotoneFunctions ?? []).isEmpty ? Self.modelFormatVersion : Self.monotoneFunctionFormatVersion
+  }
 
   /// The header's fields other than the configuration (decoded first, to learn the synthesizer).
   struct HeaderFields: Codable {
@@ -55,7 +64,7 @@ extension SyntheticDataModel {
 
   /// Writes the model atomically (temporary file, then rename). The same model gives the same bytes.
   public func save(to url: URL, createdBy: String = "rlsyn") throws {
-    let fields = HeaderFields(format: "rlsyn-model", modelFormatVersion: Self.modelFormatVersion, synthesizer: kind,
+    let fields = HeaderFields(format: "rlsyn-model", modelFormatVersion: formatVersion, synthesizer: kind,
                               createdBy: createdBy, encoder: encoder, summary: summary, preparation: preparation)
     let metadata = try Self.canonicalJSON(Header(fields: fields, configuration: configuration))
     try ParameterArchive(metadata: metadata, parameters: generator.parameters).write(to: url)
