@@ -37,10 +37,11 @@ extension Schema {
         ranks[i] = denseRanks(values)
       }
       var sourceOf: [Int: Int] = [:]
-      for (a, j) in group.sorted().enumerated() {
+      let ordered = group.sorted()
+      for (a, j) in ordered.enumerated() {
         guard let rj = ranks[j] else { continue }
         let levels = Int32(columns[j].distinctCount - 1)
-        for i in group.sorted().prefix(a) where sourceOf[i] == nil {
+        for i in ordered.prefix(a) where sourceOf[i] == nil {
           guard let ri = ranks[i] else { continue }
           let increasing = ri == rj
           let decreasing = !increasing && zip(ri, rj).allSatisfy { $0 < 0 ? $1 < 0 : ($1 >= 0 && $0 == levels - $1) }

@@ -252,7 +252,6 @@ extension TablePreparation {
     return (preparation, modelTable, modelSchema)
   }
 
-  /// Inequalities ordered so that a column's own gap (as a high) comes before its use as a low.
   /// The knots of `column = f(source)` on the training rows.
   /// - Throws: ``TabularError`` naming the rows where `column` is not a strictly monotone function of `source`, or
   ///   where one of the two is missing and the other is not.
@@ -292,6 +291,7 @@ extension TablePreparation {
     return function
   }
 
+  /// Inequalities ordered so that a column's own gap (as a high) comes before its use as a low.
   static func orderedInequalities(_ constraints: [Constraint]) -> [Constraint] {
     var remaining = constraints.filter { if case .inequality = $0 { true } else { false } }
     var ordered: [Constraint] = []
