@@ -201,14 +201,6 @@ public struct RLSynConfiguration: Codable, Sendable, Equatable {
   /// them by `lr·λ`, a pull towards zero for weights that no consistent gradient holds up. 0 (the default)
   /// disables it; on the MIMIC-shaped proxy λ = 0.05–0.1 raised the LR ratio by about 0.02 (docs/rlsyn.md).
   public var policyWeightDecay: Float = 0
-  /// Weight λp of the proximity penalty: each rollout record's reward loses `λp · max(0, 1 − d / τ)`, where d is its
-  /// distance to the nearest training record and τ the ``proximityQuantile`` of the training records' distances to
-  /// their nearest other training record (distances as the evaluation measures them: ranks of numbers in [0, 1], a
-  /// different level 2 in squared distance). The policy is rewarded for records that resemble the data, not one
-  /// person. 0 disables it; a private fit refuses it (the distances are to the training records, not accounted for).
-  public var proximityPenalty: Float = 0
-  /// The quantile of the training records' nearest-neighbour distances below which a record is penalised (τ).
-  public var proximityQuantile: Float = 0.2
   /// Batches of `batchSize` records in one rollout. Each PPO epoch takes one Adam step per batch (minibatches
   /// of the rollout, advantages normalised over all of it), and with the concurrent discriminator and
   /// ``reuseRolloutFakes`` the rollout's batches are also its first fake batches. 1 is the reference code's
@@ -306,7 +298,6 @@ public struct RLSynConfiguration: Codable, Sendable, Equatable {
   public static let fieldsAddedLater: ConfigurationPatch = [
     "meanPenaltyReferenceWidth": 0, "correlationPenalty": 0, "anchoredCorrelationPenalty": 0, "reward": "probability",
     "reuseRolloutFakes": false, "finalLearningRateFraction": 1, "policyWeightDecay": 0, "rolloutBatches": 1,
-    "proximityPenalty": 0, "proximityQuantile": 0.2,
     "autoregressiveBlocks": 1, "likelihoodWarmupSteps": 0,
   ]
 
@@ -384,10 +375,6 @@ public struct RLSynConfiguration: Codable, Sendable, Equatable {
     if !(policyAverageDecay >= 0 && policyAverageDecay < 1) { return "the policy average decay must be in [0, 1)" }
     if !(finalLearningRateFraction > 0 && finalLearningRateFraction <= 1) { return "the final learning-rate fraction must be in (0, 1]" }
     if !(policyWeightDecay >= 0 && policyWeightDecay.isFinite) { return "the policy weight decay must be a non-negative number" }
-    if !(proximityPenalty >= 0 && proximityPenalty.isFinite) { return "the proximity penalty must be a non-negative number" }
-    if !(proximityQuantile > 0 && proximityQuantile < 1) { return "the proximity quantile must be in (0, 1)" }
-    if proximityPenalty > 0 && privacy != nil { return "a private fit cannot use the proximity penalty (its distances to the training records are not accounted for)" }
-    if proximityPenalty > 0 && advantageEstimator != .value { return "the proximity penalty needs the value baseline (advantageEstimator \"value\")" }
     if rolloutBatches < 0 { return "rollout batches must be 0 (by the width) or positive" }
     if likelihoodWarmupSteps < 0 { return "likelihood warm-up steps must be 0 or positive" }
     if autoregressiveBlocks < 0 { return "autoregressive blocks must be 0 (one per source column) or positive" }

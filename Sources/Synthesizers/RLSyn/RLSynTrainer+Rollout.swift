@@ -44,7 +44,7 @@ extension RLSynTrainer {
     if batches > 1 && cfg.advantageEstimator == .value { return rollout(batches: batches, threads: threads) }
     let z = Variable(rng.normalMatrix(rows: cfg.batchSize * batches, cols: cfg.noiseDimension))
     let (out, records) = policy.draw(z, rng: &rng)
-    let rewards = proximityPenalized(discriminator.rewards(discriminatorView(records), form: cfg.reward), records: records)
+    let rewards = discriminator.rewards(discriminatorView(records), form: cfg.reward)
     switch cfg.advantageEstimator {
     case .value:
       return RolloutBatch(z: z, rollout: out, records: records, rewards: rewards,
@@ -69,7 +69,7 @@ extension RLSynTrainer {
       var stream = streams[b]
       let z = Variable(stream.normalMatrix(rows: cfg.batchSize, cols: cfg.noiseDimension))
       let (out, records) = policy.draw(z, rng: &stream)
-      let rewards = self.proximityPenalized(discriminator.rewards(self.discriminatorView(records), form: cfg.reward), records: records)
+      let rewards = discriminator.rewards(self.discriminatorView(records), form: cfg.reward)
       return (z: z, out: out, records: records, rewards: rewards, logProbability: policy.logProbability(of: records, under: out).value)
     }
     let rewards = Matrix.concatenateRows(drawn.map(\.rewards))

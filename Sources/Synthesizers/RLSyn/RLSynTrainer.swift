@@ -72,8 +72,6 @@ public final class RLSynTrainer: SynthesizerTrainer {
   var privacyNoise: RandomSource?
   /// The ε a private fit had spent at the last report.
   var epsilonSpent: Float = 0
-  /// The proximity penalty's training records and threshold (``RLSynConfiguration/proximityPenalty``); nil when it is off.
-  let proximityTarget: ProximityTarget?
   /// ``RecordLayout/factorMembership()`` of the layout (per-column terms → per-factor sums); nil when every factor is
   /// the record column of its own index, where the sums are the terms themselves (wide tables of binary codes).
   let factorMembership: Matrix?
@@ -119,8 +117,6 @@ public final class RLSynTrainer: SynthesizerTrainer {
                            weightDecay: configuration.policyWeightDecay,
                            decaying: online.parameters.map { $0.name?.hasSuffix(".weight") ?? false })
     discriminatorOptimizer = Adam(parameters: discriminator.parameters, learningRate: configuration.discriminatorLearningRate)
-    proximityTarget = configuration.proximityPenalty > 0 && configuration.privacy == nil
-      ? Self.proximityTarget(data: data, layout: layout, quantile: configuration.proximityQuantile) : nil
     factorMembership = layout.factors.enumerated().allSatisfy { $1 == [$0] } ? nil : layout.factorMembership()
     var unusedWeights = RandomSource(seed: 0)
     fakeSource = RLSynPolicy(configuration: configuration, layout: layout, rng: &unusedWeights)
