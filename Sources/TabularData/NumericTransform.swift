@@ -402,20 +402,29 @@ extension TransformKernel {
   /// `x` rounded to `decimals` fraction digits, moved by whole units of the last digit (up to ±4) off any knot, so
   /// that no training value is written exactly (``ColumnSchema/avoidsTrainingValues``); stays in `[lower, upper]`.
   func avoidingKnots(_ x: Double, decimals: Int) -> Double {
-    let unit = decimals > 15 ? 0 : pow(10, -Double(decimals))
-    guard unit > 0, !values.isEmpty else { return x }
-    let y = (x / unit).rounded() * unit
-    func isKnot(_ v: Double) -> Bool {
-      var lo = 0, hi = values.count
-      while lo < hi { let mid = (lo + hi) / 2; if values[mid] < v - unit * 1e-6 { lo = mid + 1 } else { hi = mid } }
-      return lo < values.count && abs(values[lo] - v) <= unit * 1e-6
-    }
-    for step in [0.0, 1, -1, 2, -2, 3, -3, 4, -4] {
-      let candidate = y + step * unit
-      if candidate >= lower - unit * 1e-6 && candidate <= upper + unit * 1e-6 && !isKnot(candidate) { return candidate }
-    }
-    return y
+    avoidingValues(x, decimals: decimals, sorted: values, lower: lower, upper: upper)
   }
+}
+
+/// `x` rounded to `decimals` fraction digits, moved by whole units of the last digit (up to ±`maxSteps`, nearest
+/// first) off any of the ascending `sorted` values, staying in `[lower, upper]`; `x` rounded when every candidate is
+/// taken (never, with unbounded limits and `maxSteps` at least `sorted.count`).
+func avoidingValues(_ x: Double, decimals: Int, sorted values: UnsafeBufferPointer<Double>, lower: Double, upper: Double,
+                    maxSteps: Int = 4) -> Double {
+  let unit = decimals > 15 ? 0 : pow(10, -Double(decimals))
+  guard unit > 0, !values.isEmpty else { return x }
+  let y = (x / unit).rounded() * unit
+  func isTaken(_ v: Double) -> Bool {
+    var lo = 0, hi = values.count
+    while lo < hi { let mid = (lo + hi) / 2; if values[mid] < v - unit * 1e-6 { lo = mid + 1 } else { hi = mid } }
+    return lo < values.count && abs(values[lo] - v) <= unit * 1e-6
+  }
+  for k in 0...(2 * maxSteps) {
+    let step = Double(k.isMultiple(of: 2) ? -(k / 2) : (k + 1) / 2)  // 0, 1, −1, 2, −2, …
+    let candidate = y + step * unit
+    if candidate >= lower - unit * 1e-6 && candidate <= upper + unit * 1e-6 && !isTaken(candidate) { return candidate }
+  }
+  return y
 }
 
 /// Counts of a numeric column's values in the bins between consecutive `edges` (`edges.count == counts.count + 1`),

@@ -131,15 +131,23 @@ extension TablePreparation {
       columns[name] = out
       numbers[name] = nil  // read back as written (rounded), for the columns computed from it
     }
-    // Columns computed from their source's final value.
+    // Columns computed from their source's final value. Between knots the written value is moved off the column's rare
+    // training values to the nearest value of its precision that none or at least k rows hold; a knot's text is
+    // written only where the released source is that knot, and a released source is never a rare training value.
     for function in monotoneFunctions ?? [] {
       let format = numericFormats[function.column] ?? NumberFormat(decimals: 6, minimumDecimals: 0, isInteger: false)
+      let rareValues = function.rareValues ?? []
       var out = CellColumn(reservingCells: rows, bytes: rows * 10)
       for x in values(function.source) {
         guard let x, !function.knots.isEmpty else { out.appendMissing(); continue }
         switch function.evaluate(x) {
         case .knot(let k): out.append(function.cells[k])
-        case .between(let y):
+        case .between(var y):
+          if format.isInteger { y.round() }
+          y = rareValues.withUnsafeBufferPointer {
+            avoidingValues(y, decimals: format.isInteger ? 0 : format.decimals, sorted: $0, lower: -.infinity, upper: .infinity,
+                           maxSteps: $0.count)
+          }
           if format.isInteger && format.minimumDecimals == 0, y.magnitude < 9e18 { appendInteger(Int64(y.rounded()), to: &out.bytes) }
           else { appendDecimal(format.isInteger ? y.rounded() : y, decimals: format.decimals, minimumDecimals: format.minimumDecimals, to: &out.bytes) }
           out.closeCell()

@@ -71,6 +71,9 @@ public struct TablePreparation: Codable, Sendable, Equatable {
     public var knots: [Double]
     public var values: [Double]
     public var cells: [String]
+    /// The column's values that fewer than k training rows hold, ascending: a value written between knots is moved
+    /// off them (nil: none, or a model file from before the rule).
+    public var rareValues: [Double]? = nil
   }
 
   /// The user's column names, in file order.
@@ -236,7 +239,7 @@ extension TablePreparation {
       }
       guard let sourceValues = numbers[source], numbers[column] != nil, let c = names.firstIndex(of: column), names.contains(source) else { continue }
       let function = try monotoneFunction(column: column, source: source, sourceValues: sourceValues, values: numbers[column]!,
-                                          cells: storage[c], table: table)
+                                          cells: storage[c], rareCount: k, table: table)
       preparation.monotoneFunctions = (preparation.monotoneFunctions ?? []) + [function]
       names.remove(at: c); storage.remove(at: c); columns.remove(at: c)
     }
@@ -256,7 +259,7 @@ extension TablePreparation {
   /// - Throws: ``TabularError`` naming the rows where `column` is not a strictly monotone function of `source`, or
   ///   where one of the two is missing and the other is not.
   static func monotoneFunction(column: String, source: String, sourceValues: [Double?], values: [Double?], cells: CellColumn,
-                               table: DataTable) throws -> MonotoneFunction {
+                               rareCount k: Int = 1, table: DataTable) throws -> MonotoneFunction {
     let columnIndex = table.columnIndex(column)!
     var pairs: [(x: Double, y: Double, row: Int)] = []
     pairs.reserveCapacity(cells.count)
@@ -271,16 +274,20 @@ extension TablePreparation {
     }
     pairs.sort { $0.x < $1.x }
     var function = MonotoneFunction(column: column, source: source, knots: [], values: [], cells: [])
+    var rows: [Int] = []  // training rows at each knot
     for p in pairs {
       if let last = function.knots.last, last == p.x {
         guard function.values.last == p.y else {
           throw table.error(.metadataConflict, row: p.row, column: columnIndex,
                             "'\(column)' is not a function of '\(source)': \(source) = \(p.x) gives \(column) = \(function.values.last!) and \(p.y)")
         }
+        rows[rows.count - 1] += 1
         continue
       }
-      function.knots.append(p.x); function.values.append(p.y); function.cells.append(cells.string(p.row) ?? "")
+      function.knots.append(p.x); function.values.append(p.y); function.cells.append(cells.string(p.row) ?? ""); rows.append(1)
     }
+    let rare = zip(function.values, rows).filter { $0.1 < k }.map(\.0).sorted()
+    function.rareValues = rare.isEmpty ? nil : rare
     // Strictly monotone: every step between neighbouring knots has the first step's sign.
     let rising = function.values.count > 1 && function.values[1] > function.values[0]
     for k in 1..<Swift.max(function.values.count, 1) where rising ? !(function.values[k] > function.values[k - 1]) : !(function.values[k] < function.values[k - 1]) {

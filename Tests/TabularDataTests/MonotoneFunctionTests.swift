@@ -61,6 +61,35 @@ import NumericCore
     #expect(large.evaluate(123_456.7892) != .knot(0))
   }
 
+  /// A source value just past a training value interpolates to a value that, at the column's 2 decimals, is that row's
+  /// text: it is moved off every training value, as a continuous column's decoded values are.
+  @Test func anInterpolatedValueNeverWritesATrainingText() throws {
+    var lines = ["x,y"]
+    for i in 1...200 { lines.append(String(format: "%.1f,%.2f", Double(i) + 0.5, Double(i) * 0.05)) }
+    let table = try CSVReader.parse(lines.joined(separator: "\n"), name: "steps.csv")
+    let schema = try Schema.infer(from: table)
+    #expect(schema.constraints == [.monotoneFunction(column: "y", source: "x")])
+    let (preparation, model, _) = try TablePreparation.fit(table, schema: schema, rareCount: 5, seed: 1)
+    // x = 1.52 and 2.48 lie 0.02 from the training values 1.5 and 2.5 (y = 0.05 and 0.10, one row each).
+    var xs = CellColumn(reservingCells: 2)
+    xs.append("1.52"); xs.append("2.48")
+    let back = preparation.userTable(DataTable(columnNames: model.columnNames, storage: [xs], rowCount: 2, source: nil), seed: 2)
+    let written = back.column("y").map { $0 ?? "" }
+    let trainingTexts = Set(table.column("y").compactMap { $0 })
+    #expect(written.allSatisfy { !trainingTexts.contains($0) }, "wrote \(written)")
+    #expect(try back.numbers("y").allSatisfy { abs($0 - 0.05) <= 0.011 || abs($0 - 0.10) <= 0.011 })
+    // Whole numbers held by two rows each (wage76 = exp(lwage76) in cents is like this): no neighbour within ±4 is
+    // free, so the value moves to the nearest one that no training row holds.
+    lines = ["x,n"]
+    for i in 1...200 { for _ in 0..<2 { lines.append(String(format: "%.1f,%d", Double(i) + 0.5, 600 + i)) } }
+    let whole = try CSVReader.parse(lines.joined(separator: "\n"), name: "cents.csv")
+    let (wholePreparation, wholeModel, _) = try TablePreparation.fit(whole, schema: try Schema.infer(from: whole), rareCount: 5, seed: 1)
+    var sources = CellColumn(reservingCells: 1)
+    sources.append("10.6")
+    let cents = wholePreparation.userTable(DataTable(columnNames: wholeModel.columnNames, storage: [sources], rowCount: 1, source: nil), seed: 2)
+    #expect(cents.column("n") == ["600"])
+  }
+
   @Test func aDeclaredFunctionThatDoesNotHoldIsAnErrorNamingTheRow() throws {
     let table = try Self.table()
     var meta = Metadata(columns: [:])
